@@ -1,0 +1,231 @@
+"""Command-line interface. Heavy modules are imported inside commands, never at import time.
+
+No `from __future__ import annotations` here: typer evaluates the command
+annotations at run time, and typer itself is imported lazily inside build_app.
+"""
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from plancli import __version__
+
+if TYPE_CHECKING:
+    import typer
+
+PROG = "plancli"
+
+
+class UsageError(Exception):
+    """Bad arguments that typer cannot see (exit code 2)."""
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line error to stderr and exit."""
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+    raise SystemExit(code)
+
+
+def emit_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from plancli.emit import write_atomic
+
+    write_atomic(output, text)
+
+
+def build_app() -> "typer.Typer":
+    import typer
+
+    app = typer.Typer(
+        name=PROG,
+        help="Turn Chinese government policy documents into structured data.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def root(
+        version: Annotated[
+            bool, typer.Option("--version", "-V", help="Show the version and exit.")
+        ] = False,
+    ) -> None:
+        if version:
+            print(f"{PROG} {__version__}")
+            raise typer.Exit()
+
+    @app.command()
+    def extract(
+        files: Annotated[list[Path], typer.Argument(help="Text files ('-' for stdin).")],
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="yaml, json, jsonl or md.")
+        ] = "yaml",
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+        ] = None,
+    ) -> None:
+        """Extract goals, tasks, units and numeric targets from a document."""
+        from plancli.emit import FORMATS, render, to_jsonl
+        from plancli.pipeline import process_file
+
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if len(files) > 1 and fmt != "jsonl":
+            raise UsageError("several files need --format jsonl (or use `plancli batch`)")
+        documents = [process_file(path) for path in files]
+        text = to_jsonl(documents) if fmt == "jsonl" else render(documents[0], fmt)
+        emit_text(text, output)
+
+    @app.command()
+    def normalize(
+        file: Annotated[Path, typer.Argument(help="Text file ('-' for stdin).")],
+        output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+        report: Annotated[
+            bool, typer.Option("--report", help="Print what was done, not the text.")
+        ] = False,
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="For --report: table or json.")
+        ] = "table",
+    ) -> None:
+        """Print the cleaned, simplified text (or, with --report, what was changed)."""
+        from plancli.pipeline import normalize_file
+
+        if fmt not in ("table", "json"):
+            raise UsageError(f"unknown report format {fmt!r}; choose table or json")
+        _, decoded, normalized = normalize_file(file)
+        if not report:
+            emit_text(normalized.text + "\n", output)
+            return
+        from plancli.views import print_report, report_json
+
+        if fmt == "json" or output is not None or not sys.stdout.isatty():
+            emit_text(report_json(decoded, normalized), output)
+        else:
+            print_report(decoded, normalized)
+
+    @app.command()
+    def outline(file: Annotated[Path, typer.Argument(help="Text file.")]) -> None:
+        """Show the heading tree with line numbers and item counts."""
+        from plancli.views import print_outline
+
+        print_outline(file)
+
+    @app.command()
+    def tables(
+        file: Annotated[Path, typer.Argument(help="Text file.")],
+        csv: Annotated[
+            Path | None, typer.Option("--csv", help="Write each table as CSV into DIR.")
+        ] = None,
+    ) -> None:
+        """Show the repaired pipe tables, or export them as CSV."""
+        from plancli.views import print_tables
+
+        print_tables(file, csv)
+
+    @app.command()
+    def units(
+        paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
+        fmt: Annotated[str, typer.Option("--format", "-f", help="table or csv.")] = "table",
+    ) -> None:
+        """Show the responsibility matrix: each unit × the tasks it leads, owns or supports."""
+        from plancli.views import print_units
+
+        if fmt not in ("table", "csv"):
+            raise UsageError(f"unknown format {fmt!r}; choose table or csv")
+        print_units(paths, fmt)
+
+    @app.command()
+    def schema() -> None:
+        """Print the JSON Schema of the output, generated from the models."""
+        import json
+
+        from plancli.models import Document
+
+        print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+
+    @app.command()
+    def batch(
+        paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+        outdir: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
+        fmt: Annotated[str, typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
+        ] = 0,
+        glob: Annotated[
+            str, typer.Option("--glob", help="Which files to take in folders.")
+        ] = "*.txt",
+        force: Annotated[
+            bool, typer.Option("--force", help="Redo files that are unchanged.")
+        ] = False,
+    ) -> None:
+        """Convert many documents: one output per input plus OUTDIR/index.jsonl."""
+        from plancli.batch import run_batch
+
+        if fmt not in ("yaml", "json"):
+            raise UsageError(f"unknown format {fmt!r}; choose yaml or json")
+        raise typer.Exit(run_batch(paths, outdir, fmt=fmt, jobs=jobs, glob=glob, force=force))
+
+    @app.command()
+    def check(
+        paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="text, json, github, junit or sarif.")
+        ] = "text",
+        strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+        baseline: Annotated[
+            Path | None, typer.Option("--baseline", help="Ignore problems listed here.")
+        ] = None,
+        write_baseline: Annotated[
+            Path | None,
+            typer.Option("--write-baseline", help="Record today's problems as the baseline."),
+        ] = None,
+        glob: Annotated[str, typer.Option("--glob")] = "*.txt",
+    ) -> None:
+        """Prove that documents parse cleanly (for CI and pre-commit)."""
+        from plancli.check import run_check
+
+        raise typer.Exit(
+            run_check(
+                paths,
+                fmt=fmt,
+                strict=strict,
+                baseline=baseline,
+                write_baseline=write_baseline,
+                glob=glob,
+            )
+        )
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["--version"], ["-V"]):  # fast path: no CLI framework needed
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        return
+    from plancli.core import InputError
+
+    try:
+        build_app()(args=args, prog_name=PROG)
+    except InputError as exc:
+        fail(str(exc))
+    except UsageError as exc:
+        fail(str(exc), code=2)
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(1) from None
+    except Exception as exc:  # last resort: one line, never a traceback
+        if os.environ.get("PLANCLI_DEBUG"):
+            raise
+        fail(f"internal error: {type(exc).__name__}: {exc} (set PLANCLI_DEBUG=1 for details)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""The output contract (`shared/spec/contract.md`, schema version 1) as pydantic models.
+
+Field names here are the public interface: never rename, add freely.
+Segment's intermediate result (`Outline`, `Item`, `Paragraph`) lives here too
+because extraction and the human views both read it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Comparator = Literal[">=", ">", "<=", "<", "=", "~"]
+Role = Literal["lead", "responsible", "support"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+
+# --- diagnostics and provenance -------------------------------------------------
+
+
+class Diagnostic(Model):
+    level: Literal["error", "warning", "info"]
+    code: str
+    line: int | None = None
+    message: str
+
+
+class Source(Model):
+    path: str
+    sha256: str
+    bytes: int
+    encoding: str
+
+
+# --- normalization ----------------------------------------------------------------
+
+
+class Removal(Model):
+    line: int
+    text: str
+    rule: str
+
+
+class Repair(Model):
+    line: int
+    kind: str
+    before: str
+    after: str
+
+
+class SuspectSpan(Model):
+    line: int
+    text: str
+    candidate: str | None = None
+    confidence: float | None = None
+
+
+class Normalization(Model):
+    script: Literal["simplified", "traditional", "mixed"] = "simplified"
+    converted_chars: int = 0
+    annotations_removed: int = 0
+    boilerplate_removed: list[Removal] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)
+    suspect_spans: list[SuspectSpan] = Field(default_factory=list)
+
+
+# --- meta -------------------------------------------------------------------------
+
+
+class Period(Model):
+    start: int
+    end: int
+
+
+class Reference(Model):
+    title: str
+    doc_number: str | None = None
+    line: int | None = None
+
+
+class Meta(Model):
+    title: str | None = None
+    notice_title: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD
+    recipients: list[str] = Field(default_factory=list)
+    period: Period | None = None
+    references: list[Reference] = Field(default_factory=list)
+    title_line: int | None = None
+    notice_line: int | None = None
+    body_line: int | None = None  # first line of the plan's own body
+
+
+# --- structure --------------------------------------------------------------------
+
+
+class Section(Model):
+    id: str
+    level: int
+    marker: str | None
+    title: str
+    line: int
+    kind: Literal["heading", "column", "annex"] = "heading"
+    children: list[Section] = Field(default_factory=list)
+
+
+class Table(Model):
+    id: str
+    caption: str | None = None
+    header: list[str]
+    rows: list[list[str]]
+    line: int
+    row_lines: list[int] = Field(default_factory=list)
+    section_path: list[str] = Field(default_factory=list)
+
+
+class Item(Model):
+    """A numbered or lead-sentence item as segmented (a task before extraction)."""
+
+    id: str
+    marker: str | None
+    title: str | None  # lead phrase before the first 。 (<= 30 chars), else None
+    text: str  # full text after the marker, unit clause still included
+    line: int
+    section_path: list[str] = Field(default_factory=list)
+    section_id: str | None = None
+    column_id: str | None = None
+
+
+class Paragraph(Model):
+    """Running text that is neither a heading nor an item."""
+
+    text: str
+    line: int
+    section_path: list[str] = Field(default_factory=list)
+    section_id: str | None = None
+    column_id: str | None = None
+
+
+class Outline(Model):
+    """Segment's result: the document's shape, in reading order."""
+
+    meta: Meta = Field(default_factory=Meta)
+    sections: list[Section] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    def column_sections(self) -> list[Section]:
+        """The 专栏 boxes, which live in the section tree with kind == 'column'."""
+        return [s for s in iter_sections(self.sections) if s.kind == "column"]
+
+
+def iter_sections(sections: list[Section]):
+    for section in sections:
+        yield section
+        yield from iter_sections(section.children)
+
+
+# --- extraction -------------------------------------------------------------------
+
+
+class UnitRef(Model):
+    name: str
+    raw: str
+    role: Role
+
+
+class Baseline(Model):
+    value: float | None = None
+    year: int | None = None
+    text: str | None = None
+
+
+class Target(Model):
+    indicator: str
+    comparator: Comparator
+    value: float
+    value_max: float | None = None
+    unit: str | None = None
+    per: str | None = None
+    year: int | None = None
+    baseline: Baseline | None = None
+    attribute: Literal["预期性", "约束性"] | None = None
+    kind: Literal["target", "status"] = "target"
+    text: str
+    source: Literal["text", "table"] = "text"
+    line: int
+    section_path: list[str] = Field(default_factory=list)
+
+
+class Task(Model):
+    id: str
+    marker: str | None
+    title: str | None
+    text: str
+    section_path: list[str] = Field(default_factory=list)
+    units: list[UnitRef] = Field(default_factory=list)
+    line: int
+    column: str | None = None
+    targets: list[Target] = Field(default_factory=list)
+    source: Literal["text", "table"] = "text"
+
+
+class Column(Model):
+    """A boxed 专栏 with its own items."""
+
+    id: str
+    marker: str  # e.g. 专栏3
+    title: str
+    line: int
+    items: list[Task] = Field(default_factory=list)
+
+
+class Goal(Model):
+    id: str
+    text: str
+    line: int
+    section_path: list[str] = Field(default_factory=list)
+    year: int | None = None
+    targets: list[Target] = Field(default_factory=list)
+
+
+class Unit(Model):
+    name: str
+    tasks: int
+    lead: int = 0
+    responsible: int = 0
+    support: int = 0
+    raw: list[str] = Field(default_factory=list)
+
+
+class Document(Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    plancli_version: str
+    source: Source
+    meta: Meta
+    normalization: Normalization
+    sections: list[Section] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    columns: list[Column] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+
+
+class Extraction(Model):
+    """Extract's result, merged into the Document by the pipeline."""
+
+    goals: list[Goal] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    columns: list[Column] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)

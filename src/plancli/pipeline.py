@@ -1,0 +1,113 @@
+"""The whole pipeline: read → normalize → segment → extract → Document."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from plancli import __version__
+from plancli.core import Decoded, InputError, Normalized
+from plancli.models import Document, Extraction, Normalization, Outline, Source
+
+__all__ = ["InputError", "process_bytes", "process_file"]
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_input(path: str | Path) -> bytes:
+    """Read a file (or stdin for "-") and turn OS errors into one-line InputErrors."""
+    if str(path) == "-":
+        import sys
+
+        return sys.stdin.buffer.read()
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise InputError(f"{target}: is a directory")
+        if target.stat().st_size > MAX_BYTES:
+            raise InputError(f"{target}: larger than {MAX_BYTES // 2**20} MiB")
+        return target.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{target}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{target}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{target}: {exc.strerror or exc}") from None
+
+
+def decode_input(data: bytes, path: str | Path) -> Decoded:
+    from plancli.read import NotText, decode
+
+    try:
+        return decode(data)
+    except NotText as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def normalize_file(path: str | Path) -> tuple[bytes, Decoded, Normalized]:
+    from plancli.normalize import normalize
+
+    data = read_input(path)
+    decoded = decode_input(data, path)
+    return data, decoded, normalize(decoded.text)
+
+
+def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
+    from plancli.segment import segment
+
+    normalized = normalize_file(path)[2]
+    return normalized, segment(normalized)
+
+
+def process_bytes(data: bytes, path: str | Path = "-") -> Document:
+    from plancli.extract import extract
+    from plancli.normalize import normalize
+    from plancli.segment import segment
+
+    decoded = decode_input(data, path)
+    normalized = normalize(decoded.text)
+    outline = segment(normalized)
+    extraction = extract(outline)
+    return build_document(data, path, decoded, normalized, outline, extraction)
+
+
+def process_file(path: str | Path) -> Document:
+    return process_bytes(read_input(path), path)
+
+
+def build_document(
+    data: bytes,
+    path: str | Path,
+    decoded: Decoded,
+    normalized: Normalized,
+    outline: Outline,
+    extraction: Extraction,
+) -> Document:
+    source = Source(
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+        encoding=decoded.encoding,
+    )
+    diagnostics = [
+        *decoded.diagnostics,
+        *normalized.diagnostics,
+        *outline.diagnostics,
+        *extraction.diagnostics,
+    ]
+    return Document.model_validate(
+        {
+            "plancli_version": __version__,
+            "source": source,
+            "meta": outline.meta,
+            "normalization": Normalization.model_validate(normalized.report),
+            "sections": outline.sections,
+            "goals": extraction.goals,
+            "tasks": extraction.tasks,
+            "columns": extraction.columns,
+            "tables": outline.tables,
+            "targets": extraction.targets,
+            "units": extraction.units,
+            "diagnostics": sorted(diagnostics, key=lambda d: (d.line or 0, d.code)),
+        }
+    )

@@ -1,0 +1,22 @@
+"""Shared fixtures: the bundled real documents under samples/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+CHANGJI = SAMPLES / "changji-prefecture-community-services-2023.txt"
+CHONGQING = SAMPLES / "chongqing-civil-affairs-plan-2021-2025.txt"
+JIMSAR = SAMPLES / "jimsar-county-community-services-2023.txt"
+SHAOYANG = SAMPLES / "shaoyang-community-services-2023.txt"
+JIANGXI = SAMPLES / "jiangxi-province-community-services-2022.txt"
+ALL_SAMPLES = [CHANGJI, CHONGQING, JIMSAR, SHAOYANG, JIANGXI]
+
+
+@pytest.fixture(params=ALL_SAMPLES, ids=lambda p: p.stem.split("-")[0])
+def sample(request: pytest.FixtureRequest) -> Path:
+    return request.param

@@ -1,0 +1,21 @@
+"""ruff is part of the test suite: the tree stays lint-clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    result = subprocess.run(
+        [ruff, "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_imports_without_side_effects() -> None:
+    subprocess.run([sys.executable, "-c", "import plancli.cli"], check=True)
