@@ -152,6 +152,7 @@ class Outline(Model):
     items: list[Item] = Field(default_factory=list)
     paragraphs: list[Paragraph] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)  # merged into normalization.repairs
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
     def column_sections(self) -> list[Section]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from plancli import __version__
 from plancli.core import Decoded, InputError, Normalized
-from plancli.models import Document, Extraction, Normalization, Outline, Source
+from plancli.models import Document, Extraction, Normalization, Outline, Repair, Source
 
 __all__ = ["InputError", "process_bytes", "process_file"]
 
@@ -95,12 +95,17 @@ def build_document(
         *outline.diagnostics,
         *extraction.diagnostics,
     ]
+    normalization = Normalization.model_validate(normalized.report)
+    normalization.repairs = sorted(
+        [*normalization.repairs, *(Repair.model_validate(r) for r in outline.repairs)],
+        key=lambda r: r.line,
+    )
     return Document.model_validate(
         {
             "plancli_version": __version__,
             "source": source,
             "meta": outline.meta,
-            "normalization": Normalization.model_validate(normalized.report),
+            "normalization": normalization,
             "sections": outline.sections,
             "goals": extraction.goals,
             "tasks": extraction.tasks,
