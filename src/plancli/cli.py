@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from plancli import __version__
+from plancli.fastpath import UsageError, emit_text, run_normalize, try_fast_path
 
 if TYPE_CHECKING:
     import typer
@@ -17,23 +18,10 @@ if TYPE_CHECKING:
 PROG = "plancli"
 
 
-class UsageError(Exception):
-    """Bad arguments that typer cannot see (exit code 2)."""
-
-
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error to stderr and exit."""
     sys.stderr.write(f"{PROG}: error: {message}\n")
     raise SystemExit(code)
-
-
-def emit_text(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from plancli.emit import write_atomic
-
-    write_atomic(output, text)
 
 
 def build_app() -> "typer.Typer":
@@ -92,20 +80,7 @@ def build_app() -> "typer.Typer":
         ] = "table",
     ) -> None:
         """Print the cleaned, simplified text (or, with --report, what was changed)."""
-        from plancli.pipeline import normalize_file
-
-        if fmt not in ("table", "json"):
-            raise UsageError(f"unknown report format {fmt!r}; choose table or json")
-        _, decoded, normalized = normalize_file(file)
-        if not report:
-            emit_text(normalized.text + "\n", output)
-            return
-        from plancli.views import print_report, report_json
-
-        if fmt == "json" or output is not None or not sys.stdout.isatty():
-            emit_text(report_json(decoded, normalized), output)
-        else:
-            print_report(decoded, normalized)
+        run_normalize(file, output, report, fmt)
 
     @app.command()
     def outline(file: Annotated[Path, typer.Argument(help="Text file.")]) -> None:
@@ -205,13 +180,11 @@ def build_app() -> "typer.Typer":
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     args = sys.argv[1:] if argv is None else argv
-    if args in (["--version"], ["-V"]):  # fast path: no CLI framework needed
-        sys.stdout.write(f"{PROG} {__version__}\n")
-        return
     from plancli.core import InputError
 
     try:
-        build_app()(args=args, prog_name=PROG)
+        if not try_fast_path(args):
+            build_app()(args=args, prog_name=PROG)
     except InputError as exc:
         fail(str(exc))
     except UsageError as exc:

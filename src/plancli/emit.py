@@ -32,9 +32,7 @@ def to_yaml(model: BaseModel) -> str:
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(
-        to_data(model), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000
-    )
+    return yaml.dump(to_data(model), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def render(model: BaseModel, fmt: str) -> str:

@@ -255,7 +255,6 @@ class Document(Model):
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
 
-
 class Extraction(Model):
     """Extract's result, merged into the Document by the pipeline."""
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plancli import __version__
 from plancli.core import Decoded, InputError, Normalized
-from plancli.models import Document, Extraction, Normalization, Outline, Repair, Source
+
+if TYPE_CHECKING:  # pydantic is imported only when a document is built
+    from plancli.models import Document, Extraction, Outline
 
 __all__ = ["InputError", "process_bytes", "process_file"]
 
@@ -83,6 +86,8 @@ def build_document(
     outline: Outline,
     extraction: Extraction,
 ) -> Document:
+    from plancli.models import Document, Normalization, Repair, Source
+
     source = Source(
         path=str(path),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plancli.core import Decoded, Normalized
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.tree import Tree
+
+    from plancli.models import Document, Section
+
+ROLE_MARK = {"lead": "L", "responsible": "R", "support": "S"}
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+# --- normalize --report -----------------------------------------------------------
 
 
 def report_dict(decoded: Decoded, normalized: Normalized) -> dict:
@@ -18,12 +41,11 @@ def report_json(decoded: Decoded, normalized: Normalized) -> str:
 
 
 def print_report(decoded: Decoded, normalized: Normalized) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     report = normalized.report
-    console = Console()
-    console.print(
+    out = console()
+    out.print(
         f"encoding [bold]{decoded.encoding}[/]  script [bold]{report.script}[/]  "
         f"converted {report.converted_chars} chars  glosses removed {report.annotations_removed}"
     )
@@ -36,4 +58,166 @@ def print_report(decoded: Decoded, normalized: Normalized) -> None:
     for span in report.suspect_spans:
         hint = f" (maybe {span.candidate})" if span.candidate else ""
         table.add_row(str(span.line), "suspect", "garbled", span.text + hint)
-    console.print(table)
+    out.print(table)
+
+
+# --- outline ----------------------------------------------------------------------
+
+
+def title_paths(
+    sections: list[Section], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[Section, tuple[str, ...]]]:
+    for section in sections:
+        path = (*prefix, section.title)
+        yield section, path
+        yield from title_paths(section.children, path)
+
+
+def counts_by_section(document: Document) -> dict[str, tuple[int, int]]:
+    """Section id → (tasks, targets) found under it, including its subsections."""
+    counts: dict[str, tuple[int, int]] = {}
+    for section, path in title_paths(document.sections):
+        depth = len(path)
+        tasks = sum(1 for t in document.tasks if tuple(t.section_path[:depth]) == path)
+        targets = sum(
+            1
+            for t in document.targets
+            if t.kind == "target" and tuple(t.section_path[:depth]) == path
+        )
+        counts[section.id] = (tasks, targets)
+    return counts
+
+
+def outline_tree(document: Document) -> Tree:
+    from rich.tree import Tree
+
+    title = document.meta.title or document.source.path
+    tree = Tree(
+        f"[bold]{title}[/]  [dim]{len(document.tasks)} tasks, "
+        f"{sum(t.kind == 'target' for t in document.targets)} targets[/]"
+    )
+    counts = counts_by_section(document)
+
+    def add(branch: Tree, sections: list[Section]) -> None:
+        for section in sections:
+            tasks, targets = counts[section.id]
+            marker = f"{section.marker} " if section.marker else ""
+            label = f"[cyan]{marker}[/]{section.title}  [dim]L{section.line}"
+            label += f" · {tasks} tasks · {targets} targets[/]" if tasks or targets else "[/]"
+            add(branch.add(label), section.children)
+
+    add(tree, document.sections)
+    return tree
+
+
+def print_outline(file: Path) -> None:
+    from plancli.pipeline import process_file
+
+    console().print(outline_tree(process_file(file)))
+
+
+# --- tables -----------------------------------------------------------------------
+
+
+def table_csv(header: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def print_tables(file: Path, csv_dir: Path | None) -> None:
+    from rich.table import Table
+
+    from plancli.emit import write_atomic
+    from plancli.pipeline import process_file
+
+    document = process_file(file)
+    out = console()
+    if not document.tables:
+        out.print("no tables found")
+    for table in document.tables:
+        if csv_dir is not None:
+            target = csv_dir / f"{Path(str(file)).stem}-{table.id}.csv"
+            write_atomic(target, table_csv(table.header, table.rows))
+            out.print(f"wrote {target} ({len(table.rows)} rows)")
+            continue
+        view = Table(
+            *table.header,
+            title=f"{table.caption or table.id}  [dim]L{table.line}[/]",
+            show_lines=True,
+        )
+        for row in table.rows:
+            view.add_row(*row)
+        out.print(view)
+
+
+# --- units ------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[Path], pattern: str = "*.txt") -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob(pattern)) if path.is_dir() else [path])
+    return files
+
+
+def unit_matrix(documents: list[Document]) -> dict[str, dict[str, str]]:
+    """Unit name → {task label: role marks}; task labels are `file#task` for several files."""
+    matrix: dict[str, dict[str, str]] = defaultdict(dict)
+    for document in documents:
+        prefix = f"{Path(document.source.path).stem}#" if len(documents) > 1 else ""
+        for task in document.tasks:
+            label = prefix + task.id
+            for unit in task.units:
+                marks = matrix[unit.name].get(label, "")
+                mark = ROLE_MARK[unit.role]
+                matrix[unit.name][label] = marks if mark in marks else marks + mark
+    return matrix
+
+
+def print_units(paths: list[Path], fmt: str) -> None:
+    from plancli.pipeline import process_file
+
+    documents = [process_file(path) for path in expand_paths(paths)]
+    matrix = unit_matrix(documents)
+    labels = [
+        (f"{Path(d.source.path).stem}#" if len(documents) > 1 else "") + t.id
+        for d in documents
+        for t in d.tasks
+    ]
+    if fmt == "csv":
+        rows = [
+            [name, *(cells.get(label, "") for label in labels)] for name, cells in matrix.items()
+        ]
+        print(table_csv(["unit", *labels], rows), end="")
+        return
+    print_unit_table(matrix)
+
+
+def print_unit_table(matrix: dict[str, dict[str, str]]) -> None:
+    from rich.table import Table
+
+    view = Table(
+        "unit",
+        "tasks",
+        "lead",
+        "responsible",
+        "support",
+        "where (L lead, R resp., S support)",
+        title="responsibility matrix",
+    )
+    ranked = sorted(matrix.items(), key=lambda item: (-len(item[1]), item[0]))
+    for name, cells in ranked:
+        marks = "".join(cells.values())
+        where = " ".join(f"{label}·{mark}" for label, mark in cells.items())
+        view.add_row(
+            name,
+            str(len(cells)),
+            str(marks.count("L")),
+            str(marks.count("R")),
+            str(marks.count("S")),
+            where,
+        )
+    console().print(view)

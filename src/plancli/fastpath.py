@@ -1,0 +1,83 @@
+"""Hot, simple invocations served before the CLI framework loads.
+
+Typer (which loads pydantic to convert parameters) costs more start-up time than
+the whole normalize stage. `plancli --version` and the plain forms of
+`plancli normalize` are parsed here by a small table of the same options; any
+other argument (``--help``, an unknown option, a second file) returns None and
+the full typer CLI takes over, so the two paths cannot disagree on behaviour:
+both call `run_normalize`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from plancli import __version__
+
+NORMALIZE_VALUE_OPTIONS = {"-o": "output", "--output": "output", "-f": "fmt", "--format": "fmt"}
+NORMALIZE_FLAGS = {"--report": "report"}
+REPORT_FORMATS = ("table", "json")
+
+
+class UsageError(Exception):
+    """Bad arguments that typer cannot see (exit code 2)."""
+
+
+def parse_normalize(args: list[str]) -> dict | None:
+    """Parse `normalize` arguments, or return None when they are not a plain invocation."""
+    options: dict = {"file": None, "output": None, "report": False, "fmt": "table"}
+    tokens = iter(args)
+    for token in tokens:
+        name, _, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in NORMALIZE_VALUE_OPTIONS:
+            value = inline or next(tokens, None)
+            if value is None:
+                return None
+            options[NORMALIZE_VALUE_OPTIONS[name]] = value
+        elif token in NORMALIZE_FLAGS:
+            options[NORMALIZE_FLAGS[token]] = True
+        elif (token == "-" or not token.startswith("-")) and options["file"] is None:
+            options["file"] = token
+        else:
+            return None
+    return options if options["file"] is not None else None
+
+
+def emit_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from plancli.emit import write_atomic
+
+    write_atomic(output, text)
+
+
+def run_normalize(file: Path, output: Path | None, report: bool, fmt: str) -> None:
+    """The `plancli normalize` command (shared by the fast path and typer)."""
+    from plancli.pipeline import normalize_file
+
+    if fmt not in REPORT_FORMATS:
+        raise UsageError(f"unknown report format {fmt!r}; choose table or json")
+    _, decoded, normalized = normalize_file(file)
+    if not report:
+        emit_text(normalized.text + "\n", output)
+        return
+    from plancli.views import print_report, report_json
+
+    if fmt == "json" or output is not None or not sys.stdout.isatty():
+        emit_text(report_json(decoded, normalized), output)
+    else:
+        print_report(decoded, normalized)
+
+
+def try_fast_path(args: list[str]) -> bool:
+    """Run `args` if they are a fast-path invocation; False means typer must handle them."""
+    if args in (["--version"], ["-V"]):
+        sys.stdout.write(f"plancli {__version__}\n")
+        return True
+    if args[:1] == ["normalize"] and (options := parse_normalize(args[1:])) is not None:
+        output = Path(options["output"]) if options["output"] else None
+        run_normalize(Path(options["file"]), output, options["report"], options["fmt"])
+        return True
+    return False

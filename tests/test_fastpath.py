@@ -1,0 +1,83 @@
+"""The fast path and the typer CLI must behave identically on the forms they share."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import JIANGXI, JIMSAR
+from plancli.fastpath import parse_normalize
+
+TYPER_ONLY = (
+    "import sys; from plancli.cli import build_app; "
+    "build_app()(args=sys.argv[1:], prog_name='plancli')"
+)
+
+
+def run_fast(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "plancli", *args], capture_output=True)
+
+
+def run_typer(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", TYPER_ONLY, *args], capture_output=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["normalize", str(JIMSAR)],
+        ["normalize", "--report", "--format", "json", str(JIANGXI)],
+        ["normalize", str(JIANGXI), "--report", "-f", "json"],
+    ],
+)
+def test_fast_path_output_equals_typer_output(args: list[str]) -> None:
+    fast, slow = run_fast(*args), run_typer(*args)
+    assert fast.returncode == slow.returncode == 0
+    assert fast.stdout == slow.stdout
+    assert len(fast.stdout) > 1000
+
+
+def test_fast_path_writes_output_file_like_typer(tmp_path: Path) -> None:
+    fast_out, slow_out = tmp_path / "fast.txt", tmp_path / "slow.txt"
+    assert run_fast("normalize", str(JIMSAR), "--output", str(fast_out)).returncode == 0
+    assert run_typer("normalize", str(JIMSAR), "-o", str(slow_out)).returncode == 0
+    assert fast_out.read_bytes() == slow_out.read_bytes()
+
+
+def test_fast_path_does_not_import_typer_or_pydantic() -> None:
+    code = (
+        "import sys, io; from plancli.cli import main; sys.stdout = io.StringIO(); "
+        f"main(['normalize', {str(JIMSAR)!r}]); sys.stdout = sys.__stdout__; "
+        "print(sorted({'typer', 'pydantic', 'rich'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["a.txt"], {"file": "a.txt", "output": None, "report": False, "fmt": "table"}),
+        (["-", "--report"], {"file": "-", "output": None, "report": True, "fmt": "table"}),
+        (
+            ["--output=o.txt", "a.txt"],
+            {"file": "a.txt", "output": "o.txt", "report": False, "fmt": "table"},
+        ),
+        (
+            ["a.txt", "-f", "json"],
+            {"file": "a.txt", "output": None, "report": False, "fmt": "json"},
+        ),
+    ],
+)
+def test_parse_normalize_accepts_plain_forms(args: list[str], expected: dict) -> None:
+    assert parse_normalize(args) == expected
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["--help"], ["a.txt", "b.txt"], ["a.txt", "--bogus"], ["a.txt", "-o"]]
+)
+def test_parse_normalize_leaves_everything_else_to_typer(args: list[str]) -> None:
+    assert parse_normalize(args) is None
