@@ -1,12 +1,492 @@
-"""Batch conversion of many documents (plancli batch)."""
+"""Batch conversion of many documents (plancli batch).
+
+The parent process discovers the inputs, decides what is unchanged, keeps the
+index and shows progress; the conversion itself (pydantic and every stage) runs
+in worker processes, which import the heavy modules.
+
+`OUTDIR/index.jsonl` holds one JSON object per input. While a run goes on, each
+finished record is appended with a single write, so an interrupted or killed
+run keeps every record it finished; loading keeps the last record per input and
+drops a torn line; the start and the end of a run rewrite the index atomically,
+one line per input. An input is skipped when its sha256, the plancli version,
+the rules fingerprint and the output format are those of its record and its
+output is still there (a failure is not retried either; it still fails the run).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+INDEX_NAME = "index.jsonl"
+EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
+IN_FLIGHT_PER_WORKER = 2
+MAX_ERROR_CHARS = 500
+WORKER_DIED = "worker process died while converting this file"
+
+Record = dict[str, Any]
+
+
+# --- discovering inputs -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file to convert and its name in the mirrored output tree (`sub/a.txt`)."""
+
+    path: Path
+    rel: str
+
+
+def discover_inputs(paths: Iterable[Path], glob: str, exclude: Path | None = None) -> list[Input]:
+    """Expand folders recursively; files named directly are taken whatever their name.
+
+    With one folder argument the tree is mirrored relative to it; with several
+    arguments each folder keeps its own name as the first part. Hidden files and
+    folders, and anything inside `exclude` (the output folder), are left out. Two
+    inputs that would share an output name get `~2`, `~3` … before the suffix.
+    """
+    roots = list(paths)
+    excluded = exclude.resolve() if exclude is not None else None
+    found: list[Input] = []
+    seen: set[Path] = set()
+    names: set[str] = set()
+    for root in roots:
+        prefix = folder_prefix(root) if len(roots) > 1 else ""
+        for path, rel in files_under(root, glob):
+            resolved = path.resolve()
+            if resolved in seen or (excluded and resolved.is_relative_to(excluded)):
+                continue
+            seen.add(resolved)
+            found.append(Input(path, unique_name(f"{prefix}{rel}", names)))
+    return found
+
+
+def unique_name(rel: str, taken: set[str]) -> str:
+    """`rel`, or `rel` with `~N` added when its output name (suffix aside) is taken."""
+    path, name, number = Path(rel), rel, 1
+    while Path(name).with_suffix("").as_posix() in taken:
+        number += 1
+        name = path.with_name(f"{path.stem}~{number}{path.suffix}").as_posix()
+    taken.add(Path(name).with_suffix("").as_posix())
+    return name
+
+
+def folder_prefix(root: Path) -> str:
+    return f"{root.resolve().name}/" if root.is_dir() else ""
+
+
+def files_under(root: Path, glob: str) -> Iterator[tuple[Path, str]]:
+    if not root.is_dir():
+        yield root, root.name
+        return
+    for path in sorted(root.rglob(glob)):
+        rel = path.relative_to(root)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            yield path, rel.as_posix()
+
+
+def output_name(rel: str, fmt: str) -> str:
+    """`sub/a.txt` → `sub/a.yaml`."""
+    return Path(rel).with_suffix(EXTENSIONS[fmt]).as_posix()
+
+
+# --- the unit of work -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    rel: str
+    output: str  # relative to the output folder
+    outdir: str
+    fmt: str
+    stamp: tuple[str, str]  # (plancli version, rules fingerprint)
+
+    def record(self) -> Record:
+        version, rules = self.stamp
+        return {
+            "path": self.path,
+            "rel": self.rel,
+            "output": self.output,
+            "format": self.fmt,
+            "sha256": None,
+            "bytes": None,
+            "status": None,
+            "result": None,
+            "sections": 0,
+            "tasks": 0,
+            "targets": 0,
+            "diagnostics": 0,
+            "error": None,
+            "seconds": 0.0,
+            "plancli_version": version,
+            "rules": rules,
+        }
+
+
+def init_worker() -> None:
+    """Leave Ctrl-C to the parent (it finishes cleanly) and import the stages once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import plancli.emit
+    import plancli.pipeline  # noqa: F401
+
+
+def convert(job: Job) -> Record:
+    """Convert one file and write its output; every failure becomes a record, never a raise."""
+    started = time.perf_counter()
+    record = job.record()
+    target = Path(job.outdir) / job.output
+    try:
+        from plancli.emit import render, write_atomic
+        from plancli.pipeline import process_bytes, read_input
+
+        data = read_input(job.path)
+        record.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+        document = process_bytes(data, job.path)
+        write_atomic(target, render(document, job.fmt))
+        record.update(status="ok", result="ok", **document_counts(document))
+    except Exception as exc:
+        record.update(status="failed", result="failed", output=None, error=error_text(exc))
+        target.unlink(missing_ok=True)  # a stale output would not match its input any more
+    record["seconds"] = round(time.perf_counter() - started, 4)
+    return record
+
+
+def document_counts(document: Any) -> dict[str, int]:
+    from plancli.models import iter_sections
+
+    return {
+        "sections": sum(1 for _ in iter_sections(document.sections)),
+        "tasks": len(document.tasks),
+        "targets": sum(1 for target in document.targets if target.kind == "target"),
+        "diagnostics": len(document.diagnostics),
+    }
+
+
+def error_text(exc: BaseException) -> str:
+    from plancli.core import InputError
+
+    text = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+    text = " ".join(text.split())
+    return text[:MAX_ERROR_CHARS]
+
+
+def failed_record(job: Job, error: str) -> Record:
+    record = job.record()
+    record.update(status="failed", result="failed", output=None, error=error)
+    return record
+
+
+# --- running jobs in worker processes ---------------------------------------------
+
+
+def run_jobs(jobs: list[Job], workers: int) -> Iterator[Record]:
+    """Yield one record per job, in completion order.
+
+    A worker that dies (a crash, the OOM killer) breaks the pool. The jobs that
+    were in flight are then retried one at a time, so that only the file that
+    kills a worker on its own is recorded as failed; the rest go on in a new pool.
+    """
+    queue = jobs
+    while queue:
+        suspects, queue = yield from drain(queue, workers, workers * IN_FLIGHT_PER_WORKER)
+        for job in suspects:
+            still_dying, _ = yield from drain([job], 1, 1)
+            if still_dying:
+                yield failed_record(job, WORKER_DIED)
+
+
+def drain(
+    jobs: list[Job], workers: int, limit: int
+) -> Generator[Record, None, tuple[list[Job], list[Job]]]:
+    """Run jobs in one pool, at most `limit` in flight.
+
+    Returns (jobs in flight when the pool broke, jobs never sent); both are
+    empty when every job finished.
+    """
+    todo = deque(jobs)
+    in_flight: dict[Future[Record], Job] = {}
+    executor = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
+    try:
+        while todo or in_flight:
+            while todo and len(in_flight) < limit:
+                job = todo.popleft()
+                try:
+                    in_flight[executor.submit(convert, job)] = job
+                except BrokenProcessPool:
+                    todo.appendleft(job)
+                    return list(in_flight.values()), list(todo)
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = in_flight[future]
+                try:
+                    record = future.result()
+                except BrokenProcessPool:
+                    return list(in_flight.values()), list(todo)
+                except Exception as exc:  # e.g. a record that could not be sent back
+                    record = failed_record(job, error_text(exc))
+                del in_flight[future]
+                yield record
+        return [], []
+    except KeyboardInterrupt:
+        executor.shutdown(wait=True, cancel_futures=True)
+        yield from finished_records(in_flight)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def finished_records(in_flight: dict[Future[Record], Job]) -> Iterator[Record]:
+    for future in in_flight:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            yield future.result()
+
+
+# --- the index --------------------------------------------------------------------
+
+
+class Index:
+    """`index.jsonl`: appended as files finish, rewritten atomically at start and end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> dict[str, Record]:
+        """The last complete record per input; a torn or foreign line is ignored."""
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return {}
+        records: dict[str, Record] = {}
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and isinstance(record.get("rel"), str):
+                records[record["rel"]] = record
+        return records
+
+    def rewrite(self, records: Iterable[Record]) -> None:
+        from plancli.emit import write_atomic
+
+        write_atomic(self.path, "".join(index_line(record) for record in records))
+
+    def append(self, record: Record) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, index_line(record).encode("utf-8"))
+        finally:
+            os.close(fd)
+
+
+def index_line(record: Record) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# --- deciding what to skip --------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def is_unchanged(previous: Record | None, job: Job) -> bool:
+    """Same bytes, version, rules and format as last time, and the output still there."""
+    if previous is None or previous.get("result") not in ("ok", "failed"):
+        return False
+    version, rules = job.stamp
+    same = (
+        previous.get("plancli_version") == version
+        and previous.get("rules") == rules
+        and previous.get("format") == job.fmt
+        and previous.get("sha256") is not None
+    )
+    if not same:
+        return False
+    if previous["result"] == "ok" and not (Path(job.outdir) / job.output).is_file():
+        return False
+    return previous["sha256"] == file_sha256(Path(job.path))
+
+
+def skipped_record(previous: Record, job: Job) -> Record:
+    return {**previous, "path": job.path, "status": "skipped", "seconds": 0.0}
+
+
+# --- progress and summary ---------------------------------------------------------
+
+
+class PlainProgress:
+    """One line per finished file, for logs and pipes."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def __enter__(self) -> PlainProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def advance(self, record: Record) -> None:
+        self.done += 1
+        width = len(str(self.total))
+        detail = f"  {record['error']}" if record["error"] else ""
+        sys.stderr.write(
+            f"[{self.done:>{width}}/{self.total}] {record['status']:<7} {record['rel']} "
+            f"({record['seconds']:.2f} s){detail}\n"
+        )
+        sys.stderr.flush()
+
+
+class RichProgress:
+    """A progress bar with ETA on a terminal."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        from plancli.views import console
+
+        self.progress = Progress(
+            TextColumn("converting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=console(stderr=True),
+            transient=False,
+        )
+        self.task = self.progress.add_task("batch", total=total, current="")
+
+    def __enter__(self) -> RichProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def advance(self, record: Record) -> None:
+        self.progress.update(self.task, advance=1, current=record["rel"])
+
+
+def make_progress(total: int) -> PlainProgress | RichProgress:
+    return RichProgress(total) if sys.stderr.isatty() else PlainProgress(total)
+
+
+def print_summary(records: list[Record], seconds: float, index_path: Path) -> None:
+    from rich.table import Table
+
+    from plancli.views import console
+
+    converted = [r for r in records if r["status"] != "skipped"]
+    failing = [r for r in records if r["result"] == "failed"]
+    table = Table("status", "files", title="plancli batch", title_justify="left")
+    for status in ("ok", "failed", "skipped"):
+        table.add_row(status, str(sum(r["status"] == status for r in records)))
+    rate = len(converted) / seconds if seconds > 0 else 0.0
+    table.add_row("converted per second", f"{rate:.1f}")
+    table.add_row("wall time", f"{seconds:.2f} s")
+    out = console(stderr=True)
+    out.print(table)
+    for record in failing:
+        note = " (unchanged since it failed)" if record["status"] == "skipped" else ""
+        out.print(f"failed: {record['rel']}: {record['error']}{note}", markup=False)
+    out.print(f"index: {index_path}", markup=False)
+
+
+# --- the command ------------------------------------------------------------------
+
+
+def worker_count(jobs: int) -> int:
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def current_stamp() -> tuple[str, str]:
+    from plancli import __version__
+    from plancli.rules import fingerprint
+
+    return __version__, fingerprint()
+
+
+def plan_jobs(inputs: list[Input], outdir: Path, fmt: str) -> list[Job]:
+    stamp = current_stamp()
+    return [
+        Job(str(item.path), item.rel, output_name(item.rel, fmt), str(outdir), fmt, stamp)
+        for item in inputs
+    ]
 
 
 def run_batch(
     paths: list[Path], outdir: Path, *, fmt: str, jobs: int, glob: str, force: bool
 ) -> int:
-    """Convert every input; return the process exit code."""
-    raise NotImplementedError("plancli batch is being built")
+    """Convert every input; return the process exit code (1 when any input fails)."""
+    inputs = discover_inputs(paths, glob, exclude=outdir)
+    if not inputs:
+        sys.stderr.write(f"plancli: error: no input files (--glob {glob})\n")
+        return 2
+    started = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    index = Index(outdir / INDEX_NAME)
+    previous = index.load()
+    all_jobs = plan_jobs(inputs, outdir, fmt)
+    records: dict[str, Record] = {}
+    todo: list[Job] = []
+    for job in all_jobs:
+        before = previous.get(job.rel)
+        if not force and is_unchanged(before, job):
+            records[job.rel] = skipped_record(before, job)  # type: ignore[arg-type]
+        else:
+            todo.append(job)
+    order = [job.rel for job in all_jobs]
+    known = {rel: previous[rel] for rel in order if rel in previous}
+    index.rewrite(ordered({**known, **records}, order))
+    try:
+        with make_progress(len(todo)) as progress:
+            for record in run_jobs(todo, min(worker_count(jobs), len(todo)) or 1):
+                records[record["rel"]] = record
+                index.append(record)
+                progress.advance(record)
+    finally:
+        index.rewrite(ordered({**known, **records}, order))
+    final = ordered(records, order)
+    print_summary(final, time.perf_counter() - started, index.path)
+    return 1 if any(record["result"] == "failed" for record in final) else 0
+
+
+def ordered(records: dict[str, Record], order: list[str]) -> list[Record]:
+    return [records[rel] for rel in order if rel in records]
