@@ -92,7 +92,8 @@ def files_under(root: Path, glob: str) -> Iterator[tuple[Path, str]]:
         return
     for path in sorted(root.rglob(glob)):
         rel = path.relative_to(root)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+        is_file = path.is_file() or path.is_symlink()  # a dangling link is a failed input
+        if is_file and not any(part.startswith(".") for part in rel.parts):
             yield path, rel.as_posix()
 
 
@@ -271,7 +272,7 @@ class Index:
         except FileNotFoundError:
             return {}
         records: dict[str, Record] = {}
-        for line in text.splitlines():
+        for line in text.split("\n"):  # not splitlines: U+2028 may sit inside a record
             try:
                 record = json.loads(line)
             except ValueError:
@@ -481,6 +482,12 @@ def run_batch(
                 records[record["rel"]] = record
                 index.append(record)
                 progress.advance(record)
+    except KeyboardInterrupt:
+        sys.stderr.write(
+            f"plancli: batch interrupted: {len(records)} of {len(order)} inputs are done and "
+            "recorded; run the same command again to resume\n"
+        )
+        raise
     finally:
         index.rewrite(ordered({**known, **records}, order))
     final = ordered(records, order)
