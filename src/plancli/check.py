@@ -412,6 +412,14 @@ def format_markdown_summary(results: list[FileResult], suppressed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry (control characters, lone surrogates)."""
+    return XML_UNSAFE.sub("\ufffd", text)
+
+
 def format_junit(results: list[FileResult], suppressed: int, strict: bool = False) -> str:
     """One testcase per file; errors (and warnings with --strict) fail it, all are kept."""
     from xml.etree import ElementTree as ET
@@ -422,8 +430,9 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
     root = ET.Element("testsuites", suite_attrs)
     suite = ET.SubElement(root, "testsuite", suite_attrs)
     for result in results:
+        name = xml_safe(result.path)
         case = ET.SubElement(suite, "testcase", {"classname": "plancli.check",
-                                                 "name": result.path, "file": result.path})
+                                                 "name": name, "file": name})
         properties = ET.SubElement(case, "properties")
         for level in ("error", "warning", "info"):
             count = str(result.count(level))
@@ -432,10 +441,10 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
             counted = [f for f in result.findings if counts_as_failure(f, strict)]
             failure = ET.SubElement(case, "failure", {"type": counted[0].code,
                                                       "message": plural(len(counted), "problem")})
-            failure.text = "".join(text_line(f) + "\n" for f in counted)
+            failure.text = xml_safe("".join(text_line(f) + "\n" for f in counted))
         if result.findings:
-            ET.SubElement(case, "system-out").text = "".join(
-                text_line(f) + "\n" for f in result.findings
+            ET.SubElement(case, "system-out").text = xml_safe(
+                "".join(text_line(f) + "\n" for f in result.findings)
             )
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
