@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CHONGQING, JIANGXI, JIMSAR
+from conftest import CHONGQING, JIANGXI, JIMSAR, ROOT
 from plancli import check
 from plancli.check import (
     FileResult,
@@ -138,9 +138,9 @@ def test_samples_keep_no_traditional_characters(sample: Path) -> None:
     assert check_traditional(process_file(sample)) == []
 
 
-def test_a_check_repeats_nothing_a_stage_already_said() -> None:
+def test_a_check_repeats_nothing_a_stage_already_said_but_may_raise_its_level() -> None:
     stage = [
-        Diagnostic("error", "no-title", 3, "title line damaged"),
+        Diagnostic("warning", "no-title", 3, "no plan title found"),
         Diagnostic("warning", "suspect-garbled", 41, "garbled"),
     ]
     checks = [
@@ -149,11 +149,13 @@ def test_a_check_repeats_nothing_a_stage_already_said() -> None:
         Diagnostic("warning", "suspect-garbled", 65, "garbled text"),
     ]
     merged = merge_diagnostics(stage, checks)
-    assert [(d.code, d.line, d.message) for d in merged] == [
-        ("no-title", 3, "title line damaged"),
-        ("suspect-garbled", 41, "garbled"),
-        ("suspect-garbled", 65, "garbled text"),
+    assert [(d.level, d.code, d.line, d.message) for d in merged] == [
+        ("error", "no-title", 3, "no plan title found"),
+        ("warning", "suspect-garbled", 41, "garbled"),
+        ("warning", "suspect-garbled", 65, "garbled text"),
     ]
+    warning = [Diagnostic("warning", "suspect-garbled", 9, "y")]
+    assert merge_diagnostics(warning, [Diagnostic("info", "suspect-garbled", 9, "x")]) == warning
 
 
 # --- fingerprints ----------------------------------------------------------------------
@@ -380,3 +382,13 @@ def test_check_file_never_raises(data: bytes) -> None:
     assert all(f.level in ("error", "warning", "info") for f in result.findings)
     fingerprints = [f.fingerprint for f in result.findings]
     assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_pre_commit_hook_runs_check_on_text_documents() -> None:
+    import yaml
+
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"]) == ("plancli-check", "plancli check")
+    assert hook["types"] == ["text"]
+    assert re.search(hook["files"], "corpus/2023/plan.txt")
+    assert not re.search(hook["files"], "corpus/plan.txt.bak")

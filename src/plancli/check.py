@@ -44,18 +44,26 @@ CODES: dict[str, tuple[Level, str]] = {
     "internal-error": ("error", "a pipeline stage crashed on this file"),
     "no-title": ("error", "no plan title or notice title was found"),
     "no-headings": ("warning", "no numbered headings were found"),
+    "suspect-garbled": ("warning", "garbled text (mojibake) was left in the document"),
+    "traditional-left": ("warning", "traditional characters are left after normalization"),
+    "undecodable-bytes": ("warning", "bytes that do not decode were replaced"),
+    "table-row-width": ("warning", "a table row does not fit its header"),
+    "target-unparsed": ("warning", "a number that looks like a target could not be parsed"),
+    "task-without-units": ("warning", "a task names no responsible unit where others do"),
+    "unit-unparsed": ("warning", "text in a unit clause is not a unit"),
     "numbering-gap": ("warning", "heading or item numbers skip a value"),
     "numbering-restart": ("warning", "numbering starts again where it should continue"),
     "numbering-repeat": ("warning", "the same number is used twice in a row"),
     "damaged-marker": ("warning", "a numbering marker was damaged and repaired"),
-    "table-row-width": ("warning", "a table row does not fit its header"),
-    "task-without-units": ("warning", "a task names no responsible unit where others do"),
-    "target-unparsed": ("warning", "a number that looks like a target could not be parsed"),
-    "unit-unparsed": ("warning", "text in a unit clause is not a unit"),
-    "suspect-garbled": ("warning", "garbled text (mojibake) was left in the document"),
-    "traditional-left": ("warning", "traditional characters are left after normalization"),
-    "undecodable-bytes": ("warning", "bytes that do not decode were replaced"),
+    "damaged-doc-number": ("warning", "the document number lost a bracket and was repaired"),
     "damaged-date": ("warning", "the signing date is damaged"),
+    "damaged-issuer": ("warning", "the signing office lost characters and was completed"),
+    "issuer-mismatch": ("warning", "the signing office differs from the notice's issuer"),
+    "table-header-ambiguous": ("warning", "a table header does not say where sub-columns belong"),
+    "table-empty": ("warning", "a table has no rows"),
+    "no-signature": ("info", "the notice has no issuer/date signature block"),
+    "items-on-one-line": ("info", "several numbered items on one line were split"),
+    "punctuation-folded": ("info", "full-width punctuation was folded to ASCII"),
 }
 
 
@@ -224,19 +232,25 @@ def check_file(path: Path, display: str | None = None) -> FileResult:
 
 
 def merge_diagnostics(stage: list[Diagnostic], checks: list[Diagnostic]) -> list[Diagnostic]:
-    """Stage diagnostics first; a check adds nothing where a stage already said the same.
+    """Stage diagnostics first; a check that says the same again only raises their level.
 
-    A document-level check (no line) is dropped when a stage used its code at all.
+    "The same" is the same code on the same line, or, for a document-level check
+    (no line), the same code anywhere: meta's `no-title` warning for a missing plan
+    title becomes an error when the check finds no title of any kind either.
     """
-    said = {(d.code, d.line) for d in stage}
-    stage_codes = {d.code for d in stage}
     merged = list(stage)
     for diagnostic in checks:
-        if (diagnostic.code, diagnostic.line) in said:
-            continue
-        if diagnostic.line is None and diagnostic.code in stage_codes:
-            continue
-        merged.append(diagnostic)
+        same = [
+            i
+            for i, said in enumerate(merged)
+            if said.code == diagnostic.code and diagnostic.line in (None, said.line)
+        ]
+        if not same:
+            merged.append(diagnostic)
+        for i in same:
+            if LEVEL_RANK[diagnostic.level] < LEVEL_RANK[merged[i].level]:
+                said = merged[i]
+                merged[i] = Diagnostic(diagnostic.level, said.code, said.line, said.message)
     return sorted(merged, key=lambda d: (d.line or 0, LEVEL_RANK[d.level], d.code))
 
 
