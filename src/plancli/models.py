@@ -109,6 +109,7 @@ class Section(Model):
     line: int
     kind: Literal["heading", "column", "annex"] = "heading"
     children: list[Section] = Field(default_factory=list)
+    end_line: int | None = None  # last line that belongs to the section (its span)
 
 
 class Table(Model):
