@@ -259,6 +259,21 @@ def test_issuer_that_is_not_a_damaged_letterhead_is_kept_with_a_warning() -> Non
     assert wrapper.body_start == 6
 
 
+def test_signature_on_one_line_and_a_missing_signature() -> None:
+    notice = [
+        Line("某县人民政府办公室关于印发《某县养老服务方案》的通知", 1),
+        Line("各乡镇人民政府:", 2),
+        Line("现印发给你们,请认真贯彻执行。", 3),
+    ]
+    one_line = [*notice, Line("某县人民政府办公室 2023年6月1日", 4), Line("某县养老服务方案", 5)]
+    meta = parse_wrapper(one_line, []).meta
+    assert (meta.issuer, meta.date, meta.title_line) == ("某县人民政府办公室", "2023-06-01", 5)
+    unsigned = parse_wrapper([*notice, Line("某县养老服务方案", 4)], [])
+    assert (unsigned.meta.issuer, unsigned.meta.date) == ("某县人民政府办公室", None)
+    assert unsigned.meta.title_line == 4
+    assert [(d.code, d.level) for d in unsigned.diagnostics] == [("no-signature", "info")]
+
+
 def test_doc_number_brackets_are_normalized() -> None:
     for bracketed in ("[2022]", "【2022】", "(2022)", "〔2022〕"):
         written = f"赣府厅字{bracketed}77号"

@@ -68,6 +68,18 @@ class Wrapper:
 
 
 @dataclass
+class Report:
+    repairs: list[Repair] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, code: str, line: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic("warning", code, line, message))
+
+    def info(self, code: str, line: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic("info", code, line, message))
+
+
+@dataclass
 class Span:
     """Consecutive lines [start, end) of `lines` joined into one text."""
 
@@ -267,8 +279,9 @@ def find_notice(texts: list[str], stop: int) -> Span | None:
     if not candidates:
         return None
     notice = candidates[-1]
-    has_org = bool(_notice_start().match(notice.text)["org"])  # type: ignore[index]
-    if not has_org and notice.start > 0 and is_org(texts[notice.start - 1]):
+    match = _notice_start().match(notice.text)
+    bare = match is not None and not match["org"]  # starts right at 关于
+    if bare and notice.start > 0 and is_org(texts[notice.start - 1]):
         return Span(notice.start - 1, notice.end, texts[notice.start - 1] + notice.text)
     return notice
 
@@ -501,9 +514,10 @@ def locate_parts(texts: list[str]) -> Parts:
     parts.recipients = find_recipients(texts, parts.limit)
     stop = parts.recipients if parts.recipients is not None else parts.limit
     parts.notice = find_notice(texts, stop)
-    if parts.recipients is not None or parts.notice is not None:
-        after = parts.recipients if parts.recipients is not None else parts.notice.end - 1  # type: ignore[union-attr]
-        parts.signature = find_signature(texts, after + 1, parts.limit)
+    if parts.recipients is not None:
+        parts.signature = find_signature(texts, parts.recipients + 1, parts.limit)
+    elif parts.notice is not None:
+        parts.signature = find_signature(texts, parts.notice.end, parts.limit)
     parts.wrapper_end = wrapper_end(texts, parts)
     return parts
 
@@ -571,7 +585,7 @@ def fill_signature(
     signature, letterhead = parts.signature, notice_issuer(parts.notice)
     if signature is None:
         meta.issuer = letterhead
-        if parts.wrapper_end:
+        if parts.recipients is not None or parts.notice is not None:
             out.info("no-signature", None, "the notice has no issuer/date signature block")
         return
     meta.issuer = reconcile_issuer(signature, letterhead, lines, out)
@@ -585,12 +599,12 @@ def reconcile_issuer(
     signature: Signature, letterhead: str | None, lines: list[Line], out: Report
 ) -> str | None:
     """The signing office; a signature that lost characters of the letterhead name is repaired."""
-    signed = signature.issuer
-    if signed is None or letterhead is None or signed == letterhead:
+    signed, index = signature.issuer, signature.issuer_index
+    if signed is None or index is None or letterhead is None or signed == letterhead:
         return signed or letterhead
-    line = lines[signature.issuer_index].line if signature.issuer_index is not None else None
+    line = lines[index].line
     if is_subsequence(signed, letterhead):
-        out.repairs.append(Repair(line or 0, "issuer", signed, letterhead))
+        out.repairs.append(Repair(line, "issuer", signed, letterhead))
         out.warn("damaged-issuer", line, f"signature {signed!r} completed from {letterhead!r}")
         return letterhead
     out.warn("issuer-mismatch", line, f"signature {signed!r} differs from notice {letterhead!r}")
@@ -622,18 +636,6 @@ def stand_in_date(
                 return date
     out.warn("damaged-date", line, f"signature date {signature.date_text!r} is damaged")
     return None
-
-
-@dataclass
-class Report:
-    repairs: list[Repair] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def warn(self, code: str, line: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", code, line, message))
-
-    def info(self, code: str, line: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic("info", code, line, message))
 
 
 def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
