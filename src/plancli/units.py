@@ -1,0 +1,482 @@
+"""Responsible units: find the unit clause at the end of an item and read it.
+
+A clause such as `(州党委组织部,州民政局、住建局,…等按职责分工负责)` becomes
+UnitRefs with a canonical name (shared level prefix restored, aliases folded),
+the name as written and a role. All vocabulary lives in `rules/units.yaml`,
+whose header explains the reading steps; this module only applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from plancli import rules
+from plancli.core import Diagnostic
+from plancli.models import Role, UnitRef
+
+__all__ = ["canonical_unit", "parse_units", "split_unit_clause"]
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SENTENCE_ENDS = "。;!?()"
+
+
+def _fold(text: str) -> str:
+    """Full-width ASCII to ASCII; one character for one, so offsets are kept."""
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prefix:
+    text: str
+    level: str | None
+    party: str | None  # party prefix as written (州党委, 市委) or a bare one (党委, 委)
+    bare: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    raw: str
+    body: str  # canonical name after the prefix, or the whole name when complete
+    level: str | None = None
+    party: str | None = None
+    complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    text: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    units: list[tuple[_Token, Role]]
+    junk: list[str]
+    labelled: bool
+    ends_with_role: bool
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    prefixes: dict[str, tuple[_Prefix, ...]]  # first character → prefixes, longest first
+    run_together_levels: tuple[str, ...]
+    party_prefixes: dict[str, str]
+    default_party: dict[str, str]
+    party_bodies: frozenset[str]
+    suffixes: frozenset[str]
+    suffix_lengths: tuple[int, ...]
+    max_name_chars: int
+    complete: tuple[re.Pattern[str], ...]
+    aliases: dict[str, str]  # variant → canonical
+    stems: dict[str, str]  # short form → full name
+    known: dict[str, tuple[str, ...]]  # first character → known names, longest first
+    markers: re.Pattern[str]
+    label_roles: dict[str, Role]
+    notes: re.Pattern[str] | None
+    trailing: re.Pattern[str]
+    lead_in: tuple[str, ...]
+    separators: re.Pattern[str]
+    joiners: str
+
+    def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
+        return any(s[j - n : j] in self.suffixes for n in self.suffix_lengths if j - n >= k)
+
+    def canonical_body(self, name: str) -> str:
+        name = self.aliases.get(name, name)
+        name = self.stems.get(name, name)
+        return self.aliases.get(name, name)
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    data: dict[str, Any] = rules.load("units")
+    aliases = {
+        variant: canonical
+        for canonical, variants in data["aliases"].items()
+        for variant in variants
+    }
+    stems = dict(data["stems"])
+    known = {
+        *data["names"],
+        *data["party_bodies"],
+        *stems,
+        *stems.values(),
+        *aliases,
+        *data["aliases"],
+    }
+    by_first: dict[str, list[str]] = {}
+    for name in known:
+        by_first.setdefault(name[0], []).append(name)
+    return _Vocabulary(
+        prefixes=_prefixes(data),
+        run_together_levels=tuple(data["run_together_levels"]),
+        party_prefixes=dict(data["party_prefixes"]),
+        default_party=dict(data["default_party_prefix"]),
+        party_bodies=frozenset(data["party_bodies"]),
+        suffixes=frozenset(data["suffixes"]),
+        suffix_lengths=tuple(sorted({len(suffix) for suffix in data["suffixes"]})),
+        max_name_chars=int(data["max_name_chars"]),
+        complete=tuple(re.compile(pattern) for pattern in data["complete"]),
+        aliases=aliases,
+        stems=stems,
+        known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
+        markers=_marker_pattern(data),
+        label_roles=dict(data["labels"]),
+        notes=re.compile("|".join(data["notes"])) if data["notes"] else None,
+        trailing=re.compile(data["trailing"]),
+        lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
+        separators=re.compile("[" + re.escape(data["separators"]) + "]"),
+        joiners=data["joiners"],
+    )
+
+
+def _prefixes(data: dict[str, Any]) -> dict[str, tuple[_Prefix, ...]]:
+    prefixes = [_Prefix(text, level, text) for text, level in data["party_prefixes"].items()]
+    prefixes += [_Prefix(level, level, None) for level in data["levels"]]
+    prefixes += [_Prefix(text, None, text, bare=True) for text in data["bare_party_prefixes"]]
+    by_first: dict[str, list[_Prefix]] = {}
+    for prefix in sorted(prefixes, key=lambda p: len(p.text), reverse=True):
+        by_first.setdefault(prefix.text[0], []).append(prefix)
+    return {first: tuple(group) for first, group in by_first.items()}
+
+
+def _prefixes_at(s: str, i: int) -> list[_Prefix]:
+    if i >= len(s):
+        return []
+    return [p for p in _vocabulary().prefixes.get(s[i], ()) if s.startswith(p.text, i)]
+
+
+def _marker_pattern(data: dict[str, Any]) -> re.Pattern[str]:
+    labels = "|".join(re.escape(label) for label in data["labels"])
+    parts = [rf"(?P<label>{labels})\s*:"]
+    parts += [f"(?P<{role}>{'|'.join(words)})" for role, words in data["roles"].items()]
+    return re.compile("|".join(parts))
+
+
+# --- segmenting a piece of text into unit tokens ---------------------------------
+
+
+def _known_at(s: str, k: int) -> Iterator[str]:
+    if k < len(s):
+        for name in _vocabulary().known.get(s[k], ()):
+            if s.startswith(name, k):
+                yield name
+
+
+def _complete_end(s: str, i: int) -> int | None:
+    for pattern in _vocabulary().complete:
+        match = pattern.match(s, i)
+        if match and match.end() > i:
+            return match.end()
+    return None
+
+
+def _starts_unit(s: str, j: int) -> bool:
+    """Whether a new unit visibly begins at j (used to cut run-together names)."""
+    vocab = _vocabulary()
+    if _complete_end(s, j) is not None or next(_known_at(s, j), None):
+        return True
+    for prefix in _prefixes_at(s, j):
+        if prefix.bare:
+            rest = j + len(prefix.text)
+            if any(vocab.canonical_body(n) in vocab.party_bodies for n in _known_at(s, rest)):
+                return True
+        elif prefix.party or prefix.text in vocab.run_together_levels:
+            return True
+    return False
+
+
+def _boundary(s: str, j: int) -> bool:
+    if j >= len(s):
+        return True
+    if s[j] in _vocabulary().joiners:
+        return j + 1 < len(s) and _starts_unit(s, j + 1)
+    return _starts_unit(s, j)
+
+
+def _generic_end(s: str, k: int) -> int | None:
+    """End of the shortest name from k that ends in a unit suffix at a boundary."""
+    vocab = _vocabulary()
+    for j in range(k + 2, min(len(s), k + vocab.max_name_chars) + 1):
+        if vocab.suffix_ends_at(s, k, j) and _boundary(s, j):
+            return j
+    return None
+
+
+def _prefix_options(s: str, i: int) -> list[_Prefix]:
+    return [*_prefixes_at(s, i), _Prefix("", None, None)]
+
+
+def _token(s: str, start: int, prefix: _Prefix, end: int) -> _Token:
+    vocab = _vocabulary()
+    body = vocab.canonical_body(s[start + len(prefix.text) : end])
+    level, party = prefix.level, prefix.party
+    if not prefix.text and body != s[start:end]:
+        own = next((p for p in _prefix_options(body, 0) if p.text and not p.bare), None)
+        if own is not None and len(body) > len(own.text):  # an alias such as 团市委 → 市团委
+            body, level, party = body[len(own.text) :], own.level, own.party
+    return _Token(s[start:end], body, level, party)
+
+
+def _match(s: str, i: int, strict: bool) -> tuple[_Token, int] | None:
+    """The best unit starting at i: complete name, else known name, else suffix rule."""
+    vocab = _vocabulary()
+    end = _complete_end(s, i)
+    if end is not None and (not strict or _boundary(s, end)):
+        return _Token(s[i:end], vocab.canonical_body(s[i:end]), complete=True), end
+    best: tuple[tuple[int, int, bool], _Token, int] | None = None
+    for prefix in _prefix_options(s, i):
+        k = i + len(prefix.text)
+        candidate = _known_candidate(s, k, prefix, strict)
+        rank = 2
+        if candidate is None and strict and not prefix.bare:
+            candidate, rank = _generic_end(s, k), 1
+        if candidate is None:
+            continue
+        key = (rank, candidate, bool(prefix.text))
+        if best is None or key > best[0]:
+            best = (key, _token(s, i, prefix, candidate), candidate)
+    return None if best is None else (best[1], best[2])
+
+
+def _known_candidate(s: str, k: int, prefix: _Prefix, strict: bool) -> int | None:
+    vocab = _vocabulary()
+    for name in _known_at(s, k):
+        if prefix.bare and vocab.canonical_body(name) not in vocab.party_bodies:
+            continue
+        if not strict or _boundary(s, k + len(name)):
+            return k + len(name)
+    return None
+
+
+def _segment(piece: str) -> tuple[list[_Token], list[str]]:
+    """Cut a separator-free piece into unit tokens; what fits no unit is junk."""
+    tokens: list[_Token] = []
+    junk: list[str] = []
+    i, junk_start = 0, None
+    while i < len(piece):
+        if junk_start is None and tokens and piece[i] in _vocabulary().joiners:
+            i += 1
+            continue
+        hit = _match(piece, i, strict=True)
+        if hit is None and junk_start is None:
+            hit = _match(piece, i, strict=False)
+        if hit is None:
+            junk_start = i if junk_start is None else junk_start
+            i += 1
+            continue
+        if junk_start is not None:
+            junk.append(piece[junk_start:i])
+            junk_start = None
+        tokens.append(hit[0])
+        i = hit[1]
+    if junk_start is not None:
+        junk.append(piece[junk_start:])
+    return tokens, junk
+
+
+# --- reading a clause ---------------------------------------------------------------
+
+
+def _clean_piece(piece: str) -> str:
+    vocab = _vocabulary()
+    piece = re.sub(r"\s+", "", piece)
+    for word in vocab.lead_in:
+        if piece.startswith(word):
+            piece = piece[len(word) :]
+            break
+    return vocab.trailing.sub("", piece)
+
+
+def _strip_brackets(text: str) -> str:
+    text = text.strip()
+    if text.startswith("("):
+        text = text[1:]
+    if text.endswith(")"):
+        text = text[:-1]
+    return text
+
+
+def _groups(text: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
+    """Split a clause into groups with roles; also report a label and a closing role word."""
+    vocab = _vocabulary()
+    groups: list[_Group] = []
+    pending: Role = default_role
+    labelled = ends_with_role = False
+    lead_seen = False
+    pos = 0
+
+    def add(chunk: str, role: Role) -> None:
+        nonlocal lead_seen
+        if role == "responsible" and lead_seen:
+            role = "support"
+        groups.append(_Group(chunk, role))
+        lead_seen = lead_seen or role == "lead"
+
+    for match in vocab.markers.finditer(text):
+        chunk = text[pos : match.start()]
+        if match.lastgroup == "label":
+            add(chunk, pending)
+            pending = vocab.label_roles[match.group("label")]
+            labelled = labelled or not chunk.strip()
+        else:
+            add(chunk, match.lastgroup)  # type: ignore[arg-type]
+        pos = match.end()
+        ends_with_role = match.lastgroup != "label"
+    rest = text[pos:]
+    if rest.strip():
+        add(rest, pending)
+        ends_with_role = False
+    return groups, labelled, ends_with_role
+
+
+def _read(clause: str, default_role: Role) -> _Reading:
+    vocab = _vocabulary()
+    text = _strip_brackets(_fold(clause)).split("。", 1)[0]
+    if vocab.notes is not None:
+        text = vocab.notes.sub("", text)
+    groups, labelled, ends_with_role = _groups(text, default_role)
+    units: list[tuple[_Token, Role]] = []
+    junk: list[str] = []
+    for group in groups:
+        for piece in vocab.separators.split(group.text):
+            tokens, rest = _segment(_clean_piece(piece))
+            units += [(token, group.role) for token in tokens]
+            junk += rest
+    return _Reading(units, junk, labelled, ends_with_role)
+
+
+def _compose(token: _Token, level: str | None, party_of: dict[str, str]) -> str:
+    """The canonical name of a token given the level prefix it inherits."""
+    vocab = _vocabulary()
+    if token.complete:
+        return token.body
+    written_party = token.party if token.party in vocab.party_prefixes else None
+    if written_party is not None:
+        return written_party + token.body
+    level = token.level or level
+    if token.body in vocab.party_bodies:
+        if level is None:
+            return (token.party if token.party == "党委" else "") + token.body
+        return (party_of.get(level) or vocab.default_party.get(level, level)) + token.body
+    return (level or "") + token.body
+
+
+def _compose_all(units: list[tuple[_Token, Role]]) -> list[UnitRef]:
+    party_prefixes = _vocabulary().party_prefixes
+    level = next((token.level for token, _ in units if token.level), None)
+    party_of: dict[str, str] = {}
+    for token, _ in units:
+        if token.level and token.party in party_prefixes:
+            party_of.setdefault(token.level, token.party)
+    refs: list[UnitRef] = []
+    seen: set[str] = set()
+    for token, role in units:
+        name = _compose(token, level, party_of)
+        if token.level:
+            level = token.level
+            if token.party in party_prefixes:
+                party_of[token.level] = token.party
+        if name not in seen:
+            seen.add(name)
+            refs.append(UnitRef(name=name, raw=token.raw, role=role))
+    return refs
+
+
+def parse_units(
+    clause: str, default_role: Role = "responsible"
+) -> tuple[list[UnitRef], list[Diagnostic]]:
+    """Read a unit clause (brackets optional) into canonical units with roles.
+
+    Text that is no unit is reported as a `unit-unparsed` warning, never invented.
+    """
+    reading = _read(clause, default_role)
+    diagnostics = [
+        Diagnostic("warning", "unit-unparsed", None, f"not a unit: {junk!r} in {clause!r}")
+        for junk in reading.junk
+    ]
+    return _compose_all(reading.units), diagnostics
+
+
+def canonical_unit(raw: str, prefix: str | None = None) -> str:
+    """The canonical name of one unit as written; `prefix` (州, 县委 …) is restored if missing."""
+    piece = _clean_piece(_fold(raw))
+    tokens, junk = _segment(piece)
+    if len(tokens) != 1 or junk:
+        return _vocabulary().canonical_body(piece)
+    level, party_of = _prefix_context(_fold(prefix or "").strip())
+    return _compose(tokens[0], level, party_of)
+
+
+def _prefix_context(prefix: str) -> tuple[str | None, dict[str, str]]:
+    vocab = _vocabulary()
+    if not prefix:
+        return None, {}
+    if prefix in vocab.party_prefixes:
+        level = vocab.party_prefixes[prefix]
+        return level, {level: prefix}
+    return prefix, {}
+
+
+# --- finding the clause at the end of an item ----------------------------------------
+
+
+def _looks_like_clause(inner: str, bracketed: bool) -> bool:
+    reading = _read(inner, "responsible")
+    if not reading.units:
+        return False
+    if reading.labelled:
+        return True
+    if reading.ends_with_role:
+        return bracketed or not reading.junk
+    # a bare list such as (州民政局、住建局): only complete, prefixed units
+    return bracketed and not reading.junk and any(t.level for t, _ in reading.units)
+
+
+def _matching_open(body: str) -> int | None:
+    depth = 0
+    for k in range(len(body) - 1, -1, -1):
+        if body[k] == ")":
+            depth += 1
+        elif body[k] == "(":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
+def _find_clause(body: str) -> tuple[int, int, int] | None:
+    """(clause start, inner start, inner end) in `body`, or None."""
+    closed = body.endswith(")")
+    if closed:
+        k = _matching_open(body)
+        if k is not None and _looks_like_clause(body[k + 1 : -1], bracketed=True):
+            return k, k + 1, len(body) - 1
+    k = body.rfind("(")
+    if k >= 0 and ")" not in body[k:] and _looks_like_clause(body[k + 1 :], bracketed=True):
+        return k, k + 1, len(body)
+    inner_end = len(body) - 1 if closed else len(body)
+    start = max(body.rfind(c, 0, inner_end) for c in _SENTENCE_ENDS) + 1
+    if start < inner_end and _looks_like_clause(body[start:inner_end], bracketed=False):
+        return start, start, inner_end
+    return None
+
+
+def split_unit_clause(text: str) -> tuple[str, str | None, int | None]:
+    """Cut the unit clause off the end of an item's text.
+
+    Returns (text without the clause, the clause's inner text, its start offset);
+    (text, None, None) when the text ends in no unit clause. A clause may have
+    lost its opening bracket (then it starts after the last 。) or its closing one.
+    """
+    folded = _fold(text)
+    body = folded.rstrip().rstrip("。").rstrip()
+    found = _find_clause(body) if body else None
+    if found is None:
+        return text, None, None
+    start, inner_start, inner_end = found
+    return text[:start].rstrip(), text[inner_start:inner_end].strip(), start
