@@ -1,31 +1,464 @@
-"""Stage 2, normalize: decoded text → clean simplified lines tied to original lines."""
+"""Stage 2, normalize: decoded text → clean simplified lines tied to original lines.
+
+Small named passes, each a pure function, run in this order:
+
+1. ``clean_characters``: CR/CRLF → LF, control and zero-width characters removed, odd spaces
+   (NBSP, U+3000, U+2002 ...) and tabs → one ASCII space. Never changes the line count.
+2. ``strip_glosses``: inline pinyin readings after a hanzi (``關(guān)``, ``會(huì )``) are removed
+   when the parenthesised text is a real syllable (rules/pinyin.yaml), so ``(5G)``, ``(APP)``,
+   ``(含)``, ``(一)`` stay. Where the reading decides the character (``乾(qián)`` stays 乾,
+   ``著(zhe)`` becomes 着; rules/gloss_readings.yaml) the character is pinned.
+3. ``detect_script``: simplified / traditional / mixed, decided before any conversion.
+4. ``convert_lines``: traditional and mixed text goes through OpenCC ``hk2s`` (it folds the
+   Hong Kong and Taiwan variants that ``t2s`` leaves, e.g. 衞生), then the 著 rules
+   (rules/zhe.yaml). Simplified text is not touched. Pinned characters are kept.
+5. mojibake: ``plancli.mojibake.find_suspect_spans`` sees the lines before conversion.
+6. ``fold_punctuation`` then ``plancli.boilerplate.strip_boilerplate`` on stripped,
+   non-blank lines. Folding comes first so that chrome rules see one form of ``:`` and ``|``.
+7. ``fix_spaces``: space runs collapsed; a space between two CJK characters is removed and
+   recorded as a ``stray-space`` repair. Spaces between Latin words or numbers stay.
+8. ``join_broken_lines``: a short line that leaves 《 〈 “ open, followed by short lines that
+   close it, becomes one line (``joined-line`` repair, first line number kept).
+
+Punctuation convention: full-width ASCII forms U+FF01–FF5E (，：；（）！？％～ ０-９ Ａ-Ｚ ．)
+fold to ASCII (``, : ; ( ) ! ? % ~`` digits, letters, ``.``), and so do the small, vertical
+and half-width compatibility forms that Unicode maps to them (﹐ ︰ ﹙). Chinese-only marks
+stay as they are: 。、“”‘’《》〈〉〔〕【】「」—…·. Folding is counted in one ``info``
+diagnostic (code ``punctuation-folded``), not as per-character repairs.
+
+Every Line keeps the 1-based line number it had in the original file.
+"""
 
 from __future__ import annotations
 
+import operator
 import re
-from functools import cache
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Literal
 
-from plancli.core import Line, NormalizationReport, Normalized
+from plancli import rules
+from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair
 
-GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\s?\)\s?")
+if TYPE_CHECKING:
+    from opencc import OpenCC
+
+Script = Literal["simplified", "traditional", "mixed"]
+
+CJK_MARKS_RANGES = ((0x3001, 0x303F), (0xFF5F, 0xFF64))
+CJK_MARKS = frozenset("‘’“”—…·")
+HAN_CHAR = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+SPACES = re.compile(r" +")
+GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
+
+TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+TONE_DIGITS = frozenset("012345")
+ZHU = "著"
+STRAY_CONTEXT = 6
+
+
+# --- pass 1: characters -------------------------------------------------------------------
+
+
+def _cleanup_table() -> dict[int, str | None]:
+    invisible = [0x7F, 0xAD, *range(0x200B, 0x2010), 0x2060, 0xFEFF]
+    table: dict[int, str | None] = dict.fromkeys(
+        [*range(0x00, 0x09), *range(0x0E, 0x20), *invisible], None
+    )
+    spaces = [0x09, 0x0B, 0x0C, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029]
+    table.update(dict.fromkeys([*spaces, 0x202F, 0x205F, 0x3000], " "))
+    table.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))  # lone surrogates
+    return table
+
+
+CLEANUP = _cleanup_table()
+
+
+def clean_characters(text: str) -> list[Line]:
+    """Split into numbered lines (LF, CRLF or CR) with invisible and odd characters cleaned."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(CLEANUP)
+    return [Line(raw, number) for number, raw in enumerate(text.split("\n"), 1)]
+
+
+# --- pass 2: pinyin glosses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    syllable: str
+    tone: int  # 1-4, 5 for a neutral tone written as a digit, 0 when not given
+
+
+@dataclass(slots=True)
+class GlossedLine:
+    """A line after gloss removal: pins are offsets whose character the gloss decided."""
+
+    text: str
+    line: int
+    pins: dict[int, str]
 
 
 @cache
-def _converter():
+def _pinyin() -> tuple[frozenset[str], tuple[str, ...], int]:
+    data = rules.load("pinyin")
+    syllables = frozenset(str(s) for group in data["syllables"].values() for s in group)
+    return syllables, tuple(data.get("umlaut_spellings", ())), int(data["min_toneless_length"])
+
+
+@cache
+def _gloss_readings() -> dict[str, dict[str, str]]:
+    return {
+        str(char): {str(k): str(v) for k, v in readings.items()}
+        for char, readings in rules.load("gloss_readings").items()
+    }
+
+
+@lru_cache(maxsize=4096)
+def parse_reading(gloss: str) -> Reading | None:
+    """The pinyin syllable a gloss spells (tone marks or a tone digit), or None."""
+    text = unicodedata.normalize("NFD", gloss)
+    tone = 0
+    if text[-1:] in TONE_DIGITS:
+        tone, text = int(text[-1]), text[:-1]
+    marks = [TONE_MARKS[c] for c in text if c in TONE_MARKS]
+    if len(marks) > 1 or (marks and tone):
+        return None
+    tone = marks[0] if marks else tone
+    base = unicodedata.normalize("NFC", "".join(c for c in text if c not in TONE_MARKS))
+    syllables, umlauts, min_toneless = _pinyin()
+    for spelling in umlauts:
+        base = base.replace(spelling, "ü")
+    if not tone and len(base) < min_toneless:
+        return None
+    return Reading(base, tone) if base in syllables else None
+
+
+def decided_char(char: str, reading: Reading) -> str | None:
+    """The character a gloss's reading selects (rules/gloss_readings.yaml), if listed."""
+    choices = _gloss_readings().get(char)
+    if not choices:
+        return None
+    return choices.get(f"{reading.syllable}{reading.tone}") or choices.get(reading.syllable)
+
+
+def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
+    """Remove pinyin glosses that follow a hanzi; return the line and the number removed."""
+    parts: list[str] = []
+    pins: dict[int, str] = {}
+    start = removed = length = 0
+    text = line.text
+    for match in GLOSS.finditer(text):
+        char = text[match.start() - 1] if match.start() else ""
+        reading = parse_reading(match.group(1)) if is_han(char) else None
+        if reading is None:
+            continue
+        kept = text[start : match.start()]
+        parts.append(kept)
+        length += len(kept)
+        choice = decided_char(char, reading)
+        if choice is not None:
+            pins[length - 1] = choice
+        start = match.end()
+        removed += 1
+    parts.append(text[start:])
+    return GlossedLine("".join(parts), line.line, pins), removed
+
+
+def is_han(char: str) -> bool:
+    return len(char) == 1 and HAN_CHAR.match(char) is not None
+
+
+def is_cjk(char: str) -> bool:
+    """A hanzi or a Chinese punctuation mark: a space between two of them is stray."""
+    if len(char) != 1:
+        return False
+    code = ord(char)
+    return is_han(char) or char in CJK_MARKS or any(lo <= code <= hi for lo, hi in CJK_MARKS_RANGES)
+
+
+# --- pass 3: script -----------------------------------------------------------------------
+
+
+@cache
+def _converter() -> OpenCC:
     import opencc
 
     return opencc.OpenCC("hk2s")
 
 
+def traditional_chars(chars: Iterable[str]) -> frozenset[str]:
+    """The characters OpenCC hk2s changes on their own (traditional-only forms)."""
+    ordered = sorted(set(chars))
+    if not ordered:
+        return frozenset()
+    converted = _converter().convert("\n".join(ordered)).split("\n")
+    if len(converted) != len(ordered):
+        converted = [_converter().convert(char) for char in ordered]
+    return frozenset(char for char, new in zip(ordered, converted, strict=True) if char != new)
+
+
+def detect_script(texts: list[str]) -> Script:
+    """Vote line by line, weighted by hanzi count (thresholds in rules/normalize.yaml)."""
+    han_per_line = [HAN_CHAR.findall(text) for text in texts]
+    settings = rules.load("normalize")["script"]
+    traditional = traditional_chars(char for chars in han_per_line for char in chars)
+    traditional -= frozenset(str(settings.get("also_simplified", "")))
+    if not traditional:
+        return "simplified"
+    votes = {"traditional": 0, "simplified": 0}
+    for chars in han_per_line:
+        if not traditional.isdisjoint(chars):
+            votes["traditional"] += len(chars)
+        elif len(chars) >= settings["min_han_per_line"]:
+            votes["simplified"] += len(chars)
+    share = votes["traditional"] / (votes["traditional"] + votes["simplified"])
+    if share < settings["simplified_below"]:
+        return "simplified"
+    return "traditional" if share >= settings["traditional_above"] else "mixed"
+
+
+# --- pass 4: conversion -------------------------------------------------------------------
+
+
+def apply_pins(line: GlossedLine, convert: bool) -> GlossedLine:
+    """Convert a line (or only apply its pins); pinned characters bypass OpenCC."""
+    if not line.pins and not convert:
+        return line
+    converter = _converter() if convert else None
+    parts: list[str] = []
+    pins: dict[int, str] = {}
+    start = 0
+    for offset in sorted(line.pins):
+        chunk = line.text[start:offset]
+        parts.append(converter.convert(chunk) if converter else chunk)
+        pins[sum(map(len, parts))] = line.pins[offset]
+        parts.append(line.pins[offset])
+        start = offset + 1
+    rest = line.text[start:]
+    parts.append(converter.convert(rest) if converter else rest)
+    return GlossedLine("".join(parts), line.line, pins)
+
+
+@cache
+def _zhe_words() -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(default, ((word, replacement for its 著), ...) longest first, keep before change)."""
+    data = rules.load("zhe")
+    words = [(str(w), ZHU) for w in data.get("keep", [])]
+    words += [(str(w), "着") for w in data.get("change", []) if ZHU in str(w)]
+    words.sort(key=lambda item: (-len(item[0]), item[1] != ZHU))
+    return str(data.get("default", "着")), tuple(words)
+
+
+def resolve_zhe(text: str, pinned: Iterable[int] = ()) -> str:
+    """Decide every 著 not pinned by a gloss: 显著 stays, 沿著/著力/制约著 → 着 (zhe.yaml)."""
+    if ZHU not in text:
+        return text
+    default, words = _zhe_words()
+    chars = list(text)
+    fixed = set(pinned)
+    for index, char in enumerate(text):
+        if char == ZHU and index not in fixed:
+            chars[index] = zhe_choice(text, index, words, default)
+    return "".join(chars)
+
+
+def zhe_choice(text: str, index: int, words: tuple[tuple[str, str], ...], default: str) -> str:
+    for word, choice in words:
+        for k, char in enumerate(word):
+            if char == ZHU and index >= k and text[index - k : index - k + len(word)] == word:
+                return choice
+    return default
+
+
+def count_changed(before: str, after: str) -> int:
+    if before == after:
+        return 0
+    return sum(map(operator.ne, before, after)) + abs(len(before) - len(after))
+
+
+def convert_lines(lines: list[GlossedLine], script: Script) -> tuple[list[Line], int]:
+    """Traditional/mixed → simplified (hk2s + 著 rules); returns lines and chars changed."""
+    convert = script != "simplified"
+    converted: list[Line] = []
+    changed = 0
+    for line in lines:
+        done = apply_pins(line, convert)
+        text = resolve_zhe(done.text, done.pins) if convert else done.text
+        changed += count_changed(line.text, text)
+        converted.append(Line(text, line.line))
+    return converted, changed
+
+
+# --- pass 6: punctuation ------------------------------------------------------------------
+
+
+def _fold_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    compat = [*range(0xFE10, 0xFE1A), *range(0xFE30, 0xFE50), *range(0xFE50, 0xFE6C)]
+    for code in [*compat, *range(0xFF5F, 0xFF65), *range(0xFFE0, 0xFFE7)]:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table
+
+
+FOLD = _fold_table()
+FOLDABLE = re.compile("[\ufe10-\ufe6b\uff01-\uff64\uffe0-\uffe6]")
+
+
+def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """Full-width ASCII forms → ASCII (house convention); one info diagnostic counts them."""
+    folded: list[Line] = []
+    total = 0
+    first: int | None = None
+    for line in lines:
+        text = line.text.translate(FOLD) if FOLDABLE.search(line.text) else line.text
+        if text != line.text:
+            total += count_changed(line.text, text)
+            first = line.line if first is None else first
+        folded.append(Line(text, line.line))
+    if not total:
+        return folded, None
+    message = f"{total} full-width characters folded to ASCII (first on line {first})"
+    return folded, Diagnostic("info", "punctuation-folded", first, message)
+
+
+def drop_blank(lines: list[Line]) -> list[Line]:
+    return [Line(line.text.strip(), line.line) for line in lines if line.text.strip()]
+
+
+# --- pass 7: spaces -----------------------------------------------------------------------
+
+
+def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
+    """Collapse space runs; remove (and record) spaces between two CJK characters."""
+    fixed: list[Line] = []
+    repairs: list[Repair] = []
+    for line in lines:
+        text = line.text
+        if " " in text:
+            collapsed = SPACES.sub(" ", text)
+            text = SPACES.sub(drop_stray_space, collapsed)
+            if text != collapsed:
+                before, after = changed_span(collapsed, text)
+                repairs.append(Repair(line.line, "stray-space", before, after))
+        fixed.append(Line(text, line.line))
+    return fixed, repairs
+
+
+def drop_stray_space(match: re.Match[str]) -> str:
+    text = match.string
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    return "" if is_cjk(before) and is_cjk(after) else match.group()
+
+
+def changed_span(before: str, after: str) -> tuple[str, str]:
+    """The part of a line that changed, with a few characters of context on each side."""
+    prefix = 0
+    while prefix < min(len(before), len(after)) and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    limit = min(len(before), len(after)) - prefix
+    while suffix < limit and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    start = max(0, prefix - STRAY_CONTEXT)
+    return (
+        before[start : len(before) - max(0, suffix - STRAY_CONTEXT)],
+        after[start : len(after) - max(0, suffix - STRAY_CONTEXT)],
+    )
+
+
+# --- pass 8: broken lines -----------------------------------------------------------------
+
+
+def open_brackets(text: str, pairs: dict[str, str], stack: list[str] | None = None) -> list[str]:
+    """The openers still unclosed after `text` (a closer without its opener is ignored)."""
+    stack = list(stack or [])
+    closers = {close: open_ for open_, close in pairs.items()}
+    for char in text:
+        if char in pairs and not (pairs[char] == char and stack and stack[-1] == char):
+            stack.append(char)
+        elif char in closers and closers[char] in stack:
+            while stack and stack.pop() != closers[char]:
+                pass
+    return stack
+
+
+def join_broken_lines(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
+    """Re-join short lines that break a bracketed title (rules/normalize.yaml `join`)."""
+    settings = rules.load("normalize")["join"]
+    pairs = {str(k): str(v) for k, v in settings["pairs"].items()}
+    joined: list[Line] = []
+    repairs: list[Repair] = []
+    index = 0
+    while index < len(lines):
+        count = joinable_run(lines, index, pairs, settings)
+        if count > 1:
+            parts = [line.text for line in lines[index : index + count]]
+            text = join_texts(parts)
+            joined.append(Line(text, lines[index].line))
+            repairs.append(Repair(lines[index].line, "joined-line", "\n".join(parts), text))
+        else:
+            joined.append(lines[index])
+        index += max(count, 1)
+    return joined, repairs
+
+
+def joinable_run(lines: list[Line], index: int, pairs: dict[str, str], settings: dict) -> int:
+    """How many lines from `index` form one broken title (1 when nothing should be joined)."""
+    first = lines[index].text
+    if not is_short_part(first, settings) or first[-1] in settings["sentence_ends"]:
+        return 1
+    stack = open_brackets(first, pairs)
+    if not stack:
+        return 1
+    for count in range(2, settings["max_parts"] + 1):
+        if index + count > len(lines) or not is_short_part(lines[index + count - 1].text, settings):
+            return 1
+        stack = open_brackets(lines[index + count - 1].text, pairs, stack)
+        if not stack:
+            return count
+    return 1
+
+
+def is_short_part(text: str, settings: dict) -> bool:
+    return bool(text) and len(text) <= settings["max_line_chars"] and "|" not in text
+
+
+def join_texts(parts: list[str]) -> str:
+    text = parts[0]
+    for part in parts[1:]:
+        needs_space = text[-1:].isascii() and text[-1:].isalnum() and part[:1].isascii()
+        text += (" " if needs_space and part[:1].isalnum() else "") + part
+    return text
+
+
+# --- the stage ----------------------------------------------------------------------------
+
+
 def normalize(text: str) -> Normalized:
+    """Run every pass; see the module docstring for the order and the conventions."""
+    from plancli.boilerplate import strip_boilerplate
+    from plancli.mojibake import find_suspect_spans
+
     report = NormalizationReport()
-    text, report.annotations_removed = GLOSS.subn("", text)
-    converted = _converter().convert(text)
-    report.converted_chars = sum(a != b for a, b in zip(text, converted, strict=False))
-    report.script = "traditional" if report.converted_chars else "simplified"
-    lines = [
-        Line(raw.strip(), number)
-        for number, raw in enumerate(converted.splitlines(), start=1)
-        if raw.strip()
-    ]
-    return Normalized(lines, report)
+    diagnostics: list[Diagnostic] = []
+    glossed: list[GlossedLine] = []
+    for line in clean_characters(text):
+        stripped, removed = strip_glosses(line)
+        glossed.append(stripped)
+        report.annotations_removed += removed
+    report.script = detect_script([line.text for line in glossed])
+    report.suspect_spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
+    converted, report.converted_chars = convert_lines(glossed, report.script)
+    lines, folded = fold_punctuation(drop_blank(converted))
+    if folded is not None:
+        diagnostics.append(folded)
+    lines, report.boilerplate_removed = strip_boilerplate(lines)
+    lines, space_repairs = fix_spaces(lines)
+    lines, join_repairs = join_broken_lines(lines)
+    report.repairs = sorted([*space_repairs, *join_repairs], key=lambda repair: repair.line)
+    return Normalized(lines, report, diagnostics)
