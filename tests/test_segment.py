@@ -7,7 +7,6 @@ original 1-based lines of the sample file.
 from __future__ import annotations
 
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -343,6 +342,19 @@ def test_broken_heading_is_joined_and_reported() -> None:
     assert result.paragraphs == []
 
 
+def test_heading_broken_over_three_lines_and_bare_marker() -> None:
+    result = body("(一)持续推动城乡", "社区服务设施", "优化升级。", "(二)", "不断加强人才队伍建设")
+    assert [(s.title, s.line) for s in result.sections] == [
+        ("持续推动城乡社区服务设施优化升级", 1),
+        ("不断加强人才队伍建设", 4),
+    ]
+    assert [(r.line, r.before) for r in result.repairs] == [
+        (1, "(一)持续推动城乡\n社区服务设施\n优化升级。"),
+        (4, "(二)\n不断加强人才队伍建设"),
+    ]
+    assert result.paragraphs == [] and result.diagnostics == []
+
+
 def test_heading_followed_by_caption_is_not_joined() -> None:
     result = body("一、主要指标", "发展指标表", "指标 | 2025年 |", "覆盖率 | 100% |")
     assert result.sections[0].title == "主要指标"
@@ -486,7 +498,8 @@ def test_segment_never_raises_and_keeps_reading_order(texts: list[str]) -> None:
 @given(st.lists(LINE_TEXT, max_size=25))
 def test_no_text_line_is_silently_lost(texts: list[str]) -> None:
     """Each line is a section, item, paragraph or table row, or a heading continuation
-    (the line after a section) or a caption (just before a table) or a bare box border."""
+    (the lines a joined heading took, or an annex title), a caption (up to three lines
+    before a table) or a bare box border."""
     lines = [Line(text.strip(), n) for n, text in enumerate(texts, 1) if text.strip()]
     result = segment_body(lines)
     sections = {s.line for s in iter_sections(result.sections)}
@@ -496,5 +509,8 @@ def test_no_text_line_is_silently_lost(texts: list[str]) -> None:
     starts = [numbers.index(t.line) for t in result.tables]
     captions = {n for start in starts for n in numbers[max(0, start - 3) : start]}
     borders = {line.line for line in lines if not strip_stray_pipe(line.text)[0]}
-    continuations = {b.line for a, b in pairwise(lines) if a.line in sections}
+    joined = {r.line: r.before.count("\n") for r in result.repairs if r.kind == "joined-heading"}
+    continuations = {
+        n for start in sections for n in numbers[numbers.index(start) + 1 :][: joined.get(start, 1)]
+    }
     assert {line.line for line in lines} - placed <= tables | captions | borders | continuations

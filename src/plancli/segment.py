@@ -485,16 +485,21 @@ class _Segmenter:
         return self.box is None or marker.family in self.heading_families
 
     def continuation(self, title: str, index: int) -> Line | None:
-        """The next line when it carries on a heading title broken over two lines."""
+        """The next line when it carries on a heading title broken over lines.
+
+        A bare marker (`(一)` alone) takes any short title line; a started title
+        takes only a short fragment without punctuation (a trailing 。 may end it).
+        """
         following = self.next_line(index)
         if following is None or title.endswith("。"):
             return None
         text = following.text
         after = self.next_line(index + 1)
+        limit = self.rule.continuation_max if title else self.rule.heading_max
         if (
-            len(text) > self.rule.continuation_max
+            len(text) > limit
             or len(title) + len(text) > self.rule.heading_max
-            or any(char in self.rule.continuation_forbidden for char in text)
+            or any(char in self.rule.continuation_forbidden for char in text.removesuffix("。"))
             or match_marker(text) is not None
             or (after is not None and self.is_table_line(after.text))
         ):
@@ -502,16 +507,15 @@ class _Segmenter:
         return following
 
     def joined_title(self, marker: Marker, line: Line, index: int) -> tuple[str, int]:
-        following = self.continuation(marker.rest, index)
-        if following is None:
-            return heading_title(marker.rest), 0
-        title = heading_title(marker.rest + following.text)
-        self.repairs.append(
-            Repair(
-                line.line, "joined-heading", f"{line.text}\n{following.text}", marker.text + title
-            )
-        )
-        return title, 1
+        """The heading title, joined with the lines it runs on into; how many were taken."""
+        parts = [marker.rest]
+        while (following := self.continuation("".join(parts), index + len(parts) - 1)) is not None:
+            parts.append(following.text)
+        title = heading_title("".join(parts))
+        if len(parts) > 1:
+            before = "\n".join([line.text, *parts[1:]])
+            self.repairs.append(Repair(line.line, "joined-heading", before, marker.text + title))
+        return title, len(parts) - 1
 
     def open_heading(self, marker: Marker, line: Line, index: int) -> int:
         self.close_box()
