@@ -445,6 +445,12 @@ def test_roles_from_closing_words_and_labels() -> None:
     assert [r.role for r in parse_units("民政局", "lead")[0]] == ["lead"]
 
 
+def test_name_that_starts_like_a_level_keeps_the_inherited_prefix() -> None:
+    # 市场监管 is a stem, not 市 + 场监管: it inherits 州 like any other unit
+    assert read("州民政局、市场监管负责") == resp("州民政局", "州市场监管局")
+    assert read("州民政局、市场监管局、住建局负责") == resp("州民政局", "州市场监管局", "州住建局")
+
+
 def test_he_and_ji_split_only_between_units() -> None:
     assert read("市民政局和市财政局负责") == resp("市民政局", "市财政局")
     assert read("省文化和旅游厅、省自然资源厅负责") == resp("省文化和旅游厅", "省自然资源厅")

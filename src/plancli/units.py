@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from plancli import rules
 from plancli.core import Diagnostic
@@ -167,6 +167,10 @@ def _known_at(s: str, k: int) -> Iterator[str]:
                 yield name
 
 
+def _is_known(name: str) -> bool:
+    return bool(name) and name in _vocabulary().known.get(name[0], ())
+
+
 def _complete_end(s: str, i: int) -> int | None:
     for pattern in _vocabulary().complete:
         match = pattern.match(s, i)
@@ -215,10 +219,12 @@ def _token(s: str, start: int, prefix: _Prefix, end: int) -> _Token:
     vocab = _vocabulary()
     body = vocab.canonical_body(s[start + len(prefix.text) : end])
     level, party = prefix.level, prefix.party
-    if not prefix.text and body != s[start:end]:
-        own = next((p for p in _prefix_options(body, 0) if p.text and not p.bare), None)
-        if own is not None and len(body) > len(own.text):  # an alias such as 团市委 → 市团委
-            body, level, party = body[len(own.text) :], own.level, own.party
+    if not prefix.text and body != s[start:end]:  # an alias such as 团市委 → 市团委
+        for own in _prefixes_at(body, 0):
+            rest = body[len(own.text) :]
+            if not own.bare and _is_known(rest):
+                body, level, party = rest, own.level, own.party
+                break
     return _Token(s[start:end], body, level, party)
 
 
@@ -324,7 +330,7 @@ def _groups(text: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
             pending = vocab.label_roles[match.group("label")]
             labelled = labelled or not chunk.strip()
         else:
-            add(chunk, match.lastgroup)  # type: ignore[arg-type]
+            add(chunk, cast(Role, match.lastgroup))
         pos = match.end()
         ends_with_role = match.lastgroup != "label"
     rest = text[pos:]
@@ -360,8 +366,8 @@ def _compose(token: _Token, level: str | None, party_of: dict[str, str]) -> str:
         return written_party + token.body
     level = token.level or level
     if token.body in vocab.party_bodies:
-        if level is None:
-            return (token.party if token.party == "党委" else "") + token.body
+        if level is None:  # no level anywhere in the clause: keep what was written
+            return (token.party or "") + token.body
         return (party_of.get(level) or vocab.default_party.get(level, level)) + token.body
     return (level or "") + token.body
 
