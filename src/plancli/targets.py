@@ -1,0 +1,939 @@
+"""Numeric targets in goal paragraphs, task items and indicator tables (contract: targets).
+
+A target is a number with a unit of measure (`100%`, `30平方米`, `8万人`) in a clause, with
+the comparator written next to it (`不低于`, `以上`, `左右`, none → `=`), the basis it is
+measured per (`每百户`, `人均`, `每天`), the deadline in force (`到2025年年底`, the caller's
+umbrella year otherwise) and, when the text gives it, the starting level
+(`从600元提高到806元`). Words, units, bases and name patterns are data in
+`rules/comparators.yaml` and `rules/measures.yaml`.
+
+Indicator rule (documented choice): the indicator is the clause without the number, its
+comparator and its framing words (`到2025年年底`, `力争`, `实现` …). When the clause reads
+`X 达到 N` it is X; when the number comes first (`80%以上区县广泛开展…`) it is the text after
+it (`区县广泛开展精神障碍社区康复服务`). A clause that names no quantity of its own borrows the
+one before it (`较“十三五”增长20%,达到90亿元`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from plancli import rules
+from plancli.core import Diagnostic
+from plancli.models import Baseline, Table, Target
+
+__all__ = ["find_targets", "parse_number", "table_targets"]
+
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CHINESE_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_BIG_UNITS = {"亿": 100_000_000, "万": 10_000}
+MULTIPLIERS = {"千": 1_000, "万": 10_000, "亿": 100_000_000}
+
+ARABIC = r"\d+(?:\.\d+)?"
+CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]+(?:点[零〇○一二三四五六七八九]+)?"
+NUMBER = re.compile(rf"百分之(?:{ARABIC}|{CHINESE})|{ARABIC}|{CHINESE}")
+ARABIC_NUMBER = re.compile(rf"^\s*({ARABIC})\s*([多余])?\s*([千万亿])?\s*%?\s*$")
+RANGE_TAIL = re.compile(rf"\s*%?\s*[~\-—–]\s*({ARABIC})")
+SENTENCE_END = re.compile(r"[。!?\n]")
+CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
+
+
+# --- rules ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The YAML rule sets compiled once."""
+
+    prefix: dict[str, str]  # word → comparator
+    suffix: dict[str, str]
+    not_prefix: tuple[str, ...]
+    more_than: str
+    change: re.Pattern[str]
+    each_markers: tuple[str, ...]
+    each_joiners: re.Pattern[str]
+    deadlines: tuple[re.Pattern[str], ...]
+    periods: tuple[tuple[re.Pattern[str], int], ...]
+    status: re.Pattern[str]
+    units: tuple[str, ...]  # longest first
+    unit_aliases: tuple[tuple[str, str], ...]
+    not_units: tuple[str, ...]
+    per_suffixes: dict[str, str]
+    bases: tuple[tuple[re.Pattern[str], str], ...]
+    any_basis: re.Pattern[str]
+    names: re.Pattern[str]
+    idioms: dict[str, dict[str, Any]]
+    strip_leading: re.Pattern[str]
+    strip_trailing: re.Pattern[str]
+    generic: frozenset[str]
+    comparison_tail: re.Pattern[str]
+    columns: dict[str, re.Pattern[str]]
+    text_columns: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+@cache
+def compiled() -> Rules:
+    comparators = rules.load("comparators")
+    measures = rules.load("measures")
+    word_maps = {
+        kind: {
+            word: comparator for comparator, words in comparators[kind].items() for word in words
+        }
+        for kind in ("prefix", "suffix")
+    }
+    bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    return Rules(
+        prefix=word_maps["prefix"],
+        suffix=word_maps["suffix"],
+        not_prefix=tuple(comparators.get("not_prefix", [])),
+        more_than="".join(comparators["more_than"]),
+        change=re.compile(
+            rf"(?:从|由)(?P<from>.*?)(?:{_alternation(comparators['change_verbs'])})(?:到|至)"
+        ),
+        each_markers=tuple(comparators["each_markers"]),
+        each_joiners=re.compile(_alternation(comparators["each_joiners"])),
+        deadlines=tuple(re.compile(pattern) for pattern in comparators["deadlines"]),
+        periods=tuple((re.compile(p["pattern"]), int(p["year"])) for p in comparators["periods"]),
+        status=re.compile("|".join(comparators["status_markers"])),
+        units=tuple(sorted(measures["units"], key=len, reverse=True)),
+        unit_aliases=tuple(
+            (alias, unit)
+            for unit, aliases in measures["unit_aliases"].items()
+            for alias in sorted(aliases, key=len, reverse=True)
+            if alias != unit
+        ),
+        not_units=tuple(measures["not_units"]),
+        per_suffixes=dict(measures["per_suffixes"]),
+        bases=bases,
+        any_basis=re.compile("|".join(pattern.pattern for pattern, _ in bases)),
+        names=re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"])),
+        idioms=dict(measures["idioms"]),
+        strip_leading=re.compile(
+            "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
+        ),
+        strip_trailing=re.compile(
+            "(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_trailing"]) + ")$"
+        ),
+        generic=frozenset(measures["generic_indicators"]),
+        comparison_tail=re.compile(measures["comparison_tail"]),
+        columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
+        text_columns=re.compile(measures["table_text_columns"]),
+    )
+
+
+# --- numbers ----------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII forms to ASCII and unit spellings to canonical units."""
+    text = text.translate(FULL_WIDTH)
+    for alias, unit in compiled().unit_aliases:
+        text = text.replace(alias, unit)
+    return text
+
+
+def parse_number(text: str) -> float | None:
+    """`1.8万` → 18000, `二十` → 20, `８５` → 85, `百分之八十` → 80; None when not a number."""
+    text = text.translate(FULL_WIDTH).strip().replace(",", "")
+    if text.startswith("百分之"):
+        text = text[3:]
+    match = ARABIC_NUMBER.match(text)
+    if match:
+        value = float(match.group(1)) * MULTIPLIERS.get(match.group(3) or "", 1)
+    elif text and re.fullmatch(CHINESE, text):
+        value = _chinese_number(text)
+    else:
+        return None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _chinese_number(text: str) -> float | None:
+    integer, _, fraction = text.partition("点")
+    whole = _chinese_integer(integer)
+    if whole is None:
+        return None
+    if not fraction:
+        return float(whole)
+    digits = "".join(str(CHINESE_DIGITS.get(char, "")) for char in fraction)
+    return float(f"{whole}.{digits}") if len(digits) == len(fraction) else None
+
+
+def _chinese_integer(text: str) -> int | None:
+    if text and all(char in CHINESE_DIGITS for char in text):
+        return int("".join(str(CHINESE_DIGITS[char]) for char in text))  # 二〇三五
+    return _chinese_with_units(text) if text else None
+
+
+def _chinese_with_units(text: str) -> int | None:
+    """一亿二千万 → 120000000: split at 亿, then 万, then read the part below ten thousand."""
+    for char, multiplier in CHINESE_BIG_UNITS.items():
+        if char in text:
+            high_text, _, low_text = text.partition(char)
+            high = _chinese_with_units(high_text) if high_text else 1
+            low = _below_big_unit(low_text, multiplier)
+            return None if high is None or low is None else high * multiplier + low
+    return _below_ten_thousand(text)
+
+
+def _below_big_unit(text: str, multiplier: int) -> int | None:
+    if len(text) == 1 and CHINESE_DIGITS.get(text):
+        return CHINESE_DIGITS[text] * multiplier // 10  # 一万二 → 12000
+    text = text.lstrip("零〇○")
+    return _chinese_with_units(text) if text else 0
+
+
+def _below_ten_thousand(text: str) -> int | None:
+    section, digit, last_unit = 0, None, None
+    for char in text:
+        if char in CHINESE_DIGITS:
+            if digit:
+                return None  # 二三 without a unit between: not a number
+            digit = CHINESE_DIGITS[char]
+        elif char in CHINESE_SMALL_UNITS:
+            unit = CHINESE_SMALL_UNITS[char]
+            if last_unit is not None and unit >= last_unit:
+                return None
+            section += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    if digit and last_unit and last_unit >= 100 and text[-2] in CHINESE_SMALL_UNITS:
+        return section + digit * last_unit // 10  # 一百五 → 150
+    return section + (digit or 0)
+
+
+# --- finding numbers in a clause --------------------------------------------------
+
+
+@dataclass(slots=True)
+class Hit:
+    """One number of a clause with what qualifies it; positions are offsets in the clause."""
+
+    start: int  # first character of the basis / comparator / number
+    end: int  # after the unit and a suffix comparator
+    number_start: int
+    value: float
+    unit: str
+    comparator: str = "="
+    value_max: float | None = None
+    prefix_written: bool = False  # a comparator word stands right before the number
+    comparator_written: bool = False  # before or after the number
+    per: str | None = None
+    baseline: Hit | None = None
+    is_baseline: bool = False
+    indicators: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Clause:
+    text: str
+    offset: int  # in its sentence
+
+
+def masked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that are names, dates, ordinals or bases, where no number is a measure."""
+    found = [match.span() for match in compiled().names.finditer(text)]
+    found += [match.span() for match in compiled().any_basis.finditer(text)]
+    return found
+
+
+def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+def read_unit(text: str, position: int) -> tuple[str, int] | None:
+    """The unit starting at `position` (after spaces), and where it ends."""
+    while position < len(text) and text[position] == " ":
+        position += 1
+    tail = text[position:]
+    if any(tail.startswith(word) for word in compiled().not_units):
+        return None
+    for unit in compiled().units:
+        if tail.startswith(unit):
+            return unit, position + len(unit)
+    return None
+
+
+def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:
+    tail = text[position:]
+    for word in sorted(table, key=len, reverse=True):
+        if tail.startswith(word):
+            return table[word], position + len(word)
+    return None
+
+
+def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | None]:
+    """Comparator word ending right before the number (a basis or 全 may sit between).
+
+    Returns (comparator, start of the hit, basis written inside the hit).
+    """
+    position = number_start
+    while position and text[position - 1] == " ":
+        position -= 1
+    per, position = _basis_ending_at(text, position)
+    if position and text[position - 1] == "全":
+        position -= 1
+    before = text[:position]
+    words = [word for word in compiled().prefix if before.endswith(word)]
+    if not words:
+        return None, (position if per else number_start), per
+    word = max(words, key=len)
+    if any(before.endswith(other) and len(other) > len(word) for other in compiled().not_prefix):
+        return None, number_start, per
+    start = position - len(word)
+    outer_per, outer_start = _basis_ending_at(text, start)
+    return compiled().prefix[word], outer_start, per or outer_per
+
+
+def _basis_ending_at(text: str, position: int) -> tuple[str | None, int]:
+    for pattern, name in compiled().bases:
+        for match in pattern.finditer(text, max(0, position - 12), position):
+            if match.end() == position:
+                return name, match.start()
+    return None, position
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A number read with its unit: `1.8万家` → 18000 家, `5~6%` → 5..6 %."""
+
+    value: float
+    value_max: float | None
+    unit: str
+    end: int
+    more_than: bool  # 20多万个, 13.9万余人次
+
+
+def read_hit(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> Hit | None:
+    """Turn one number match into a Hit when a unit follows it."""
+    if overlaps(match.start(), match.end(), masks) or _inside_number(text, match.start()):
+        return None
+    measure = read_measure(text, match, masks)
+    if measure is None:
+        return None
+    position = measure.end
+    per_suffix = read_suffix(text, position, compiled().per_suffixes)
+    if per_suffix:
+        position = per_suffix[1]
+    comparator, start, per = read_prefix(text, match.start())
+    suffix = read_suffix(text, position, compiled().suffix)
+    if suffix:
+        position = suffix[1]
+    if is_chinese_name(match.group(), qualified=bool(comparator or suffix), value=measure.value):
+        return None
+    hit = Hit(start, position, match.start(), measure.value, measure.unit)
+    hit.value_max = measure.value_max
+    hit.prefix_written = comparator is not None
+    hit.comparator_written = comparator is not None or suffix is not None or measure.more_than
+    written = (suffix[0] if suffix else None) or comparator
+    hit.comparator = written or (">" if measure.more_than else "=")
+    hit.per = per or (per_suffix[0] if per_suffix else None)
+    return hit
+
+
+def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:
+    """一肩挑, 三张清单, 达到一个新水平: Chinese numerals count only when qualified, and not 一."""
+    chinese = not raw[0].isdigit() and not raw.startswith("百分之")
+    return chinese and (not qualified or value == 1)
+
+
+def _inside_number(text: str, start: int) -> bool:
+    return start > 0 and (text[start - 1].isdigit() or text[start - 1] == ".")
+
+
+def read_measure(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> Measure | None:
+    raw = match.group()
+    value, position, multiplier = _number_with_multiplier(text, raw, match.end())
+    if value is None:
+        return None
+    value_max = None
+    range_tail = RANGE_TAIL.match(text, position)
+    if range_tail and not overlaps(range_tail.start(), range_tail.end(), masks):
+        value_max = float(range_tail.group(1)) * multiplier
+        position = range_tail.end()
+    unit, position = _unit_after(text, raw, position)
+    if unit is None:
+        return None
+    more_than = any(char in compiled().more_than for char in text[match.end() : position])
+    return Measure(value, value_max, unit, position, more_than)
+
+
+def _number_with_multiplier(text: str, raw: str, end: int) -> tuple[float | None, int, float]:
+    """The number's value and where it ends, folding `1.8万`/`20多万` into one value."""
+    if raw.startswith("百分之"):
+        return parse_number(raw[3:]), end, 1
+    if not raw[0].isdigit():
+        return parse_number(raw), end, 1
+    tail = re.match(rf"\s*[{compiled().more_than}]?\s*([千万亿])?", text[end:])
+    if tail is None or tail.group(1) is None:
+        return float(raw), end, 1
+    multiplier = MULTIPLIERS.get(tail.group(1) or "", 1)
+    if multiplier != 1 and _unit_starts(text, end + tail.start(1)):
+        return float(raw), end, 1  # 8万人: the unit is 万人
+    return float(raw) * multiplier, end + tail.end(), multiplier
+
+
+def _unit_starts(text: str, position: int) -> bool:
+    unit = read_unit(text, position)
+    return unit is not None and unit[0][0] in "万亿"
+
+
+def _unit_after(text: str, raw: str, position: int) -> tuple[str | None, int]:
+    if raw.startswith("百分之"):
+        return "%", position
+    more = re.match(rf"[{compiled().more_than}]", text[position:])
+    found = read_unit(text, position + (1 if more else 0))
+    return found if found else (None, position)
+
+
+def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
+    """Every measured number of a clause, and the offsets of numbers left unread."""
+    masks = masked_spans(text)
+    hits: list[Hit] = []
+    unread: list[int] = []
+    covered = 0
+    for match in NUMBER.finditer(text):
+        if match.start() < covered:
+            continue
+        hit = read_hit(text, match, masks)
+        if hit is not None:
+            hits.append(hit)
+            covered = hit.end
+        elif _qualified_but_unread(text, match, masks):
+            unread.append(match.start())
+    hits += idiom_hits(text, hits)
+    hits.sort(key=lambda hit: hit.start)
+    return hits, unread
+
+
+def _qualified_but_unread(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> bool:
+    """A digit number right after a comparator word whose unit is not known."""
+    if not match.group()[0].isdigit() or overlaps(match.start(), match.end(), masks):
+        return False
+    comparator, _, _ = read_prefix(text, match.start())
+    return comparator is not None
+
+
+def idiom_hits(text: str, hits: list[Hit]) -> list[Hit]:
+    found = []
+    for word, meaning in compiled().idioms.items():
+        for match in re.finditer(re.escape(word), text):
+            if not any(hit.start <= match.start() < hit.end for hit in hits):
+                found.append(
+                    Hit(
+                        match.start(),
+                        match.end(),
+                        match.start(),
+                        float(meaning["value"]),
+                        str(meaning["unit"]),
+                    )
+                )
+    return found
+
+
+# --- baselines: 从600元提高到806元 ------------------------------------------------
+
+
+def pair_baselines(text: str, hits: list[Hit]) -> None:
+    """Mark the numbers between 从 and 提高到 as baselines of the numbers after it."""
+    for change in compiled().change.finditer(text):
+        inside = [hit for hit in hits if change.start("from") <= hit.number_start < change.end()]
+        if not inside:
+            continue
+        following = [hit for hit in hits if hit.number_start >= change.end() - 2]
+        following = [hit for hit in following if not hit.is_baseline][: max(len(inside), 1)]
+        for hit in inside:
+            hit.is_baseline = True
+        for index, hit in enumerate(following):
+            hit.baseline = inside[index] if len(inside) == len(following) else inside[0]
+            hit.start = min(hit.start, change.start()) if index == 0 else hit.start
+            if not hit.per:
+                hit.per = next((h.per for h in inside if h.per), None)
+
+
+# --- indicators -------------------------------------------------------------------
+
+
+def strip_framing(text: str) -> str:
+    """Remove deadline phrases and words like 力争/实现 at the edges of an indicator."""
+    compiled_rules = compiled()
+    previous = None
+    while previous != text:
+        previous = text
+        text = compiled_rules.strip_leading.sub("", text, count=1)
+        text = compiled_rules.strip_trailing.sub("", text, count=1)
+    return text.strip()
+
+
+def assign_indicators(text: str, hits: list[Hit]) -> None:
+    """Name what each number measures, from the text around it (see the module docstring)."""
+    targets = [hit for hit in hits if not hit.is_baseline]
+    lefts, rights = _surroundings(text, hits, targets)
+    for index, hit in enumerate(targets):
+        left, right = lefts[index], rights[index]
+        if hit.per is None:
+            hit.per = first_basis(left)
+        enumerated = index > 0 and _enumerated(text, targets[index - 1], hit)
+        if enumerated and not hit.comparator_written:
+            hit.comparator = targets[index - 1].comparator
+            hit.per = hit.per or targets[index - 1].per
+        named = strip_framing(left)
+        after = strip_framing(right)
+        if hit.prefix_written and named:
+            if right.startswith("的") and 0 < len(after) <= 10:
+                named += right
+        elif named and after:
+            named += after
+        else:
+            named = named or after
+        if named:
+            hit.indicators = _each(named, left)
+        elif enumerated:
+            hit.indicators = targets[index - 1].indicators[-1:]
+
+
+def first_basis(text: str) -> str | None:
+    found = [(m.start(), name) for p, name in compiled().bases for m in p.finditer(text)]
+    return min(found)[1] if found else None
+
+
+def _enumerated(text: str, previous: Hit, hit: Hit) -> bool:
+    """`提高到620元、496元`: only 、 between two numbers."""
+    return text[previous.end : hit.start].strip() == "、"
+
+
+def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[str], list[str]]:
+    """The text on each side of each target, up to its neighbours (see assign_indicators)."""
+    lefts: list[str] = []
+    rights: list[str] = []
+    for hit in targets:
+        position = hits.index(hit)
+        left_bound = hits[position - 1].end if position else 0
+        if hit.baseline is not None:
+            change = text.rfind("从", 0, hit.baseline.number_start)
+            change = max(change, text.rfind("由", 0, hit.baseline.number_start))
+            first = min(h.start for h in hits if h.is_baseline and h.number_start > change)
+            before = [h for h in hits if h.end <= change]
+            left_bound = before[-1].end if before else 0
+            lefts.append(text[left_bound : change if change >= 0 else first])
+        else:
+            lefts.append(text[left_bound : hit.start])
+        right_bound = hits[position + 1].start if position + 1 < len(hits) else len(text)
+        rights.append(text[hit.end : right_bound])
+    for index in range(len(targets) - 1):
+        between = rights[index]
+        if hits.index(targets[index + 1]) != hits.index(targets[index]) + 1:
+            continue
+        if "、" in between:
+            cut = between.rindex("、")
+            rights[index] = between[:cut]
+            if targets[index + 1].baseline is None:
+                lefts[index + 1] = between[cut + 1 :]
+        elif targets[index + 1].prefix_written:
+            rights[index] = ""
+    return lefts, rights
+
+
+def _each(named: str, raw_left: str) -> list[str]:
+    """`A和B均达到100%` names two quantities; anything else names one."""
+    stripped = raw_left.rstrip()
+    if not stripped.endswith(compiled().each_markers):
+        return [named]
+    parts = [strip_framing(part) for part in compiled().each_joiners.split(named)]
+    parts = [part for part in parts if part]
+    return parts if len(parts) > 1 else [named]
+
+
+# --- sentences and clauses ----------------------------------------------------------
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a sentence ends at 。 ! ? or a line break."""
+    found = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        found.append((start, text[start : match.end()]))
+        start = match.end()
+    if start < len(text):
+        found.append((start, text[start:]))
+    return [(offset, sentence) for offset, sentence in found if sentence.strip()]
+
+
+def clauses(sentence: str) -> list[Clause]:
+    found = []
+    start = 0
+    for match in CLAUSE_BREAK.finditer(sentence):
+        found.append(Clause(sentence[start : match.start()], start))
+        start = match.end()
+    found.append(Clause(sentence[start:], start))
+    return [clause for clause in found if clause.text.strip()]
+
+
+def deadline_before(sentence: str, position: int) -> int | None:
+    """The last deadline written before `position` in the sentence (`到2025年年底` → 2025)."""
+    best: tuple[int, int] | None = None
+    for pattern in compiled().deadlines:
+        for match in pattern.finditer(sentence, 0, position):
+            best = max(best or (-1, 0), (match.start(), int(match.group(1))))
+    for pattern, year in compiled().periods:
+        for match in pattern.finditer(sentence, 0, position):
+            best = max(best or (-1, 0), (match.start(), year))
+    return best[1] if best else None
+
+
+def status_before(sentence: str, position: int) -> bool:
+    return compiled().status.search(sentence, 0, position) is not None
+
+
+# --- public API ---------------------------------------------------------------------
+
+
+def find_targets(
+    text: str,
+    line: int,
+    *,
+    year: int | None = None,
+    section_path: list[str] | None = None,
+    status: bool = False,
+) -> tuple[list[Target], list[Diagnostic]]:
+    """All numeric targets of one sentence, paragraph or item.
+
+    `year` is the umbrella deadline of the enclosing goal; a deadline written in the same
+    sentence before the number overrides it. `status=True` marks every figure as achieved
+    (`kind: status`), as in a review of the previous plan period.
+    """
+    targets: list[Target] = []
+    diagnostics: list[Diagnostic] = []
+    path = list(section_path or [])
+    for _, sentence in sentences(fold(text)):
+        previous_indicator: str | None = None
+        previous_clause = ""
+        for clause in clauses(sentence):
+            hits, unread = clause_hits(clause.text)
+            diagnostics += [_unread_diagnostic(clause.text, at, line) for at in unread]
+            if not hits:
+                previous_clause = clause.text
+                continue
+            pair_baselines(clause.text, hits)
+            assign_indicators(clause.text, hits)
+            for hit in hits:
+                if hit.is_baseline:
+                    continue
+                names = _complete(hit.indicators, previous_indicator, previous_clause, clause.text)
+                position = clause.offset + hit.number_start
+                kind = "status" if status or status_before(sentence, position) else "target"
+                for name in names:
+                    targets.append(
+                        _target(
+                            hit,
+                            name,
+                            clause.text.strip(),
+                            line,
+                            path,
+                            deadline_before(sentence, position) or year,
+                            kind,
+                        )
+                    )
+                previous_indicator = names[-1]
+            previous_clause = clause.text
+    return targets, diagnostics
+
+
+def _complete(
+    names: list[str], previous: str | None, previous_clause: str, clause: str
+) -> list[str]:
+    """Fill an empty or generic indicator from the clause before it."""
+    if not names:
+        if previous:
+            return [compiled().comparison_tail.sub("", previous) or previous]
+        return [strip_framing(previous_clause) or strip_framing(clause) or clause.strip()]
+    if names[0] in compiled().generic:
+        context = previous or strip_framing(previous_clause)
+        context = compiled().comparison_tail.sub("", context) if previous else context
+        return [f"{context}{names[0]}" if context else names[0]]
+    return names
+
+
+def _target(
+    hit: Hit, indicator: str, text: str, line: int, path: list[str], year: int | None, kind: str
+) -> Target:
+    baseline = Baseline(value=hit.baseline.value) if hit.baseline else None
+    return Target(
+        indicator=indicator,
+        comparator=hit.comparator,
+        value=hit.value,
+        value_max=hit.value_max,
+        unit=hit.unit,
+        per=hit.per,
+        year=year,
+        baseline=baseline,
+        kind=kind,
+        text=text,
+        source="text",
+        line=line,
+        section_path=path,
+    )
+
+
+def _unread_diagnostic(clause: str, at: int, line: int) -> Diagnostic:
+    excerpt = clause[max(0, at - 8) : at + 12].strip()
+    return Diagnostic(
+        "info", "target-unparsed", line, f"number after a comparator has no known unit: {excerpt}"
+    )
+
+
+# --- indicator tables ---------------------------------------------------------------
+
+EMPTY_CELL = re.compile(r"^[\s—\-–/无]*$")
+YEAR_IN_HEADER = re.compile(r"(\d{4})\s*年")
+
+
+@dataclass(slots=True)
+class Columns:
+    """Which column of an indicator table holds what (indexes into the header)."""
+
+    indicator: int | None = None
+    target: int | None = None
+    target_year: int | None = None
+    baseline: int | None = None
+    baseline_year: int | None = None
+    status: int | None = None
+    unit: int | None = None
+    attribute: int | None = None
+    text: list[int] = field(default_factory=list)
+
+
+def classify_columns(header: list[str]) -> Columns:
+    patterns = compiled().columns
+    columns = Columns()
+    years: list[tuple[int, int]] = []
+    for index, raw in enumerate(header):
+        name = re.sub(r"\s+", "", raw)
+        if patterns["skip"].search(name):
+            continue
+        if compiled().text_columns.search(name):
+            columns.text.append(index)
+        for key in ("indicator", "unit", "attribute", "status", "target"):
+            if getattr(columns, key) is None and patterns[key].search(name):
+                setattr(columns, key, index)
+                break
+        else:
+            year = patterns["year"].match(name)
+            if year:
+                years.append((int(year.group(1)), index))
+    if columns.target is None and years:
+        columns.target = max(years)[1]
+        if len(years) > 1:
+            columns.baseline_year, columns.baseline = min(years)
+    if columns.target is not None:
+        columns.target_year = _header_year(header[columns.target])
+    if columns.baseline is None and columns.status is not None:
+        columns.baseline = columns.status
+        columns.baseline_year = _header_year(header[columns.status])
+    return columns
+
+
+def _header_year(name: str) -> int | None:
+    match = YEAR_IN_HEADER.search(name)
+    return int(match.group(1)) if match else None
+
+
+def cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return fold(row[index]).strip()
+
+
+def simple_cell(text: str, default_unit: str | None) -> Hit | None:
+    """A cell that is just a figure: `≥85`, `100`, `≧30平方米`, `>25人`, `5~6%`."""
+    match = re.fullmatch(rf"(\D*?)\s*({ARABIC})(?:\s*%?\s*[~\-—–]\s*({ARABIC}))?\s*(.*)", text)
+    if not match:
+        return None
+    prefix, number, maximum, rest = match.groups()
+    if prefix and prefix not in compiled().prefix:
+        return None
+    unit = read_unit(rest, 0)
+    rest = rest[unit[1] :] if unit else rest
+    suffix = read_suffix(rest.strip(), 0, compiled().suffix)
+    if rest.strip() and not (suffix and suffix[1] == len(rest.strip())):
+        return None
+    if unit is None and default_unit is None:
+        return None
+    hit = Hit(0, len(text), match.start(2), float(number), unit[0] if unit else str(default_unit))
+    hit.value_max = float(maximum) if maximum else None
+    hit.comparator = (suffix[0] if suffix else None) or compiled().prefix.get(prefix, "=")
+    return hit
+
+
+def cell_hits(text: str, default_unit: str | None) -> list[Hit]:
+    """The figures a cell states: one simple figure, or several in running text."""
+    if EMPTY_CELL.match(text):
+        return []
+    simple = simple_cell(text, default_unit)
+    if simple is not None:
+        return [simple]
+    found: list[Hit] = []
+    for _, sentence in sentences(text):
+        for clause in clauses(sentence):
+            hits, _ = clause_hits(clause.text)
+            pair_baselines(clause.text, hits)
+            assign_indicators(clause.text, hits)
+            found += [hit for hit in hits if not hit.is_baseline]
+    return found
+
+
+def default_unit(row: list[str], columns: Columns) -> str | None:
+    unit = cell(row, columns.unit)
+    if not unit or EMPTY_CELL.match(unit):
+        return None
+    known = read_unit(unit, 0)
+    return known[0] if known else unit
+
+
+def row_baseline(row: list[str], columns: Columns, unit: str | None) -> Baseline | None:
+    text = cell(row, columns.baseline)
+    if not text or EMPTY_CELL.match(text):
+        return None
+    simple = simple_cell(text, unit or "")
+    if simple is not None and simple.value_max is None:
+        return Baseline(value=simple.value, year=columns.baseline_year)
+    if not re.search(r"\d", text):
+        return None  # 新建的严格按标准执行: no starting level given
+    return Baseline(value=None, year=columns.baseline_year, text=text)
+
+
+def row_line(table: Table, index: int) -> int:
+    return table.row_lines[index] if index < len(table.row_lines) else table.line
+
+
+def table_targets(table: Table) -> tuple[list[Target], list[Diagnostic]]:
+    """Targets of an indicator table, one per row (more when a cell states several).
+
+    The indicator column names the quantity; the target column (`…目标值`, or the latest year
+    column) gives comparator and value; the unit column, the baseline (`2020年` or `现状`
+    column) and `属性` fill the rest. A 现状 column also yields `status` entries. A table with
+    no indicator column is a task list: its task/requirement cells are read as running text.
+    """
+    columns = classify_columns(table.header)
+    if columns.indicator is None:
+        return task_table_targets(table, columns)
+    targets: list[Target] = []
+    diagnostics: list[Diagnostic] = []
+    if columns.target is None:
+        return targets, diagnostics
+    for index, row in enumerate(table.rows):
+        indicator = cell(row, columns.indicator)
+        if indicator:
+            found, problems = row_targets(table, index, row, columns, indicator)
+            targets += found
+            diagnostics += problems
+    return targets, diagnostics
+
+
+def row_targets(
+    table: Table, index: int, row: list[str], columns: Columns, indicator: str
+) -> tuple[list[Target], list[Diagnostic]]:
+    line = row_line(table, index)
+    unit = default_unit(row, columns)
+    attribute = cell(row, columns.attribute)
+    common: dict[str, Any] = {
+        "text": " | ".join(cell.strip() for cell in row),
+        "source": "table",
+        "line": line,
+        "section_path": list(table.section_path),
+        "attribute": attribute if attribute in ("预期性", "约束性") else None,
+    }
+    target_cell = cell(row, columns.target)
+    hits = cell_hits(target_cell, unit)
+    diagnostics = []
+    if not hits and not EMPTY_CELL.match(target_cell):
+        diagnostics.append(
+            Diagnostic(
+                "warning",
+                "target-unparsed",
+                line,
+                f"indicator {indicator!r} has no figure in its target cell: {target_cell}",
+            )
+        )
+    baseline = row_baseline(row, columns, unit)
+    targets = [
+        _table_target(
+            hit,
+            hit.indicators[-1] if hit.indicators else indicator,
+            common,
+            year=columns.target_year,
+            baseline=baseline,
+            kind="target",
+        )
+        for hit in hits
+    ]
+    if columns.status is not None:
+        common["attribute"] = None
+        targets += [
+            _table_target(hit, indicator, common, year=None, baseline=None, kind="status")
+            for hit in cell_hits(cell(row, columns.status), unit)
+        ]
+    return targets, diagnostics
+
+
+def _table_target(
+    hit: Hit,
+    indicator: str,
+    common: dict[str, Any],
+    *,
+    year: int | None,
+    baseline: Baseline | None,
+    kind: str,
+) -> Target:
+    return Target(
+        indicator=indicator,
+        comparator=hit.comparator,
+        value=hit.value,
+        value_max=hit.value_max,
+        unit=hit.unit,
+        per=hit.per or first_basis(indicator),
+        year=year,
+        baseline=baseline,
+        kind=kind,
+        **common,
+    )
+
+
+def task_table_targets(table: Table, columns: Columns) -> tuple[list[Target], list[Diagnostic]]:
+    """Figures written in the task / requirement cells of a task list table."""
+    targets: list[Target] = []
+    diagnostics: list[Diagnostic] = []
+    for index, row in enumerate(table.rows):
+        for column in columns.text:
+            text = cell(row, column)
+            if not text or (index and text == cell(table.rows[index - 1], column)):
+                continue  # empty, or a merged cell repeated from the row above
+            found, problems = find_targets(
+                text, row_line(table, index), section_path=list(table.section_path)
+            )
+            targets += [target.model_copy(update={"source": "table"}) for target in found]
+            diagnostics += problems
+    return targets, diagnostics
