@@ -49,7 +49,9 @@ Script = Literal["simplified", "traditional", "mixed"]
 
 CJK_MARKS_RANGES = ((0x3001, 0x303F), (0xFF5F, 0xFF64))
 CJK_MARKS = frozenset("‘’“”—…·")
-HAN_CHAR = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Character classes list a non-BMP range first: `re` then keeps them as ranges instead of
+# filling a 65536-entry bitmap, which costs milliseconds of start-up per pattern.
+HAN_CHAR = re.compile("[\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SPACES = re.compile(r" +")
 GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
 
@@ -63,7 +65,7 @@ STRAY_CONTEXT = 6
 
 
 def _cleanup_table() -> dict[int, str | None]:
-    invisible = [0x7F, 0xAD, *range(0x200B, 0x2010), 0x2060, 0xFEFF]
+    invisible = [0x7F, 0xAD, *range(0x200B, 0x2010), 0x2060, 0xFEFF, *range(0xE0000, 0xE0080)]
     table: dict[int, str | None] = dict.fromkeys(
         [*range(0x00, 0x09), *range(0x0E, 0x20), *invisible], None
     )
@@ -74,11 +76,16 @@ def _cleanup_table() -> dict[int, str | None]:
 
 
 CLEANUP = _cleanup_table()
+CLEANUP_CHARS = re.compile(
+    "[\U000e0000-\U000e007f\x00-\x08\x0b-\x1f\x7f\x85\xa0\xad\u1680\u2000-\u200f\u2028\u2029\u202f"
+    "\u205f\u2060\u3000\ufeff\ud800-\udfff\t]+"
+)
 
 
 def clean_characters(text: str) -> list[Line]:
     """Split into numbered lines (LF, CRLF or CR) with invisible and odd characters cleaned."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(CLEANUP)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = CLEANUP_CHARS.sub(lambda match: match.group().translate(CLEANUP), text)
     return [Line(raw, number) for number, raw in enumerate(text.split("\n"), 1)]
 
 
@@ -145,29 +152,29 @@ def decided_char(char: str, reading: Reading) -> str | None:
 
 def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     """Remove pinyin glosses that follow a hanzi; return the line and the number removed."""
-    parts: list[str] = []
-    pins: dict[int, str] = {}
-    start = removed = length = 0
     text = line.text
-    for match in GLOSS.finditer(text):
-        char = text[match.start() - 1] if match.start() else ""
+    pins: dict[int, str] = {}
+    dropped = [0, 0]  # glosses removed, characters removed so far
+
+    def remove(match: re.Match[str]) -> str:
+        start = match.start()
+        char = text[start - 1] if start else ""
         reading = parse_reading(match.group(1)) if is_han(char) else None
         if reading is None:
-            continue
-        kept = text[start : match.start()]
-        parts.append(kept)
-        length += len(kept)
-        choice = decided_char(char, reading)
+            return match.group()
+        choice = decided_char(char, reading) if char in _gloss_readings() else None
         if choice is not None:
-            pins[length - 1] = choice
-        start = match.end()
-        removed += 1
-    parts.append(text[start:])
-    return GlossedLine("".join(parts), line.line, pins), removed
+            pins[start - 1 - dropped[1]] = choice
+        dropped[0] += 1
+        dropped[1] += len(match.group())
+        return ""
+
+    stripped = GLOSS.sub(remove, text) if "(" in text or "（" in text else text
+    return GlossedLine(stripped, line.line, pins), dropped[0]
 
 
 def is_han(char: str) -> bool:
-    return len(char) == 1 and HAN_CHAR.match(char) is not None
+    return "\u4e00" <= char <= "\u9fff" or (len(char) == 1 and HAN_CHAR.match(char) is not None)
 
 
 def is_cjk(char: str) -> bool:
@@ -203,7 +210,7 @@ def detect_script(texts: list[str]) -> Script:
     """Vote line by line, weighted by hanzi count (thresholds in rules/normalize.yaml)."""
     han_per_line = [HAN_CHAR.findall(text) for text in texts]
     settings = rules.load("normalize")["script"]
-    traditional = traditional_chars(char for chars in han_per_line for char in chars)
+    traditional = traditional_chars(set().union(*han_per_line))
     traditional -= frozenset(str(settings.get("also_simplified", "")))
     if not traditional:
         return "simplified"
@@ -281,14 +288,25 @@ def count_changed(before: str, after: str) -> int:
 def convert_lines(lines: list[GlossedLine], script: Script) -> tuple[list[Line], int]:
     """Traditional/mixed → simplified (hk2s + 著 rules); returns lines and chars changed."""
     convert = script != "simplified"
+    plain = convert_unpinned(lines) if convert else {}
     converted: list[Line] = []
     changed = 0
-    for line in lines:
-        done = apply_pins(line, convert)
-        text = resolve_zhe(done.text, done.pins) if convert else done.text
+    for index, line in enumerate(lines):
+        if index in plain:
+            text = resolve_zhe(plain[index])
+        else:
+            done = apply_pins(line, convert)
+            text = resolve_zhe(done.text, done.pins) if convert else done.text
         changed += count_changed(line.text, text)
         converted.append(Line(text, line.line))
     return converted, changed
+
+
+def convert_unpinned(lines: list[GlossedLine]) -> dict[int, str]:
+    """Convert every line without pins in one OpenCC call (index → converted text)."""
+    indexes = [index for index, line in enumerate(lines) if not line.pins]
+    converted = _converter().convert("\n".join(lines[i].text for i in indexes)).split("\n")
+    return dict(zip(indexes, converted, strict=True)) if len(converted) == len(indexes) else {}
 
 
 # --- pass 6: punctuation ------------------------------------------------------------------
