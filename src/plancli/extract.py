@@ -1,9 +1,344 @@
-"""Stage 4, extract: outline → goals, tasks with units, numeric targets, unit list."""
+"""Stage 4, extract: outline → goals, tasks with units, numeric targets, the unit list.
+
+Segment has already found the items, paragraphs and tables; this stage decides
+what each of them means:
+
+- an item is a task unless it sits under a principles / guiding-thought heading
+  or inside the goals part (then it states a goal); a paragraph that ends with
+  a responsibility clause is a task too; a task without a clause takes its
+  units from an inline `由…牵头` (由州民政局、发展改革委牵头,会同有关部门…);
+- a paragraph in the goals part (a heading whose title names 目标, or, in a
+  document without such a heading, a paragraph that commits to a deadline
+  `到2025年…`) is a goal; its deadline is the year of the targets it states
+  (tasks and other paragraphs get a year only from their own wording);
+- a paragraph in the review of the previous plan period (“十三五”期间…, up to the
+  paragraph that turns to “十四五”) only yields `status` figures;
+- a table with a 责任单位 column and a task column is a task list; a table with
+  an indicator column is handled by `targets.table_targets`.
+"""
 
 from __future__ import annotations
 
-from plancli.models import Extraction, Outline
+from collections import defaultdict
+from collections.abc import Iterable
+
+import regex
+
+from plancli.models import (
+    Column,
+    Diagnostic,
+    Extraction,
+    Goal,
+    Item,
+    Outline,
+    Paragraph,
+    Section,
+    Table,
+    Target,
+    Task,
+    Unit,
+    UnitRef,
+    iter_sections,
+)
+from plancli.targets import find_targets, table_targets
+from plancli.units import parse_units, split_unit_clause
+
+GOAL_HEADING = regex.compile(r"目标")
+NOT_TASK_HEADING = regex.compile(r"原则|指导思想")
+DEADLINE = regex.compile(r"到\s*(20\d\d)\s*年")
+PRINCIPLE_OPENING = regex.compile(r"^——\s*坚持")
+REVIEW_START = regex.compile(r"^“?十三五”?(?:期间|时期)|^过去五年")
+REVIEW_END = regex.compile(r"十四五")
+TASK_COLUMN = regex.compile(r"任务|事项|项目名称|工作内容")
+UNIT_COLUMN = regex.compile(r"责任单位|牵头单位|责任部门")
+INDICATOR_COLUMN = regex.compile(r"指标")
+INLINE_LEAD = regex.compile(r"由([^,;:。由]{2,60}?)牵头")  # 由州民政局、发展改革委牵头,会同…
 
 
 def extract(outline: Outline) -> Extraction:
-    return Extraction()
+    """Turn the segmented outline into the contract's goals, tasks, targets and units."""
+    diagnostics: list[Diagnostic] = []
+    sections = {section.id: section for section in iter_sections(outline.sections)}
+
+    goals = [
+        goal for paragraph in goal_paragraphs(outline, sections) for goal in [to_goal(paragraph)]
+    ]
+    tasks = [
+        to_task(item, index, diagnostics)
+        for index, item in enumerate(task_items(outline, sections), 1)
+    ]
+    tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
+
+    umbrella = umbrella_year(goals)
+    targets: list[Target] = []
+    for goal in goals:
+        goal.targets = collect(
+            find_targets(
+                goal.text, goal.line, year=goal.year or umbrella, section_path=goal.section_path
+            ),
+            diagnostics,
+        )
+        targets += goal.targets
+    for task in tasks:
+        if task.source == "text":
+            task.targets = collect(
+                find_targets(task.text, task.line, section_path=task.section_path),
+                diagnostics,
+            )
+            targets += task.targets
+    already_read = {goal.line for goal in goals} | {
+        item.line for item in clause_paragraphs(outline.paragraphs)
+    }
+    for paragraph, in_review in paragraphs_with_review_flag(outline.paragraphs):
+        if paragraph.line in already_read:
+            continue
+        targets += collect(
+            find_targets(
+                paragraph.text,
+                paragraph.line,
+                year=None,
+                section_path=paragraph.section_path,
+                status=in_review,
+            ),
+            diagnostics,
+        )
+    for table in outline.tables:
+        targets += collect(table_targets(table), diagnostics)
+
+    return Extraction(
+        goals=goals,
+        tasks=tasks,
+        columns=columns_of(outline, tasks),
+        targets=sorted(targets, key=lambda t: t.line),
+        units=unit_list(tasks),
+        diagnostics=diagnostics,
+    )
+
+
+def collect(result: tuple[list[Target], list], diagnostics: list[Diagnostic]) -> list[Target]:
+    found, problems = result
+    diagnostics.extend(Diagnostic.model_validate(problem) for problem in problems)
+    return found
+
+
+# --- goals ------------------------------------------------------------------------
+
+
+def in_goal_part(section_id: str | None, sections: dict[str, Section]) -> bool:
+    return any(GOAL_HEADING.search(sections[sid].title) for sid in ancestry(section_id, sections))
+
+
+def ancestry(section_id: str | None, sections: dict[str, Section]) -> list[str]:
+    """The section and its ancestors, by id (ids are hierarchical, e.g. s2.1.3)."""
+    if section_id is None or section_id not in sections:
+        return []
+    parts = section_id.split(".")
+    return [sid for i in range(len(parts), 0, -1) if (sid := ".".join(parts[:i])) in sections]
+
+
+def goal_paragraphs(outline: Outline, sections: dict[str, Section]) -> list[Paragraph | Item]:
+    """Goal statements: paragraphs in a 目标 section, or `——`/`到20XX年` paragraphs elsewhere."""
+    has_goal_heading = any(GOAL_HEADING.search(s.title) for s in sections.values())
+    found: list[Paragraph | Item] = []
+    for paragraph in outline.paragraphs:
+        if in_goal_part(paragraph.section_id, sections) or (
+            not has_goal_heading and is_goal_statement(paragraph.text)
+        ):
+            found.append(paragraph)
+    found += [item for item in outline.items if in_goal_part(item.section_id, sections)]
+    return sorted(found, key=lambda block: block.line)
+
+
+def is_goal_statement(text: str) -> bool:
+    """A `——…` or plain paragraph that commits to a deadline (到2025年…); not a principle."""
+    return bool(DEADLINE.search(text)) and not PRINCIPLE_OPENING.search(text)
+
+
+def to_goal(block: Paragraph | Item) -> Goal:
+    deadline = DEADLINE.search(block.text)
+    return Goal(
+        id=f"g{block.line}",
+        text=block.text,
+        line=block.line,
+        section_path=block.section_path,
+        year=int(deadline.group(1)) if deadline else None,
+    )
+
+
+def umbrella_year(goals: list[Goal]) -> int | None:
+    """The plan's deadline: the earliest deadline stated in its goals (2025 in a 十四五 plan)."""
+    years = [goal.year for goal in goals if goal.year]
+    return min(years) if years else None
+
+
+# --- tasks ------------------------------------------------------------------------
+
+
+def task_items(outline: Outline, sections: dict[str, Section]) -> list[Item]:
+    """Items outside the principles and goals parts, and paragraphs that assign units."""
+    candidates = [*outline.items, *clause_paragraphs(outline.paragraphs)]
+    return sorted(
+        (
+            item
+            for item in candidates
+            if not any(
+                NOT_TASK_HEADING.search(sections[sid].title)
+                for sid in ancestry(item.section_id, sections)
+            )
+            and not in_goal_part(item.section_id, sections)
+        ),
+        key=lambda item: item.line,
+    )
+
+
+def clause_paragraphs(paragraphs: list[Paragraph]) -> Iterable[Item]:
+    """A paragraph that ends with a responsibility clause is a task without a marker."""
+    for paragraph in paragraphs:
+        if split_unit_clause(paragraph.text)[1] is None:
+            continue
+        lead = paragraph.text.split("。", 1)[0]
+        yield Item(
+            id=f"p{paragraph.line}",
+            marker=None,
+            title=lead if len(lead) <= 30 and lead != paragraph.text else None,
+            text=paragraph.text,
+            line=paragraph.line,
+            section_path=paragraph.section_path,
+            section_id=paragraph.section_id,
+            column_id=paragraph.column_id,
+        )
+
+
+def to_task(item: Item, index: int, diagnostics: list[Diagnostic]) -> Task:
+    text, clause, _ = split_unit_clause(item.text)
+    if clause is None and (inline := INLINE_LEAD.search(item.text)):
+        clause = inline.group(1) + "牵头"
+    units: list[UnitRef] = []
+    if clause:
+        units, problems = parse_units(clause)
+        diagnostics.extend(with_line(problem, item.line) for problem in problems)
+    return Task(
+        id=f"t{index}",
+        marker=item.marker,
+        title=item.title,
+        text=text.strip(),
+        section_path=item.section_path,
+        units=units,
+        line=item.line,
+        column=item.column_id,
+    )
+
+
+def with_line(problem: object, line: int) -> Diagnostic:
+    diagnostic = Diagnostic.model_validate(problem)
+    return diagnostic if diagnostic.line else diagnostic.model_copy(update={"line": line})
+
+
+def column_index(header: list[str], pattern: regex.Pattern[str]) -> int | None:
+    return next((i for i, name in enumerate(header) if pattern.search(name)), None)
+
+
+def table_tasks(tables: list[Table], *, start: int, diagnostics: list[Diagnostic]) -> list[Task]:
+    """Rows of a task-assignment table (a task column and a 责任单位 column) become tasks."""
+    tasks: list[Task] = []
+    for table in tables:
+        task_col = column_index(table.header, TASK_COLUMN)
+        unit_col = column_index(table.header, UNIT_COLUMN)
+        if (
+            task_col is None
+            or unit_col is None
+            or column_index(table.header, INDICATOR_COLUMN) is not None
+        ):
+            continue
+        for row_number, row in enumerate(table.rows):
+            tasks.append(
+                table_row_task(
+                    table, row, row_number, task_col, unit_col, len(tasks) + start, diagnostics
+                )
+            )
+    return tasks
+
+
+def table_row_task(
+    table: Table,
+    row: list[str],
+    row_number: int,
+    task_col: int,
+    unit_col: int,
+    index: int,
+    diagnostics: list[Diagnostic],
+) -> Task:
+    line = table.row_lines[row_number] if row_number < len(table.row_lines) else table.line
+    units, problems = parse_units(row[unit_col]) if row[unit_col] else ([], [])
+    diagnostics.extend(with_line(problem, line) for problem in problems)
+    others = [cell for i, cell in enumerate(row) if i not in (task_col, unit_col) and cell]
+    group = [row[0]] if task_col > 0 and not row[0].isdigit() else []
+    marker = next((cell for cell in row[:task_col] if cell.isdigit()), None)
+    return Task(
+        id=f"t{index}",
+        marker=marker,
+        title=row[task_col],
+        text=others[-1] if others else row[task_col],
+        section_path=[*table.section_path, *([table.caption] if table.caption else []), *group],
+        units=units,
+        line=line,
+        source="table",
+    )
+
+
+# --- review period ----------------------------------------------------------------
+
+
+def paragraphs_with_review_flag(paragraphs: list[Paragraph]) -> Iterable[tuple[Paragraph, bool]]:
+    """Pair each paragraph with whether it reviews the previous plan period."""
+    in_review = False
+    for paragraph in paragraphs:
+        if REVIEW_START.search(paragraph.text):
+            in_review = True
+        elif in_review and REVIEW_END.search(paragraph.text):
+            in_review = False
+        yield paragraph, in_review
+
+
+# --- columns and units ------------------------------------------------------------
+
+
+def columns_of(outline: Outline, tasks: list[Task]) -> list[Column]:
+    by_column: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        if task.column:
+            by_column[task.column].append(task)
+    return [
+        Column(
+            id=section.id,
+            marker=section.marker or "",
+            title=section.title,
+            line=section.line,
+            items=by_column.get(section.id, []),
+        )
+        for section in outline.column_sections()
+    ]
+
+
+def unit_list(tasks: list[Task]) -> list[Unit]:
+    """Every canonical unit with the number of tasks it appears in, by role."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    raws: dict[str, list[str]] = defaultdict(list)
+    for task in tasks:
+        for role, name in {(u.role, u.name) for u in task.units}:
+            counts[name][role] += 1
+        for unit in task.units:
+            if unit.raw not in raws[unit.name]:
+                raws[unit.name].append(unit.raw)
+    units = [
+        Unit(
+            name=name,
+            tasks=sum(1 for t in tasks if any(u.name == name for u in t.units)),
+            lead=roles["lead"],
+            responsible=roles["responsible"],
+            support=roles["support"],
+            raw=raws[name],
+        )
+        for name, roles in counts.items()
+    ]
+    return sorted(units, key=lambda unit: (-unit.tasks, unit.name))

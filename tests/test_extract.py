@@ -1,0 +1,237 @@
+"""Extraction on the real samples: which blocks become tasks and goals, and their units.
+
+Expected values were verified by reading the samples (line numbers are the
+original file's). The detailed unit and target parsing is tested in
+test_units.py and test_targets.py; here we test how extract puts them together.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
+from plancli.core import Line, NormalizationReport, Normalized
+from plancli.extract import extract
+from plancli.models import Document, Task
+from plancli.pipeline import process_file
+from plancli.segment import segment
+
+
+@cache
+def doc(path: object) -> Document:
+    return process_file(path)  # type: ignore[arg-type]
+
+
+def task_at(document: Document, line: int, marker: str | None = None) -> Task:
+    found = [t for t in document.tasks if t.line == line and (marker is None or t.marker == marker)]
+    assert len(found) == 1, [t.marker for t in document.tasks if t.line == line]
+    return found[0]
+
+
+def units_of(task: Task) -> list[tuple[str, str]]:
+    return [(unit.name, unit.role) for unit in task.units]
+
+
+# --- Changji ----------------------------------------------------------------------
+
+
+def test_changji_tasks_are_items_plus_assignment_table_rows() -> None:
+    document = doc(CHANGJI)
+    text_tasks = [t for t in document.tasks if t.source == "text"]
+    table_tasks = [t for t in document.tasks if t.source == "table"]
+    # 11 numbered items (lines 15-29) and the four 保障措施 items (lines 31-34)
+    assert [t.line for t in text_tasks] == [
+        15,
+        16,
+        18,
+        19,
+        20,
+        22,
+        23,
+        25,
+        26,
+        28,
+        29,
+        31,
+        32,
+        33,
+        34,
+    ]
+    # 附件1 专项行动任务分工表: 26 rows on lines 40-65; the indicator table is not a task list
+    assert [t.line for t in table_tasks] == list(range(40, 66))
+
+
+def test_changji_first_item_units_restore_the_shared_prefix() -> None:
+    task = task_at(doc(CHANGJI), 15)
+    assert units_of(task) == [
+        ("州党委组织部", "responsible"),
+        ("州民政局", "responsible"),
+        ("州住建局", "responsible"),
+        ("州团委", "responsible"),
+        ("州妇联", "responsible"),
+        ("各县市人民政府", "responsible"),
+    ]
+    assert task.title == "健全党建引领机制"
+    assert task.text.endswith("积极组织引导社会组织参与社区服务工作。")
+    assert "按职责分工负责" not in task.text
+
+
+def test_changji_inline_lead_sentence_gives_lead_units() -> None:
+    # line 34: 由州民政局、发展改革委牵头,会同有关部门建立健全规划实施监测机制
+    task = task_at(doc(CHANGJI), 34)
+    assert units_of(task) == [("州民政局", "lead"), ("州发展改革委", "lead")]
+
+
+def test_changji_table_row_task_keeps_group_and_caption() -> None:
+    task = task_at(doc(CHANGJI), 41)  # row 2 lost its 重点项目 cell (rowspan)
+    assert task.marker == "2"
+    assert task.title == "城乡社区志愿服务行动"
+    assert task.section_path[-2:] == ["专项行动任务分工表", "一、社会力量参与城乡社区服务行动"]
+    assert units_of(task) == [
+        ("州党委宣传部", "responsible"),
+        ("州民政局", "responsible"),
+        ("各县市人民政府", "responsible"),
+    ]
+
+
+def test_changji_unit_counts_match_the_text() -> None:
+    units = {unit.name: unit for unit in doc(CHANGJI).units}
+    # every clause and table row names 各县市人民政府 (37 = 11 items + 26 rows);
+    # 民政局 appears on 26 of lines 15-65 (grep), each time as 州民政局
+    assert units["各县市人民政府"].tasks == 37
+    assert units["州民政局"].tasks == 26
+    assert units["州民政局"].lead == 1
+
+
+def test_changji_goal_is_the_work_target_paragraph() -> None:
+    goals = doc(CHANGJI).goals
+    assert [g.line for g in goals] == [12]
+    assert goals[0].year == 2025
+    assert len(goals[0].targets) == 9
+    assert {t.year for t in goals[0].targets} == {2025}
+
+
+# --- Shaoyang ---------------------------------------------------------------------
+
+
+def test_shaoyang_principles_are_not_tasks() -> None:
+    lines = {t.line for t in doc(SHAOYANG).tasks}
+    assert not lines & {40, 42, 44, 46, 48}  # 二、基本原则 (一)-(五)
+
+
+def test_shaoyang_box_paragraph_with_unit_clause_is_a_task() -> None:
+    task = task_at(doc(SHAOYANG), 80)  # 专栏2: `…(市民政住建按职责分工负责`
+    assert task.marker is None
+    assert task.column == "c2"
+    assert units_of(task) == [("市民政局", "responsible"), ("市住建局", "responsible")]
+
+
+def test_shaoyang_columns_hold_their_items() -> None:
+    columns = doc(SHAOYANG).columns
+    assert [(c.marker, len(c.items)) for c in columns] == [
+        ("专栏1", 4),
+        ("专栏2", 1),
+        ("专栏3", 3),
+        ("专栏4", 3),
+        ("专栏5", 19),
+    ]
+
+
+def test_shaoyang_lead_and_support_roles() -> None:
+    # line 166: (市财政局牵头,市民政局、市农业农村局等单位按职责分工负责)
+    task = task_at(doc(SHAOYANG), 166)
+    assert units_of(task) == [
+        ("市财政局", "lead"),
+        ("市民政局", "support"),
+        ("市农业农村局", "support"),
+    ]
+
+
+# --- Chongqing --------------------------------------------------------------------
+
+
+def test_chongqing_goals_without_headings() -> None:
+    # 17: the overall goal (到2025年年底…), 18-21: ——…获得新进展 goals, 40: 到2035年 vision;
+    # line 3 (规划期为2021—2025年,展望至2035年) is not a goal
+    assert [g.line for g in doc(CHONGQING).goals] == [17, 18, 19, 20, 21, 40]
+
+
+def test_chongqing_review_figures_are_status_only() -> None:
+    targets = doc(CHONGQING).targets
+    review = [t for t in targets if 4 <= t.line <= 9]
+    assert {t.line for t in review} >= {5, 6, 7}
+    assert {t.kind for t in review} == {"status"}
+
+
+def test_chongqing_columns_hold_lead_items_split_from_one_line() -> None:
+    columns = doc(CHONGQING).columns
+    assert [(c.marker, len(c.items)) for c in columns] == [
+        ("专栏1", 0),
+        ("专栏2", 2),
+        ("专栏3", 3),
+        ("专栏4", 2),
+        ("专栏5", 3),
+        ("专栏6", 3),
+    ]
+    assert [t.line for t in columns[2].items] == [57, 57, 57]
+
+
+# --- Jiangxi and Jimsar -----------------------------------------------------------
+
+
+def test_jiangxi_note_after_units_is_not_a_unit() -> None:
+    document = doc(JIANGXI)
+    assert units_of(task_at(document, 15)) == [
+        ("省委组织部", "responsible"),
+        ("省民政厅", "responsible"),
+        ("省住房城乡建设厅", "responsible"),
+        ("省农业农村厅", "responsible"),
+    ]
+    names = {unit.name for unit in document.units}
+    assert not any(word in name for name in names for word in ("下同", "责任单位", "各市"))
+
+
+def test_jiangxi_unit_counts_match_the_text() -> None:
+    document = doc(JIANGXI)
+    assert len(document.tasks) == 22  # items 1-18 and 实施保障 (一)-(四)
+    units = {unit.name: unit for unit in document.units}
+    assert units["省民政厅"].tasks == 17  # every 责任单位 clause but item 8's (line 23)
+
+
+def test_jimsar_alias_folds_to_one_unit() -> None:
+    document = doc(JIMSAR)
+    # line 12 writes 发展和改革委员会, lines 14, 15, 18 write 发展改革委
+    lines = sorted(t.line for t in document.tasks if any(u.name == "县发展改革委" for u in t.units))
+    assert lines == [12, 14, 15, 18, 30]
+    assert units_of(task_at(document, 30)) == [("县民政局", "lead"), ("县发展改革委", "lead")]
+
+
+# --- properties -------------------------------------------------------------------
+
+TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("一二三、()1.。,;:负责牵头由州县市民政局委到2025年达%以上专栏|—“”\n")
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT)
+def test_extract_never_raises_on_arbitrary_outlines(text: str) -> None:
+    lines = [Line(raw, number) for number, raw in enumerate(text.splitlines(), 1) if raw.strip()]
+    result = extract(segment(Normalized(lines, NormalizationReport())))
+    for task in result.tasks:
+        assert task.line in {line.line for line in lines}
+
+
+@pytest.mark.parametrize("path", [CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG])
+def test_every_task_and_target_points_at_a_real_line(path: object) -> None:
+    document = doc(path)
+    total = len(path.read_bytes().decode("utf-8").splitlines())  # type: ignore[attr-defined]
+    for item in [*document.tasks, *document.targets, *document.goals]:
+        assert 1 <= item.line <= total
