@@ -5,8 +5,8 @@
 Copies the samples round-robin into a temporary folder (each copy gets its own
 trailing line, so every input has its own sha256), then times whole `plancli
 batch` processes: with --jobs 1, with all cores (or --jobs N), and again with
-all cores on the unchanged folder (everything skipped). Prints docs/s and MB/s
-for each run, the parallel time as a ratio of the single-job time (target
+all cores on the unchanged folder (everything skipped). Prints docs/s, MB/s and
+CPU seconds for each run, the parallel time as a ratio of the single-job time (target
 <= 0.8 on 2 cores) and the re-run time as a ratio of the first run (target <= 0.5).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,20 +43,29 @@ def make_corpus(folder: Path, copies: int) -> int:
     return total
 
 
-def timed_batch(corpus: Path, outdir: Path, jobs: int) -> float:
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_batch(corpus: Path, outdir: Path, jobs: int) -> tuple[float, float]:
+    """Wall time and CPU time (the process and its workers) of one `plancli batch`."""
     command = [*plancli_command(), "batch", str(corpus), "-o", str(outdir), "--jobs", str(jobs)]
+    cpu = children_cpu_seconds()
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"plancli batch failed ({result.returncode}):\n{result.stderr[-2000:]}")
-    return seconds
+    return seconds, children_cpu_seconds() - cpu
 
 
-def report(label: str, seconds: float, docs: int, size: int) -> None:
+def report(label: str, timing: tuple[float, float], docs: int, size: int) -> None:
+    seconds, cpu = timing
     print(
         f"{label:<28} {seconds:7.2f} s  {docs / seconds:8.1f} docs/s  "
-        f"{size / seconds / 2**20:6.2f} MB/s"
+        f"{size / seconds / 2**20:6.2f} MB/s  cpu {cpu:6.2f} s  "
+        f"load {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -76,9 +86,11 @@ def main() -> None:
         report(f"--jobs {jobs}", parallel, args.copies, size)
         rerun = timed_batch(corpus, Path(folder) / "outN", jobs)
         report(f"--jobs {jobs}, unchanged", rerun, args.copies, size)
-    print(f"speed-up {single / parallel:.2f}x; parallel/single time {parallel / single:.2f} "
-          "(target <= 0.80)")
-    print(f"re-run/first run time {rerun / parallel:.2f} (target <= 0.50)")
+    print(f"speed-up {single[0] / parallel[0]:.2f}x; parallel/single time "
+          f"{parallel[0] / single[0]:.2f} (target <= 0.80)")
+    print(f"re-run/first run time {rerun[0] / parallel[0]:.2f} (target <= 0.50)")
+    print("load is the 1-minute load average after each run: other processes on the same "
+          "cores slow the parallel run most")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CHONGQING, JIANGXI, JIMSAR, ROOT
+from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, ROOT
 from plancli import check
 from plancli.check import (
     FileResult,
@@ -392,3 +392,20 @@ def test_pre_commit_hook_runs_check_on_text_documents() -> None:
     assert hook["types"] == ["text"]
     assert re.search(hook["files"], "corpus/2023/plan.txt")
     assert not re.search(hook["files"], "corpus/plan.txt.bak")
+
+
+def test_workers_give_the_same_report_in_the_same_order(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plancli.batch import worker_count
+
+    if worker_count(0) < 2:
+        pytest.skip("one core: check runs in-process")
+    shutil.copy(CHANGJI, corpus / "changji.txt")
+    parallel = check.check_paths([corpus], "*.txt")
+    monkeypatch.setattr(check, "PARALLEL_FROM_FILES", 10**6)
+    serial = check.check_paths([corpus], "*.txt")
+    assert [Path(r.path).name for r in parallel] == [
+        "changji.txt", "gone.txt", "jiangxi.txt", "jimsar.txt"
+    ]
+    assert parallel == serial

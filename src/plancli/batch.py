@@ -21,12 +21,12 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 INDEX_NAME = "index.jsonl"
 EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
@@ -35,6 +35,8 @@ MAX_ERROR_CHARS = 500
 WORKER_DIED = "worker process died while converting this file"
 
 Record = dict[str, Any]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 # --- discovering inputs -----------------------------------------------------------
@@ -195,62 +197,72 @@ def failed_record(job: Job, error: str) -> Record:
 
 
 def run_jobs(jobs: list[Job], workers: int) -> Iterator[Record]:
-    """Yield one record per job, in completion order.
+    """Convert every job in worker processes; one record per job, in completion order."""
+    return run_in_workers(jobs, workers, convert, failed_record)
 
-    A worker that dies (a crash, the OOM killer) breaks the pool. The jobs that
-    were in flight are then retried one at a time, so that only the file that
-    kills a worker on its own is recorded as failed; the rest go on in a new pool.
+
+def run_in_workers(
+    items: list[T], workers: int, work: Callable[[T], R], failed: Callable[[T, str], R]
+) -> Iterator[R]:
+    """Yield `work(item)` for every item, in completion order, from worker processes.
+
+    `work` must be a module-level function that turns its own errors into results.
+    A worker that dies (a crash, the OOM killer) breaks the pool. The items that
+    were in flight are then retried one at a time, so that only an item that
+    kills a worker on its own gets `failed(item, WORKER_DIED)`; the rest go on in
+    a new pool.
     """
-    queue = jobs
+    queue = items
     while queue:
-        suspects, queue = yield from drain(queue, workers, workers * IN_FLIGHT_PER_WORKER)
-        for job in suspects:
-            still_dying, _ = yield from drain([job], 1, 1)
+        limit = workers * IN_FLIGHT_PER_WORKER
+        suspects, queue = yield from drain(queue, workers, limit, work, failed)
+        for item in suspects:
+            still_dying, _ = yield from drain([item], 1, 1, work, failed)
             if still_dying:
-                yield failed_record(job, WORKER_DIED)
+                yield failed(item, WORKER_DIED)
 
 
 def drain(
-    jobs: list[Job], workers: int, limit: int
-) -> Generator[Record, None, tuple[list[Job], list[Job]]]:
-    """Run jobs in one pool, at most `limit` in flight.
+    items: list[T], workers: int, limit: int, work: Callable[[T], R], failed: Callable[[T, str], R]
+) -> Generator[R, None, tuple[list[T], list[T]]]:
+    """Run items in one pool, at most `limit` in flight.
 
-    Returns (jobs in flight when the pool broke, jobs never sent); both are
-    empty when every job finished.
+    Returns (items in flight when the pool broke, items never sent); both are
+    empty when every item finished.
     """
-    todo = deque(jobs)
-    in_flight: dict[Future[Record], Job] = {}
+    todo = deque(items)
+    in_flight: dict[Future[R], T] = {}
     executor = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
     try:
         while todo or in_flight:
             while todo and len(in_flight) < limit:
-                job = todo.popleft()
+                item = todo.popleft()
                 try:
-                    in_flight[executor.submit(convert, job)] = job
+                    in_flight[executor.submit(work, item)] = item
                 except BrokenProcessPool:
-                    todo.appendleft(job)
+                    todo.appendleft(item)
                     return list(in_flight.values()), list(todo)
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                job = in_flight[future]
+                item = in_flight[future]
                 try:
-                    record = future.result()
+                    result = future.result()
                 except BrokenProcessPool:
                     return list(in_flight.values()), list(todo)
-                except Exception as exc:  # e.g. a record that could not be sent back
-                    record = failed_record(job, error_text(exc))
+                except Exception as exc:  # e.g. a result that could not be sent back
+                    result = failed(item, error_text(exc))
                 del in_flight[future]
-                yield record
+                yield result
         return [], []
     except KeyboardInterrupt:
         executor.shutdown(wait=True, cancel_futures=True)
-        yield from finished_records(in_flight)
+        yield from finished_results(in_flight)
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def finished_records(in_flight: dict[Future[Record], Job]) -> Iterator[Record]:
+def finished_results(in_flight: dict[Future[R], T]) -> Iterator[R]:
     for future in in_flight:
         if future.done() and not future.cancelled() and future.exception() is None:
             yield future.result()

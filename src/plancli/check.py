@@ -30,6 +30,7 @@ LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_ANNOTATIONS_PER_LEVEL = 10
+PARALLEL_FROM_FILES = 4  # fewer files (a pre-commit run) are not worth starting workers
 SUMMARY_ROWS = 1000  # GitHub truncates a job summary beyond 1 MiB
 BASELINE_VERSION = 1
 UNITS_SHARE = 0.5  # tasks must name units at least this often before a task without them is odd
@@ -538,9 +539,30 @@ def fails(result: FileResult, strict: bool) -> bool:
 
 
 def check_paths(paths: Iterable[Path], glob: str) -> list[FileResult]:
-    from plancli.batch import discover_inputs
+    """Check every input, in worker processes on all cores when there are several files."""
+    from plancli.batch import discover_inputs, run_in_workers, worker_count
 
-    return [check_file(item.path) for item in discover_inputs(paths, glob)]
+    items = [(n, str(item.path), display_path(item.path))
+             for n, item in enumerate(discover_inputs(paths, glob))]
+    workers = min(worker_count(0), len(items))
+    if workers < 2 or len(items) < PARALLEL_FROM_FILES:
+        return [check_item(item)[1] for item in items]
+    done = sorted(run_in_workers(items, workers, check_item, worker_died))
+    return [result for _, result in done]
+
+
+CheckItem = tuple[int, str, str]  # (position, path, display path)
+
+
+def check_item(item: CheckItem) -> tuple[int, FileResult]:
+    number, path, display = item
+    return number, check_file(Path(path), display)
+
+
+def worker_died(item: CheckItem, error: str) -> tuple[int, FileResult]:
+    number, _, display = item
+    diagnostic = Diagnostic("error", "internal-error", None, error)
+    return number, FileResult(display, fingerprinted(display, [diagnostic], []))
 
 
 def append_step_summary(results: list[FileResult], suppressed: int) -> None:
