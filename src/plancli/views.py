@@ -74,9 +74,14 @@ def title_paths(
 
 
 def counts_by_section(document: Document) -> dict[str, tuple[int, int]]:
-    """Section id → (tasks, targets) found under it, including its subsections."""
+    """Section id → (tasks, targets) found under it, including its subsections and boxes."""
     counts: dict[str, tuple[int, int]] = {}
     for section, path in title_paths(document.sections):
+        if section.kind == "column":
+            boxed = [t for t in document.tasks if t.column == section.id]
+            targets = sum(1 for task in boxed for t in task.targets if t.kind == "target")
+            counts[section.id] = (len(boxed), targets)
+            continue
         depth = len(path)
         tasks = sum(1 for t in document.tasks if tuple(t.section_path[:depth]) == path)
         targets = sum(
@@ -88,13 +93,18 @@ def counts_by_section(document: Document) -> dict[str, tuple[int, int]]:
     return counts
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def outline_tree(document: Document) -> Tree:
     from rich.tree import Tree
 
     title = document.meta.title or document.source.path
+    targets = sum(t.kind == "target" for t in document.targets)
     tree = Tree(
-        f"[bold]{title}[/]  [dim]{len(document.tasks)} tasks, "
-        f"{sum(t.kind == 'target' for t in document.targets)} targets[/]"
+        f"[bold]{title}[/]  [dim]{plural(len(document.tasks), 'task')}, "
+        f"{plural(targets, 'target')}[/]"
     )
     counts = counts_by_section(document)
 
@@ -103,7 +113,8 @@ def outline_tree(document: Document) -> Tree:
             tasks, targets = counts[section.id]
             marker = f"{section.marker} " if section.marker else ""
             label = f"[cyan]{marker}[/]{section.title}  [dim]L{section.line}"
-            label += f" · {tasks} tasks · {targets} targets[/]" if tasks or targets else "[/]"
+            counted = f" · {plural(tasks, 'task')} · {plural(targets, 'target')}"
+            label += f"{counted}[/]" if tasks or targets else "[/]"
             add(branch.add(label), section.children)
 
     add(tree, document.sections)
