@@ -104,3 +104,16 @@ def test_full_width_punctuation_and_crlf_change_nothing(lines: list[str]) -> Non
     damaged = normalize(text.translate(FULL_WIDTH).replace("\n", "\r\n"))
     assert damaged.text == plain.text
     assert [item.line for item in damaged.lines] == [item.line for item in plain.lines]
+
+
+def test_why_hk2s_and_the_zhe_rules() -> None:
+    # The configuration choice, measured: t2s leaves the Hong Kong 衞, tw2s turns 原著 into
+    # 原着, hk2s keeps 制约著. hk2s + rules/zhe.yaml gets all three right.
+    text = "原著與顯著,制約著,衞生"
+    assert converter("t2s").convert(text) == "原著与显著,制约著,衞生"
+    assert converter("tw2s").convert(text) == "原着与显著,制约着,衞生"
+    assert converter("hk2s").convert(text) == "原著与显著,制约著,卫生"
+    assert normalize(text).text == "原著与显著,制约着,卫生"
+    hk_damaged = damage(clean(JIMSAR), "s2hk", gloss=False).replace("\r\n", "\n")
+    assert "衞" in converter("t2s").convert(hk_damaged)  # t2s alone fails on a real sample
+    assert normalize(hk_damaged).text == clean(JIMSAR)
