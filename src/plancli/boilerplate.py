@@ -1,10 +1,171 @@
-"""Position-aware removal of web page chrome (rules in rules/boilerplate.yaml)."""
+"""Position-aware removal of web page chrome (rules in rules/boilerplate.yaml).
+
+A chrome rule fires only in the zone it names: ``head`` (above the first body anchor:
+recipients line, numbered heading or real sentence), ``tail`` (the trailing block that starts
+at the first tail-rule line after the last body line) or ``anywhere`` (text that can never be
+body text, such as keyword-stuffed spam). So ``主办单位`` or ``来源:`` inside the body stays.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from plancli import rules
 from plancli.core import Line, Removal
+
+ZONES = frozenset({"head", "tail", "anywhere"})
+
+
+@dataclass(frozen=True)
+class SpamScore:
+    """Sum of the weights of the distinct terms and features found in a line."""
+
+    threshold: float
+    terms: tuple[tuple[str, float], ...]
+    features: tuple[tuple[re.Pattern[str], float], ...]
+
+    def score(self, text: str) -> float:
+        found = sum(weight for word, weight in self.terms if word in text)
+        return found + sum(weight for pattern, weight in self.features if pattern.search(text))
+
+    def matches(self, text: str) -> bool:
+        return self.score(text) >= self.threshold
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    zones: frozenset[str]
+    pattern: re.Pattern[str] | None = None
+    spam: SpamScore | None = None
+
+    def matches(self, text: str) -> bool:
+        if self.pattern is not None and self.pattern.search(text):
+            return True
+        return self.spam is not None and self.spam.matches(text)
+
+    def fires_in(self, zone: str) -> bool:
+        return "anywhere" in self.zones or zone in self.zones
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    rules: tuple[Rule, ...]
+    anchors: tuple[re.Pattern[str], ...]
+    sentence: re.Pattern[str]
+    residue_rule: str
+    residue_max_chars: int
+
+
+def parse_zones(raw: Any, name: str) -> frozenset[str]:
+    zones = frozenset([raw] if isinstance(raw, str) else raw or ())
+    if not zones or not zones <= ZONES:
+        raise ValueError(f"boilerplate rule {name!r}: zone must be one of {sorted(ZONES)}")
+    return zones
+
+
+def parse_spam(raw: dict[str, Any]) -> SpamScore:
+    terms = {
+        word: float(group["weight"]) for group in raw.get("terms", []) for word in group["words"]
+    }
+    features = tuple(
+        (re.compile(feature["pattern"]), float(feature["weight"]))
+        for feature in raw.get("features", [])
+    )
+    return SpamScore(float(raw["threshold"]), tuple(terms.items()), features)
+
+
+def parse_rule(raw: dict[str, Any]) -> Rule:
+    name = str(raw["name"])
+    pattern = re.compile(raw["pattern"]) if raw.get("pattern") else None
+    spam = parse_spam(raw["score"]) if raw.get("score") else None
+    if pattern is None and spam is None:
+        raise ValueError(f"boilerplate rule {name!r} needs a pattern or a score")
+    return Rule(name, parse_zones(raw.get("zone"), name), pattern, spam)
+
+
+@cache
+def load_ruleset() -> Ruleset:
+    data = rules.load("boilerplate")
+    residue = data.get("tail_residue", {})
+    return Ruleset(
+        rules=tuple(parse_rule(raw) for raw in data.get("rules", [])),
+        anchors=tuple(re.compile(anchor["pattern"]) for anchor in data.get("body_anchors", [])),
+        sentence=re.compile(data.get("sentence", "。")),
+        residue_rule=str(residue.get("name", "tail-residue")),
+        residue_max_chars=int(residue.get("max_chars", 20)),
+    )
+
+
+def is_sentence(text: str, ruleset: Ruleset) -> bool:
+    return bool(ruleset.sentence.search(text))
+
+
+def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
+    """The first rule that may fire in `zone` and matches; sentences only meet `anywhere`."""
+    sentence = is_sentence(text, ruleset)
+    for rule in ruleset.rules:
+        if sentence and "anywhere" not in rule.zones:
+            continue
+        if rule.fires_in(zone) and rule.matches(text):
+            return rule
+    return None
+
+
+def head_end(lines: Sequence[Line], ruleset: Ruleset) -> int:
+    """Index of the first body anchor; lines above it form the head zone (none if no anchor)."""
+    for index, line in enumerate(lines):
+        if any(anchor.search(line.text) for anchor in ruleset.anchors):
+            return index
+    return 0
+
+
+def is_residue(text: str, ruleset: Ruleset) -> bool:
+    return len(text) <= ruleset.residue_max_chars and not is_sentence(text, ruleset)
+
+
+def tail_start(lines: Sequence[Line], ruleset: Ruleset, floor: int) -> int:
+    """Index where the tail zone starts, or len(lines) when the document has no tail chrome.
+
+    The candidate block is the longest run at the end made of tail-rule lines and short
+    non-sentence lines; the zone starts at the first tail-rule line in it, so a signature
+    block (issuer, date) that merely precedes the chrome stays.
+    """
+    start = len(lines)
+    for index in range(len(lines) - 1, floor - 1, -1):
+        text = lines[index].text
+        if first_rule(text, "tail", ruleset) is not None:
+            start = index
+        elif not is_residue(text, ruleset):
+            break
+    return start
+
+
+def zone_of(index: int, head: int, tail: int) -> str:
+    if index < head:
+        return "head"
+    return "tail" if index >= tail else "body"
 
 
 def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     """Return the lines that belong to the document and the chrome that was removed."""
-    return lines, []
+    ruleset = load_ruleset()
+    head = head_end(lines, ruleset)
+    tail = tail_start(lines, ruleset, head)
+    kept: list[Line] = []
+    removed: list[Removal] = []
+    for index, line in enumerate(lines):
+        zone = zone_of(index, head, tail)
+        rule = first_rule(line.text, zone, ruleset)
+        name = rule.name if rule is not None else None
+        if name is None and zone == "tail" and is_residue(line.text, ruleset):
+            name = ruleset.residue_rule
+        if name is None:
+            kept.append(line)
+        else:
+            removed.append(Removal(line.line, line.text, name))
+    return kept, removed
