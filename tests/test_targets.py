@@ -275,6 +275,14 @@ def test_already_reached_is_status() -> None:
     assert [(t.kind, t.value) for t in found] == [("status", 100)]
 
 
+def test_a_deadline_after_a_review_marker_starts_the_commitments() -> None:
+    found, _ = find_targets("截至2022年底,全市示范社区50个;到2025年,示范社区达到100个。", 1)
+    assert [(t.value, t.kind, t.year) for t in found] == [
+        (50, "status", 2022),  # the year a status figure refers to
+        (100, "target", 2025),
+    ]
+
+
 def test_baselines_pair_in_order_after_from() -> None:
     found = text_targets(CHONGQING, 5, status=True)
     pairs = [(t.value, t.baseline.value) for t in found if t.baseline is not None]
@@ -300,6 +308,11 @@ def test_text_and_source_of_a_text_target() -> None:
         "text",
         98,
     )
+
+
+def test_text_keeps_the_unit_as_written() -> None:
+    target = text_targets(CHANGJI, 12)[2]  # 达到每百户30平米以上
+    assert (target.unit, target.text) == ("平方米", "社区综合服务设施面积达到每百户30平米以上")
 
 
 def test_section_path_is_copied() -> None:

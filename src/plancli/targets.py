@@ -12,6 +12,10 @@ comparator and its framing words (`到2025年年底`, `力争`, `实现` …). W
 `X 达到 N` it is X; when the number comes first (`80%以上区县广泛开展…`) it is the text after
 it (`区县广泛开展精神障碍社区康复服务`). A clause that names no quantity of its own borrows the
 one before it (`较“十三五”增长20%,达到90亿元`).
+
+Kind: `status` when the caller says the text reviews the past (`status=True`), or when a review
+marker (`2016年以来`, `累计`, `已达`, `截至`) stands before the figure in its sentence with no
+deadline after it; a status figure's year is the date it is given for (`截至2022年底` → 2022).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from plancli import rules
@@ -74,20 +79,26 @@ class Rules:
     deadlines: tuple[re.Pattern[str], ...]
     periods: tuple[tuple[re.Pattern[str], int], ...]
     status: re.Pattern[str]
-    units: tuple[str, ...]  # longest first
-    unit_aliases: tuple[tuple[str, str], ...]
+    units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
     per_suffixes: dict[str, str]
     bases: tuple[tuple[re.Pattern[str], str], ...]
     any_basis: re.Pattern[str]
     names: re.Pattern[str]
     idioms: dict[str, dict[str, Any]]
+    idiom: re.Pattern[str]
     strip_leading: re.Pattern[str]
     strip_trailing: re.Pattern[str]
     generic: frozenset[str]
     comparison_tail: re.Pattern[str]
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
+
+
+def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
+    spellings = {unit: unit for unit in units}
+    spellings |= {alias: unit for unit, forms in aliases.items() for alias in forms}
+    return tuple(sorted(spellings.items(), key=lambda pair: len(pair[0]), reverse=True))
 
 
 def _alternation(words: list[str]) -> str:
@@ -118,19 +129,14 @@ def compiled() -> Rules:
         deadlines=tuple(re.compile(pattern) for pattern in comparators["deadlines"]),
         periods=tuple((re.compile(p["pattern"]), int(p["year"])) for p in comparators["periods"]),
         status=re.compile("|".join(comparators["status_markers"])),
-        units=tuple(sorted(measures["units"], key=len, reverse=True)),
-        unit_aliases=tuple(
-            (alias, unit)
-            for unit, aliases in measures["unit_aliases"].items()
-            for alias in sorted(aliases, key=len, reverse=True)
-            if alias != unit
-        ),
+        units=_unit_spellings(measures["units"], measures["unit_aliases"]),
         not_units=tuple(measures["not_units"]),
         per_suffixes=dict(measures["per_suffixes"]),
         bases=bases,
         any_basis=re.compile("|".join(pattern.pattern for pattern, _ in bases)),
         names=re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"])),
         idioms=dict(measures["idioms"]),
+        idiom=re.compile(_alternation(list(measures["idioms"])) or "(?!)"),
         strip_leading=re.compile(
             "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
         ),
@@ -148,11 +154,8 @@ def compiled() -> Rules:
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII forms to ASCII and unit spellings to canonical units."""
-    text = text.translate(FULL_WIDTH)
-    for alias, unit in compiled().unit_aliases:
-        text = text.replace(alias, unit)
-    return text
+    """Full-width ASCII forms to ASCII (same length, so offsets hold)."""
+    return text.translate(FULL_WIDTH)
 
 
 def parse_number(text: str) -> float | None:
@@ -243,6 +246,7 @@ class Hit:
     comparator_written: bool = False  # before or after the number
     per: str | None = None
     baseline: Hit | None = None
+    change_start: int | None = None  # where `从…提高到` begins, for a number it leads to
     is_baseline: bool = False
     indicators: list[str] = field(default_factory=list)
 
@@ -271,9 +275,9 @@ def read_unit(text: str, position: int) -> tuple[str, int] | None:
     tail = text[position:]
     if any(tail.startswith(word) for word in compiled().not_units):
         return None
-    for unit in compiled().units:
-        if tail.startswith(unit):
-            return unit, position + len(unit)
+    for spelling, unit in compiled().units:
+        if tail.startswith(spelling):
+            return unit, position + len(spelling)
     return None
 
 
@@ -397,8 +401,8 @@ def _number_with_multiplier(text: str, raw: str, end: int) -> tuple[float | None
 
 
 def _unit_starts(text: str, position: int) -> bool:
-    unit = read_unit(text, position)
-    return unit is not None and unit[0][0] in "万亿"
+    """A unit spelled from `position` on (`万人` in `8万人`): 万 is then no multiplier."""
+    return read_unit(text, position) is not None
 
 
 def _unit_after(text: str, raw: str, position: int) -> tuple[str | None, int]:
@@ -411,11 +415,12 @@ def _unit_after(text: str, raw: str, position: int) -> tuple[str | None, int]:
 
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     """Every measured number of a clause, and the offsets of numbers left unread."""
-    masks = masked_spans(text)
+    numbers = list(NUMBER.finditer(text))
     hits: list[Hit] = []
     unread: list[int] = []
+    masks = masked_spans(text) if numbers else []
     covered = 0
-    for match in NUMBER.finditer(text):
+    for match in numbers:
         if match.start() < covered:
             continue
         hit = read_hit(text, match, masks)
@@ -438,19 +443,13 @@ def _qualified_but_unread(text: str, match: re.Match[str], masks: list[tuple[int
 
 
 def idiom_hits(text: str, hits: list[Hit]) -> list[Hit]:
+    """`总数翻一番`: a figure written as a word (see `idioms` in measures.yaml)."""
     found = []
-    for word, meaning in compiled().idioms.items():
-        for match in re.finditer(re.escape(word), text):
-            if not any(hit.start <= match.start() < hit.end for hit in hits):
-                found.append(
-                    Hit(
-                        match.start(),
-                        match.end(),
-                        match.start(),
-                        float(meaning["value"]),
-                        str(meaning["unit"]),
-                    )
-                )
+    for match in compiled().idiom.finditer(text):
+        if not any(hit.start <= match.start() < hit.end for hit in hits):
+            meaning = compiled().idioms[match.group()]
+            value, unit = float(meaning["value"]), str(meaning["unit"])
+            found.append(Hit(match.start(), match.end(), match.start(), value, unit))
     return found
 
 
@@ -463,15 +462,14 @@ def pair_baselines(text: str, hits: list[Hit]) -> None:
         inside = [hit for hit in hits if change.start("from") <= hit.number_start < change.end()]
         if not inside:
             continue
-        following = [hit for hit in hits if hit.number_start >= change.end() - 2]
-        following = [hit for hit in following if not hit.is_baseline][: max(len(inside), 1)]
         for hit in inside:
             hit.is_baseline = True
+        following = [hit for hit in hits if hit.number_start >= change.end()]
+        following = [hit for hit in following if not hit.is_baseline][: len(inside)]
         for index, hit in enumerate(following):
             hit.baseline = inside[index] if len(inside) == len(following) else inside[0]
-            hit.start = min(hit.start, change.start()) if index == 0 else hit.start
-            if not hit.per:
-                hit.per = next((h.per for h in inside if h.per), None)
+            hit.change_start = change.start()
+            hit.per = hit.per or next((h.per for h in inside if h.per), None)
 
 
 # --- indicators -------------------------------------------------------------------
@@ -526,35 +524,35 @@ def _enumerated(text: str, previous: Hit, hit: Hit) -> bool:
 
 
 def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[str], list[str]]:
-    """The text on each side of each target, up to its neighbours (see assign_indicators)."""
-    lefts: list[str] = []
-    rights: list[str] = []
+    """The text on each side of each target, up to its neighbours.
+
+    Text between two numbers is split at a 、; otherwise it belongs to the second number when
+    that one has its own comparator word (`…18人志愿服务站点…覆盖率达到80%`), else to both.
+    """
+    lefts = [_left_of(text, hits, hit) for hit in targets]
+    rights = []
     for hit in targets:
-        position = hits.index(hit)
-        left_bound = hits[position - 1].end if position else 0
-        if hit.baseline is not None:
-            change = text.rfind("从", 0, hit.baseline.number_start)
-            change = max(change, text.rfind("由", 0, hit.baseline.number_start))
-            first = min(h.start for h in hits if h.is_baseline and h.number_start > change)
-            before = [h for h in hits if h.end <= change]
-            left_bound = before[-1].end if before else 0
-            lefts.append(text[left_bound : change if change >= 0 else first])
-        else:
-            lefts.append(text[left_bound : hit.start])
-        right_bound = hits[position + 1].start if position + 1 < len(hits) else len(text)
-        rights.append(text[hit.end : right_bound])
-    for index in range(len(targets) - 1):
-        between = rights[index]
-        if hits.index(targets[index + 1]) != hits.index(targets[index]) + 1:
+        following = [other.start for other in hits if other.start >= hit.end]
+        rights.append(text[hit.end : min(following, default=len(text))])
+    for index, (hit, next_hit) in enumerate(pairwise(targets)):
+        if hits.index(next_hit) != hits.index(hit) + 1:
             continue
+        between = rights[index]
         if "、" in between:
             cut = between.rindex("、")
             rights[index] = between[:cut]
-            if targets[index + 1].baseline is None:
+            if next_hit.change_start is None:
                 lefts[index + 1] = between[cut + 1 :]
-        elif targets[index + 1].prefix_written:
+        elif next_hit.prefix_written:
             rights[index] = ""
     return lefts, rights
+
+
+def _left_of(text: str, hits: list[Hit], hit: Hit) -> str:
+    """Text before a number back to the previous number (or before its 从…提高到)."""
+    end = hit.start if hit.change_start is None else hit.change_start
+    before = [other.end for other in hits if other.end <= end]
+    return text[max(before, default=0) : end]
 
 
 def _each(named: str, raw_left: str) -> list[str]:
@@ -592,20 +590,31 @@ def clauses(sentence: str) -> list[Clause]:
     return [clause for clause in found if clause.text.strip()]
 
 
+def last_deadline(sentence: str, position: int) -> tuple[int, int] | None:
+    """(offset, year) of the last deadline before `position` (`到2025年年底` → 2025)."""
+    found = [
+        (match.start(), int(match.group(1)))
+        for pattern in compiled().deadlines
+        for match in pattern.finditer(sentence, 0, position)
+    ]
+    found += [
+        (match.start(), year)
+        for pattern, year in compiled().periods
+        for match in pattern.finditer(sentence, 0, position)
+    ]
+    return max(found) if found else None
+
+
 def deadline_before(sentence: str, position: int) -> int | None:
-    """The last deadline written before `position` in the sentence (`到2025年年底` → 2025)."""
-    best: tuple[int, int] | None = None
-    for pattern in compiled().deadlines:
-        for match in pattern.finditer(sentence, 0, position):
-            best = max(best or (-1, 0), (match.start(), int(match.group(1))))
-    for pattern, year in compiled().periods:
-        for match in pattern.finditer(sentence, 0, position):
-            best = max(best or (-1, 0), (match.start(), year))
-    return best[1] if best else None
+    found = last_deadline(sentence, position)
+    return found[1] if found else None
 
 
 def status_before(sentence: str, position: int) -> bool:
-    return compiled().status.search(sentence, 0, position) is not None
+    """A review marker (`2016年以来`, `累计`, `已达`) before the number and after any deadline."""
+    markers = [match.end() for match in compiled().status.finditer(sentence, 0, position)]
+    deadline = last_deadline(sentence, position)
+    return bool(markers) and (deadline is None or markers[-1] >= deadline[0])  # 截至2022年底
 
 
 # --- public API ---------------------------------------------------------------------
