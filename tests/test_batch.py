@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -108,6 +109,19 @@ def test_batch_converts_good_files_and_records_each_failure(corpus: Path, tmp_pa
     assert records["sub/gone.txt"]["error"].endswith("no such file")
     assert (out / "sub" / "deeper" / "jimsar.yaml").is_file()
     assert "failed: sub/gone.txt" in result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert len(progress) == 7  # not a terminal: one plain line per file
+    assert all(re.match(r"\[\d/7\] (ok|failed) +\S", line) for line in progress), progress
+
+
+def test_standard_input_is_refused_not_read(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*PLANCLI, "batch", "-", "-o", str(tmp_path / "out")],
+        input="一、总体要求", capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    [record] = read_index(tmp_path / "out")
+    assert record["error"].startswith("-: standard input cannot be batch-converted")
 
 
 def test_second_run_skips_everything_and_force_redoes_it(corpus: Path, tmp_path: Path) -> None:

@@ -153,9 +153,12 @@ def convert(job: Job) -> Record:
     record = job.record()
     target = Path(job.outdir) / job.output
     try:
+        from plancli.core import InputError
         from plancli.emit import render, write_atomic
         from plancli.pipeline import process_bytes, read_input
 
+        if job.path == "-":
+            raise InputError("-: standard input cannot be batch-converted; name files or folders")
         data = read_input(job.path)
         record.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
         document = process_bytes(data, job.path)
