@@ -98,6 +98,16 @@ def test_changji_table_row_task_keeps_group_and_caption() -> None:
     ]
 
 
+def test_changji_table_task_owns_the_targets_of_its_row() -> None:
+    # line 44 (row 5): 人均用地不少于0.1平方米 / 不小于300平方米 / 月探访率达到100%
+    task = task_at(doc(CHANGJI), 44)
+    assert [(t.comparator, t.value, t.unit) for t in task.targets] == [
+        (">=", 0.1, "平方米"),
+        (">=", 300.0, "平方米"),
+        (">=", 100.0, "%"),
+    ]
+
+
 def test_changji_unit_counts_match_the_text() -> None:
     units = {unit.name: unit for unit in doc(CHANGJI).units}
     # every clause and table row names 各县市人民政府 (37 = 11 items + 26 rows);

@@ -104,6 +104,7 @@ def extract(outline: Outline) -> Extraction:
         )
     for table in outline.tables:
         targets += collect(table_targets(table), diagnostics)
+    attach_table_targets(tasks, targets)
 
     return Extraction(
         goals=goals,
@@ -284,6 +285,17 @@ def table_row_task(
         line=line,
         source="table",
     )
+
+
+def attach_table_targets(tasks: list[Task], targets: list[Target]) -> None:
+    """A task taken from a table row owns the targets read from that row."""
+    by_line: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        if target.source == "table":
+            by_line[target.line].append(target)
+    for task in tasks:
+        if task.source == "table":
+            task.targets = by_line.get(task.line, [])
 
 
 # --- review period ----------------------------------------------------------------
