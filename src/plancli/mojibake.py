@@ -1,9 +1,786 @@
-"""Detect garbled runs (GBK mojibake) and propose recoveries; never alters text."""
+"""Detect garbled runs (GBK mojibake) and propose recoveries; never alters text.
+
+The damage in the samples, worked out byte by byte (tests/test_mojibake.py has the numbers):
+the page was stored as GBK, one byte was lost or swallowed, and the decoder went on one byte
+out of frame. Each character it produced is the trail byte of one original character plus the
+lead byte of the next: ``。“十四五”期間`` is A1A3 A1B0 CAAE CBC4 CEE5 A1B1 C6DA E967, read
+from its second byte A3A1 ``！`` B0CA ``笆`` (AECB is no character and was dropped) C4CE
+``奈`` … DAE9 ``陂``, and 67 ``g``, an ASCII byte, brought the decoder back in step. The
+orphan byte shows as ``?``. Where a pinyin gloss had been inserted inside a character, the
+``?`` also swallowed the gloss's ``(``, leaving ``?jié)``.
+
+Recovery re-encodes the run, restores the hidden bytes (the orphan lead byte, the trail byte
+behind a closing ``?``, a dropped unmappable pair) and decodes in the original frame. The
+hidden bytes are chosen with a character bigram model of the document itself, mixed with the
+characters of the damaged line (a word tends to recur near itself), backed by GB2312 level 1
+as "common CJK" and by bracket balance. A guessed character is shown only when the model is
+sure of it and it makes known words with its neighbours; otherwise it is shown as □ (the 缺字
+mark). ``confidence`` is the model's posterior probability that what is shown is right, among
+every restoration it considered, including characters the document never uses.
+"""
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
 from plancli.core import Line, SuspectSpan
+
+MARKERS = "?\ufffd"
+PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
+GLOSS_REMNANT = re.compile(rf"[{PINYIN}]{{1,7}} ?\)")
+GLOSS = re.compile(rf"\([{PINYIN}]{{1,7}} ?\)")
+MAX_BODY = 40
+# Punctuation right after "?" that a real question mark is never followed by.
+SHIFT_PUNCTUATION = frozenset("。、;；!！")
+
+# Classic signatures, derived from the bytes that make them: UTF-8 of U+FFFD read as GBK,
+# and the MSVC fill bytes 0xCC / 0xCD read as GBK.
+SIGNATURES = re.compile(
+    "(?:{})+|{}{{3,}}|{}{{3,}}".format(
+        ("\ufffd" * 2).encode("utf-8").decode("gbk"),
+        b"\xcc\xcc".decode("gbk"),
+        b"\xcd\xcd".decode("gbk"),
+    )
+)
+
+BIGRAM_WEIGHT = 0.75  # λ: share of P(c | previous) taken from the document's bigrams
+LINE_WEIGHT = 0.1  # share of the unigram taken from the damaged line itself
+PRIOR_COUNT = 0.5  # pseudo-count spread over all GBK characters by their prior weight
+DROP_RATE = 0.1  # chance that a shifted pair was unmappable and dropped, per pair
+BRACKET_PENALTY = 0.1  # factor for a bracket that would unbalance its line
+PRUNE = 10.0  # readings this many nats below the total are not worth showing
+MIN_CONFIDENCE = 0.5  # below this a span is reported without a candidate
+SHOW_MARGINAL = 0.8  # a hidden character is shown only when the model is this sure of it
+EVIDENCE_MARGIN = 2.0  # nats per character the recovery must gain to count as evidence
+MAX_RECOVERIES = 100  # per document; runs beyond are reported without trying a recovery
+OTHER = "\x00"  # stands for every character the document does not use
+UNKNOWN = "□"  # a character the bytes and the document do not decide (缺字 mark)
+
+
+# --- GBK tables -------------------------------------------------------------------------
+
+
+def fold(char: str) -> str:
+    """Full-width ASCII forms fold to ASCII, as normalization does."""
+    code = ord(char)
+    return chr(code - 0xFEE0) if 0xFF01 <= code <= 0xFF5E else char
+
+
+def is_pua(char: str) -> bool:
+    return 0xE000 <= ord(char) <= 0xF8FF
+
+
+@dataclass(frozen=True)
+class GbkTable:
+    code: dict[str, bytes]
+    by_lead: dict[int, tuple[str, ...]]
+    by_trail: dict[int, tuple[str, ...]]
+    prior: dict[str, float]
+    prior_mass: float
+
+
+def prior_weight(lead: int, trail: int) -> float:
+    """GB2312 level 1 (B0A1–D7FE) is the common-CJK core; then the rest of GB2312, then GBK."""
+    if 0xB0 <= lead <= 0xD7 and trail >= 0xA1:
+        return 1.0
+    if 0xA1 <= lead <= 0xF7 and trail >= 0xA1:
+        return 0.3
+    return 0.1
+
+
+@cache
+def gbk_pairs() -> dict[int, str]:
+    """Every two-byte GBK code that is a character, keyed lead << 8 | trail, folded."""
+    pairs = {}
+    for lead in range(0x81, 0xFF):
+        for trail in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+            try:
+                pairs[lead << 8 | trail] = fold(bytes((lead, trail)).decode("gbk"))
+            except UnicodeDecodeError:
+                continue
+    return pairs
+
+
+def decode_pair(lead: int, trail: int) -> str | None:
+    return gbk_pairs().get(lead << 8 | trail)
+
+
+def lift_traditional(prior: dict[str, float]) -> None:
+    """A traditional character is as common as its simplified form (縣 as 县)."""
+    import opencc
+
+    rare = [char for char, weight in prior.items() if weight < 1.0]
+    simplified = opencc.OpenCC("t2s").convert("\n".join(rare)).split("\n")
+    if len(simplified) != len(rare):
+        return
+    for char, form in zip(rare, simplified, strict=True):
+        if form != char and form in prior:
+            prior[char] = max(prior[char], prior[form])
+
+
+@cache
+def gbk_table() -> GbkTable:
+    code: dict[str, bytes] = {}
+    by_lead: dict[int, list[str]] = {}
+    by_trail: dict[int, list[str]] = {}
+    prior: dict[str, float] = {}
+    for key, char in gbk_pairs().items():
+        lead, trail = key >> 8, key & 0xFF
+        if char not in code and not char.isspace() and not (char.isascii() and char.isalnum()):
+            code[char] = bytes((lead, trail))
+            by_lead.setdefault(lead, []).append(char)
+            by_trail.setdefault(trail, []).append(char)
+            prior[char] = prior_weight(lead, trail)
+    lift_traditional(prior)
+    return GbkTable(
+        code,
+        {lead: tuple(chars) for lead, chars in by_lead.items()},
+        {trail: tuple(chars) for trail, chars in by_trail.items()},
+        prior,
+        sum(prior.values()),
+    )
+
+
+def shifted_bytes(char: str) -> tuple[int | None, int | None] | None:
+    """The two bytes a run character was decoded from (None: unknown); None if not GBK."""
+    raw = gbk_table().code.get(fold(char))
+    if raw is not None:
+        return raw[0], raw[1]
+    if is_pua(char):
+        return pua_bytes(char)
+    return None
+
+
+def pua_bytes(char: str) -> tuple[int | None, int | None]:
+    """GBK codes without a character come out of decoders as private-use characters: the
+    user-defined areas as GB18030 maps them, and FE50–FEA0 as the older all-PUA GBK table
+    did (U+E815 onwards, one code per byte, skipping the non-byte FE7F)."""
+    code = ord(char)
+    if 0xE815 <= code <= 0xE864:
+        trail = 0x50 + code - 0xE815
+        return 0xFE, trail + 1 if trail >= 0x7F else trail
+    encoded = char.encode("gb18030")
+    return (encoded[0], encoded[1]) if len(encoded) == 2 else (None, None)
+
+
+# --- finding runs -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A marker and the out-of-frame text after it, up to the point where the frame resyncs."""
+
+    start: int
+    end: int
+    marker: str
+    remnant: bool  # a pinyin gloss remnant (``jié)``) right after the marker
+    body: str = ""
+    tail: str | None = None  # "letter", "marker", "gloss" (marker + gloss remnant), None
+    letter: str = ""  # the ASCII trail byte that ended the run, for tail "letter"
+
+    @property
+    def framed(self) -> bool:
+        return self.tail is not None
+
+    @property
+    def structural(self) -> bool:
+        """Evidence that needs no language model: no ordinary "?" looks like this."""
+        return (
+            self.marker != "?"
+            or self.remnant
+            or self.body[:1] in SHIFT_PUNCTUATION
+            or any(is_pua(char) for char in self.body)
+        )
+
+
+def is_ascii_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in "/=&%_-.:#@+~")
+
+
+def starts_run(text: str, index: int) -> bool:
+    """A marker inside an ASCII token (URL, English) is an ordinary question mark."""
+    return index == 0 or not is_ascii_word_char(text[index - 1])
+
+
+def is_lone_letter(text: str, index: int) -> bool:
+    """An ASCII letter with no ASCII word around it: a trail byte that resynced the decoder."""
+    following = text[index + 1 : index + 2]
+    return (
+        text[index].isascii()
+        and text[index].isalpha()
+        and not (following and is_ascii_word_char(following))
+    )
+
+
+def is_double_byte(char: str) -> bool:
+    if char.isascii():
+        # ASCII punctuation stands for its full-width form: normalization may have folded it
+        return not char.isalnum() and not char.isspace() and char in gbk_table().code
+    return shifted_bytes(char) is not None
+
+
+def read_run(text: str, start: int) -> Run:
+    index = start + 1
+    remnant = GLOSS_REMNANT.match(text, index)
+    body_start = remnant.end() if remnant else index
+    marker, has_remnant = text[start], remnant is not None
+    index = body_start
+    while index < len(text) and index - body_start < MAX_BODY:
+        char = text[index]
+        if char in MARKERS:
+            gloss = GLOSS_REMNANT.match(text, index + 1)
+            end = gloss.end() if gloss else index + 1
+            tail = "gloss" if gloss else "marker"
+            return Run(start, end, marker, has_remnant, text[body_start:index], tail)
+        if is_lone_letter(text, index):
+            body = text[body_start:index]
+            return Run(start, index + 1, marker, has_remnant, body, "letter", char)
+        if not is_double_byte(char):
+            break
+        index += 1
+    return Run(start, body_start, marker, has_remnant)
+
+
+def marker_run_end(text: str, index: int) -> int:
+    while index < len(text) and text[index] in MARKERS:
+        index += 1
+    return index
+
+
+def next_to_cjk(text: str, start: int, end: int) -> bool:
+    around = text[start - 1 : start] if start else ""
+    return any(not char.isascii() for char in around + text[end : end + 1])
+
+
+def scan_line(text: str) -> Iterator[tuple[int, int, Run | None]]:
+    """Yield (start, end, run) for every suspect stretch; run is None where no recovery applies."""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        signature = SIGNATURES.match(text, index)
+        if signature:
+            yield index, signature.end(), None
+            index = signature.end()
+        elif char in MARKERS and marker_run_end(text, index) - index > 1:
+            end = marker_run_end(text, index)
+            if next_to_cjk(text, index, end):
+                yield index, end, None
+            index = end
+        elif char in MARKERS and starts_run(text, index):
+            run = read_run(text, index)
+            yield run.start, run.end, run
+            index = run.end
+        elif is_pua(char):
+            end = index
+            while end < len(text) and is_pua(text[end]):
+                end += 1
+            yield index, end, None
+            index = end
+        else:
+            index += 1
+
+
+# --- the document's own character model ---------------------------------------------------
+
+NO_COUNTS: Counter[str] = Counter()
+
+
+@dataclass
+class Lexicon:
+    """Character unigrams and bigrams of the document, plus the damaged line's characters."""
+
+    unigrams: Counter[str]
+    predecessors: dict[str, Counter[str]]
+    total: int
+    line: Counter[str] = field(default_factory=Counter)
+    line_total: int = 0
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Lexicon:
+        unigrams: Counter[str] = Counter()
+        predecessors: dict[str, Counter[str]] = {}
+        for text in texts:
+            chars = [fold(char) for char in GLOSS.sub("", text)]
+            unigrams.update(chars)
+            for previous, char in itertools.pairwise(chars):
+                predecessors.setdefault(char, Counter())[previous] += 1
+        return cls(unigrams, predecessors, sum(unigrams.values()))
+
+    def for_line(self, pieces: Iterable[str]) -> Lexicon:
+        line = Counter(fold(char) for piece in pieces for char in GLOSS.sub("", piece))
+        return Lexicon(self.unigrams, self.predecessors, self.total, line, sum(line.values()))
+
+    def alphabet(self) -> frozenset[str]:
+        code = gbk_table().code
+        return frozenset(char for char in self.unigrams if char in code)
+
+    def prior_share(self, prior: float) -> float:
+        """Unigram probability of a character the document never uses, by its prior weight."""
+        share = PRIOR_COUNT * prior / (self.total + PRIOR_COUNT * gbk_table().prior_mass)
+        return (1 - LINE_WEIGHT) * share
+
+    def unigram(self, char: str) -> float:
+        document = (self.unigrams[char] + PRIOR_COUNT * gbk_table().prior.get(char, 0.01)) / (
+            self.total + PRIOR_COUNT * gbk_table().prior_mass
+        )
+        line = self.line[char] / self.line_total if self.line_total else 0.0
+        return (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
+
+    def bigram_share(self, previous: str | None, char: str) -> float:
+        """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
+        if previous is None or not self.unigrams[previous]:
+            return 0.0
+        count = self.predecessors.get(char, NO_COUNTS)[previous]
+        return BIGRAM_WEIGHT * count / self.unigrams[previous]
+
+    def attested(self, previous: str | None, char: str | None) -> bool:
+        if previous is None or char is None:
+            return False
+        return self.predecessors.get(char, NO_COUNTS)[previous] > 0
+
+    def logp(self, previous: str | None, char: str) -> float:
+        backoff = (1 - BIGRAM_WEIGHT) * self.unigram(char)
+        return math.log(self.bigram_share(previous, char) + backoff)
+
+    def sequence_logp(self, chars: str, left: str | None, right: str | None) -> float:
+        total, previous = 0.0, left
+        for char in chars:
+            total += self.logp(previous, char)
+            previous = char
+        return total + (self.logp(previous, right) if right is not None else 0.0)
+
+
+# --- recovery -----------------------------------------------------------------------------
+
+Pair = tuple[int | None, int | None]
+BRACKETS = ("()", "“”", "‘’", "《》", "〈〉", "〔〕", "【】")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Candidate characters for one original character; `other` is the unigram mass of the
+    characters that fit but that the document never uses."""
+
+    chars: tuple[str, ...]
+    other: float = 0.0
+
+    @property
+    def open(self) -> bool:
+        return len(self.chars) > 1 or self.other > 0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Original-frame byte pairs; `split` is the index of the second half of a dropped pair."""
+
+    pairs: tuple[Pair, ...]
+    split: int | None
+    log_prior: float
+
+
+@dataclass(frozen=True)
+class Context:
+    """What surrounds a run: the characters on either side and bracket-balance factors."""
+
+    left: str | None
+    right: str | None
+    bias: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    text: str
+    confidence: float
+
+
+def unmatched(text: str, opening: str, closing: str) -> tuple[int, int]:
+    """(closings without an opening, openings left open) in `text`."""
+    depth = orphans = 0
+    for char in text:
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            if depth:
+                depth -= 1
+            else:
+                orphans += 1
+    return orphans, depth
+
+
+def bracket_bias(before: str, after: str) -> dict[str, float]:
+    """Disfavour a bracket that would leave the line less balanced than an opposite one."""
+    bias: dict[str, float] = {}
+    for opening, closing in BRACKETS:
+        still_open = unmatched(before, opening, closing)[1]
+        orphans = unmatched(after, opening, closing)[0]
+        if orphans > still_open:
+            bias[closing] = BRACKET_PENALTY
+        elif still_open > orphans:
+            bias[opening] = BRACKET_PENALTY
+    return bias
+
+
+def run_context(text: str, start: int, end: int) -> Context:
+    before = "".join(fold(char) for char in GLOSS.sub("", text[:start]))
+    after = "".join(fold(char) for char in GLOSS.sub("", text[end:]))
+    return Context(
+        before[-1] if before else None,
+        after[0] if after else None,
+        bracket_bias(before, after),
+    )
+
+
+def shifted_layout(body: str) -> list[int | None] | None:
+    layout: list[int | None] = []
+    for char in body:
+        pair = shifted_bytes(char)
+        if pair is None:
+            return None
+        layout.extend(pair)
+    return layout
+
+
+def original_layouts(run: Run) -> Iterator[Layout]:
+    """Original byte pairs the run may come from: the orphan lead, the shifted body, the last
+    trail byte, and at most one dropped pair (which splits one pair into two characters)."""
+    shifted = shifted_layout(run.body)
+    if shifted is None or run.tail is None:
+        return
+    tail = ord(run.letter) if run.tail == "letter" else None
+    flat = [None, *shifted, tail]
+    pairs = [(flat[index], flat[index + 1]) for index in range(0, len(flat), 2)]
+    splittable = [index for index, pair in enumerate(pairs) if pair != (None, None)]
+    keep = math.log(1 - DROP_RATE)
+    yield Layout(tuple(pairs), None, keep * len(splittable))
+    for index in splittable:
+        lead, trail = pairs[index]
+        split = (*pairs[:index], (lead, None), (None, trail), *pairs[index + 1 :])
+        log_prior = math.log(DROP_RATE) + keep * (len(splittable) - 1)
+        yield Layout(tuple(split), index + 1, log_prior)
+
+
+def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
+    table = gbk_table()
+    lead, trail = pair
+    if lead is not None and trail is not None:
+        char = decode_pair(lead, trail)
+        return Slot((char,) if char is not None else ())
+    if lead is None and trail is None:
+        unused = table.prior_mass - sum(table.prior[char] for char in alphabet)
+        return Slot(tuple(sorted(alphabet)), lexicon.prior_share(unused))
+    fitting = table.by_lead.get(lead, ()) if lead is not None else table.by_trail.get(trail, ())
+    known = tuple(char for char in fitting if char in alphabet)
+    unused = sum(table.prior[char] for char in fitting if char not in alphabet)
+    return Slot(known, lexicon.prior_share(unused))
+
+
+def logsumexp(values: Iterable[float]) -> float:
+    values = [value for value in values if value != -math.inf]
+    if not values:
+        return -math.inf
+    top = max(values)
+    return top + math.log(sum(math.exp(value - top) for value in values))
+
+
+@dataclass(frozen=True)
+class Group:
+    """Previous states that share a trail byte: their summed and best scores."""
+
+    members: frozenset[str | None]
+    forward: float
+    best: str | None
+    viterbi: float
+
+
+@dataclass
+class Lattice:
+    """Forward (sum over paths) and Viterbi (best path) scores, one slot at a time."""
+
+    lexicon: Lexicon
+    bias: dict[str, float]
+    forward: dict[str | None, float]
+    viterbi: dict[str | None, float]
+    pointers: list[dict[str, str | None]] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
+        return cls(lexicon, context.bias, {context.left: 0.0}, {context.left: 0.0})
+
+    def step(self, slot: Slot, after_drop: bool = False) -> None:
+        """Move to the next slot; `after_drop`: the previous slot and this one are the two
+        halves of a dropped pair, so (trail before, lead here) must be no character."""
+        forward_all = logsumexp(self.forward.values())
+        forward: dict[str | None, float] = {}
+        viterbi: dict[str | None, float] = {}
+        pointers: dict[str, str | None] = {}
+        by_trail = self.previous_by_trail() if after_drop else {}
+        for char in slot.chars:
+            backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
+            if after_drop:
+                total, best, pointer = self.dense_scores(char, backoff, by_trail)
+            else:
+                total, best, pointer = self.sparse_scores(char, backoff, forward_all)
+            if total == -math.inf:
+                continue
+            weight = math.log(self.bias.get(char, 1.0))
+            forward[char], viterbi[char], pointers[char] = total + weight, best + weight, pointer
+        if slot.other > 0 and forward_all > -math.inf:
+            forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
+        self.forward, self.viterbi = forward, viterbi
+        self.pointers.append(pointers)
+
+    def sparse_scores(
+        self, char: str, backoff: float, forward_all: float
+    ) -> tuple[float, float, str | None]:
+        """Only attested predecessors differ from the back-off, so only they are visited."""
+        terms = [forward_all + math.log(backoff)]
+        pointer, best = None, -math.inf
+        if self.viterbi:
+            pointer = max(self.viterbi, key=self.viterbi.__getitem__)
+            best = self.viterbi[pointer] + math.log(backoff)
+        for previous in self.lexicon.predecessors.get(char, {}):
+            if previous not in self.forward:
+                continue
+            share = self.lexicon.bigram_share(previous, char)
+            terms.append(self.forward[previous] + math.log(share))
+            if previous in self.viterbi:
+                score = self.viterbi[previous] + math.log(share + backoff)
+                if score > best:
+                    pointer, best = previous, score
+        return logsumexp(terms), best, pointer
+
+    def previous_by_trail(self) -> dict[int | None, Group]:
+        """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
+        code = gbk_table().code
+        members: dict[int | None, list[str | None]] = {}
+        for previous in self.forward:
+            raw = code.get(previous) if previous not in (None, OTHER) else None
+            members.setdefault(raw[1] if raw else None, []).append(previous)
+        groups = {}
+        for trail, group in members.items():
+            named = [previous for previous in group if previous in self.viterbi]
+            best = max(named, key=self.viterbi.__getitem__, default=None)
+            groups[trail] = Group(
+                frozenset(group),
+                logsumexp(self.forward[previous] for previous in group),
+                best,
+                self.viterbi[best] if best is not None else -math.inf,
+            )
+        return groups
+
+    def dense_scores(
+        self, char: str, backoff: float, by_trail: dict[int | None, Group]
+    ) -> tuple[float, float, str | None]:
+        """Like sparse_scores, over the previous states whose trail byte may precede `char`."""
+        lead = gbk_table().code[char][0]
+        allowed = [
+            group
+            for trail, group in by_trail.items()
+            if trail is None or decode_pair(trail, lead) is None
+        ]
+        terms = [group.forward + math.log(backoff) for group in allowed]
+        pointer, best = None, -math.inf
+        for group in allowed:
+            if group.viterbi + math.log(backoff) > best:
+                pointer, best = group.best, group.viterbi + math.log(backoff)
+        for previous in self.lexicon.predecessors.get(char, {}):
+            if previous not in self.forward or not any(previous in g.members for g in allowed):
+                continue
+            share = self.lexicon.bigram_share(previous, char)
+            terms.append(self.forward[previous] + math.log(share))
+            score = self.viterbi.get(previous, -math.inf) + math.log(share + backoff)
+            if score > best:
+                pointer, best = previous, score
+        return logsumexp(terms), best, pointer
+
+    def total(self) -> float:
+        return logsumexp(self.forward.values())
+
+    def best_path(self) -> list[str] | None:
+        """The best character for every slot so far, or None if no path names them all."""
+        if not self.viterbi or max(self.viterbi.values()) == -math.inf:
+            return None
+        char: str | None = max(self.viterbi, key=self.viterbi.__getitem__)
+        path: list[str] = []
+        for pointers in reversed(self.pointers):
+            if char is None or char == OTHER:
+                return None
+            path.append(char)
+            char = pointers.get(char)
+        return path[::-1]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One layout read with the document model: its slots, mass and best path."""
+
+    layout: Layout
+    slots: tuple[Slot, ...]
+    log_mass: float
+    path: list[str] | None
+
+
+def read_layout(
+    layout: Layout,
+    slots: tuple[Slot, ...],
+    lexicon: Lexicon,
+    context: Context,
+    clamp: dict[int, str] | None = None,
+) -> tuple[float, list[str] | None]:
+    """(log mass incl. the layout prior, best path) with some slots clamped to one character."""
+    lattice = Lattice.start(lexicon, context)
+    for index, slot in enumerate(slots):
+        if clamp and index in clamp:
+            slot = Slot((clamp[index],))
+        lattice.step(slot, after_drop=index == layout.split)
+        if not lattice.forward:
+            return -math.inf, None
+    path = lattice.best_path()
+    if context.right is not None:
+        lattice.step(Slot((context.right,)))
+    return layout.log_prior + lattice.total(), path
+
+
+def readings(
+    run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
+) -> list[Reading]:
+    found = []
+    for layout in original_layouts(run):
+        slots = tuple(make_slot(pair, lexicon, alphabet) for pair in layout.pairs)
+        if any(not slot.chars and not slot.other for slot in slots):
+            continue
+        mass, path = read_layout(layout, slots, lexicon, context)
+        found.append(Reading(layout, slots, mass, path))
+    return found
+
+
+def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) -> bool:
+    """A guessed character must make a known word (an attested bigram) with a neighbour, and
+    with every neighbour that is itself a guess."""
+    assert reading.path is not None
+    path, slots = reading.path, reading.slots
+    char = path[index]
+    links = []
+    if index > 0:
+        links.append((lexicon.attested(path[index - 1], char), slots[index - 1].open))
+    else:
+        links.append((lexicon.attested(context.left, char), False))
+    if index + 1 < len(path):
+        links.append((lexicon.attested(char, path[index + 1]), slots[index + 1].open))
+    else:
+        links.append((lexicon.attested(char, context.right), False))
+    return any(known for known, _ in links) and all(known for known, guess in links if guess)
+
+
+def shown_text(reading: Reading, lexicon: Lexicon, context: Context) -> tuple[str, float]:
+    """The best path with every guessed character the model is unsure of shown as □ (runs of
+    □ merged), and the log mass of all paths that agree with what is shown."""
+    assert reading.path is not None
+    clamp: dict[int, str] = {}
+    chars = list(reading.path)
+    for index, slot in enumerate(reading.slots):
+        if not slot.open:
+            continue
+        clamped = read_layout(
+            reading.layout, reading.slots, lexicon, context, {index: chars[index]}
+        )
+        sure = clamped[0] - reading.log_mass >= math.log(SHOW_MARGINAL)
+        if sure and supported(reading, index, lexicon, context):
+            clamp[index] = chars[index]
+        else:
+            chars[index] = UNKNOWN
+    mass = read_layout(reading.layout, reading.slots, lexicon, context, clamp)[0]
+    return re.sub(f"{UNKNOWN}+", UNKNOWN, "".join(chars)), mass
+
+
+def recover(
+    run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
+) -> Recovery | None:
+    """The most probable reading of the run, as far as the bytes and the document decide it."""
+    found = readings(run, lexicon, alphabet, context)
+    everything = logsumexp(reading.log_mass for reading in found)
+    if everything == -math.inf:
+        return None
+    patterns: dict[str, list[float]] = {}
+    for reading in found:
+        if reading.path is None or reading.log_mass < everything - PRUNE:
+            continue
+        text, mass = shown_text(reading, lexicon, context)
+        patterns.setdefault(text, []).append(mass)
+    if not patterns:
+        return None
+    text, masses = max(patterns.items(), key=lambda item: logsumexp(item[1]))
+    if not text.strip(UNKNOWN):
+        return None
+    return Recovery(text, math.exp(logsumexp(masses) - everything))
+
+
+def reads_better(run: Run, recovery: Recovery, lexicon: Lexicon, context: Context) -> bool:
+    """The recovered text is far more like the document than the run as it stands."""
+    literal = "".join(fold(char) for char in run.body) + run.letter
+    recovered = recovery.text.replace(UNKNOWN, "")
+    left, right = context.left, context.right
+    literal_score = lexicon.sequence_logp(literal, left, right) / (len(literal) + 1)
+    recovered_score = lexicon.sequence_logp(recovered, left, right) / (len(recovered) + 1)
+    gain = recovered_score - literal_score
+    return gain > EVIDENCE_MARGIN and recovery.confidence >= MIN_CONFIDENCE
+
+
+# --- the public function ------------------------------------------------------------------
+
+Stretch = tuple[Line, int, int, Run | None]
+
+
+def outside_stretches(line: Line, stretches: list[Stretch]) -> list[str]:
+    pieces, position = [], 0
+    for _, start, end, _ in stretches:
+        pieces.append(line.text[position:start])
+        position = end
+    pieces.append(line.text[position:])
+    return pieces
+
+
+def judge(
+    stretch: Stretch, lexicon: Lexicon, alphabet: frozenset[str], try_recovery: bool
+) -> SuspectSpan | None:
+    line, start, end, run = stretch
+    text = line.text[start:end]
+    if run is None:
+        return SuspectSpan(line.line, text)
+    context = run_context(line.text, start, end)
+    recovery = None
+    if run.framed and try_recovery:
+        recovery = recover(run, lexicon, alphabet, context)
+    if not run.structural and not (
+        recovery is not None and reads_better(run, recovery, lexicon, context)
+    ):
+        return None
+    if recovery is None or recovery.confidence < MIN_CONFIDENCE:
+        return SuspectSpan(line.line, text)
+    return SuspectSpan(line.line, text, recovery.text, round(recovery.confidence, 2))
 
 
 def find_suspect_spans(lines: list[Line]) -> list[SuspectSpan]:
-    return []
+    """Garbled runs in `lines` (before script conversion), each with a recovery if one fits."""
+    by_line = [(line, [(line, *found) for found in scan_line(line.text)]) for line in lines]
+    if not any(stretches for _, stretches in by_line):
+        return []
+    pieces = [outside_stretches(line, stretches) for line, stretches in by_line]
+    document = Lexicon.from_texts(piece for line_pieces in pieces for piece in line_pieces)
+    alphabet = document.alphabet()
+    spans: list[SuspectSpan] = []
+    tried = 0
+    for (_, stretches), line_pieces in zip(by_line, pieces, strict=True):
+        lexicon = document.for_line(line_pieces) if stretches else document
+        for stretch in stretches:
+            span = judge(stretch, lexicon, alphabet, tried < MAX_RECOVERIES)
+            tried += stretch[3] is not None
+            if span is not None:
+                spans.append(span)
+    return spans

@@ -1,0 +1,243 @@
+"""GBK mojibake: detection and byte-level recovery on the real samples.
+
+Every expected candidate below is justified twice: `decode_like_the_page` shows that the true
+text, put through one byte-shifted GBK decode, gives exactly the garbled run found in the
+sample; and the recovery proposes only characters that agree with that true text (□ where the
+document does not decide).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
+from plancli.core import Line, SuspectSpan
+from plancli.mojibake import MIN_CONFIDENCE, UNKNOWN, find_suspect_spans, fold
+
+GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
+
+
+@cache
+def raw_lines(path: Path) -> tuple[Line, ...]:
+    lines = enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+    return tuple(Line(text.strip(), number) for number, text in lines if text.strip())
+
+
+@cache
+def spans(path: Path) -> tuple[SuspectSpan, ...]:
+    return tuple(find_suspect_spans(list(raw_lines(path))))
+
+
+def line_text(path: Path, number: int) -> str:
+    return next(line.text for line in raw_lines(path) if line.line == number)
+
+
+# --- the byte arithmetic behind the expectations ------------------------------------------
+
+
+def gbk(text: str) -> bytes:
+    return text.encode("gbk")
+
+
+def page_pua(pair: bytes) -> str:
+    """How shaoyang's decoder showed codes that are no character: private-use characters,
+    FE50–FEA0 by the old all-PUA GBK table (U+E815 up, skipping FE7F), the rest as GB18030."""
+    code = pair[0] << 8 | pair[1]
+    if 0xFE50 <= code <= 0xFEA0:
+        return chr(0xE815 + pair[1] - 0x50 - (pair[1] > 0x7F))
+    return pair.decode("gb18030")
+
+
+def decode_like_the_page(data: bytes, unmapped: Callable[[bytes], str] = lambda pair: "") -> str:
+    """GBK decoding as the damaged pages were decoded: a lead byte followed by a byte that
+    cannot follow it becomes "?" together with it; a pair that is no character becomes
+    `unmapped(pair)` (chongqing's decoder dropped it)."""
+    out, index = [], 0
+    while index < len(data):
+        if data[index] < 0x80:
+            out.append(chr(data[index]))
+            index += 1
+            continue
+        pair = data[index : index + 2]
+        if len(pair) < 2 or pair[1] < 0x40 or pair[1] in (0x7F, 0xFF):
+            out.append("?")
+        else:
+            try:
+                out.append(pair.decode("gbk"))
+            except UnicodeDecodeError:
+                out.append(unmapped(pair))
+        index += 2
+    return "".join(fold(char) for char in "".join(out))
+
+
+def test_the_true_text_shifted_by_one_byte_is_the_garbled_run() -> None:
+    # lost lead byte, shown as "?"; undecodable pairs AECB, A8BF, F9B1 dropped
+    assert "?" + decode_like_the_page(gbk("。“十四五”期間")[1:]) == "?!笆奈濉逼陂g"
+    assert "?" + decode_like_the_page(gbk("省（縣）")[1:]) == "?。h)"
+    assert "?" + decode_like_the_page(gbk("保基本")[1:] + b" ") == "?;?"
+    # a pinyin gloss inserted after a lead byte: the lead and the gloss's "(" become "?"
+    assert decode_like_the_page(b"\xc8(" + gbk("nèi)") + gbk("仍無")[1:]) == "?nèi)詿o"
+    assert decode_like_the_page(b"\xb5(" + gbk("shù)") + gbk("地相關")[1:]) == "?shù)叵嚓P"
+    assert decode_like_the_page(b"\x93(" + gbk("fù)") + gbk("換")[1:]) == "?fù)Q"
+    charity = gbk("濟困、扶老、恤孤、助殘等慈善志愿服務")[1:] + b"(" + gbk("wù)")
+    assert decode_like_the_page(b"\x9d(" + gbk("jié)") + charity, page_pua) == (
+        "?jié)\ue30fА⒎隼稀⑿艄隆⒅鷼埖却壬浦驹阜\ue848?wù)"
+    )
+    utilities = gbk("氣、電力、供水、廣")[1:]
+    assert decode_like_the_page(b"\x9a(" + gbk("xì)") + utilities, page_pua) == (
+        "?xì)狻㈦娏Α⒐┧\ue178\ue574V"
+    )
+
+
+# --- the real samples -----------------------------------------------------------------------
+
+# (line, garbled run as in the file, candidate, the text the bytes say it was)
+CHONGQING_SPANS = [
+    # 按照“?;?、兜底線: the doc has “福 six times and never “保, so no guess is shown
+    (41, "?;?", None, "保基本"),
+    (48, "?nèi)詿o", "□無", "仍無"),  # 經查詢?nèi)詿o法確定
+    (48, "?shù)叵嚓P", "□相關", "地相關"),  # 享受當(dāng)?shù)叵嚓P(guān)福利政策
+    (64, "?!笆奈濉逼陂g", "。“十四五”期間", "。“十四五”期間"),
+    (65, "?!笆奈濉逼陂g", "。“十四五”期間", "。“十四五”期間"),
+    (102, "?。h", None, "省(縣"),  # 第四輪?。h)界聯檢: 省/縣 left open by the bytes
+    (102, "?。h", None, "省(縣"),  # 第五輪?。h)界聯檢
+]
+SHAOYANG_SPANS = [
+    (60, "?fù)Q", None, "換"),  # 以場(chǎng)地?fù)Q服務(wù)
+    (
+        70,
+        "?jié)\ue30fА⒎隼稀⑿艄隆⒅鷼埖却壬浦驹阜\ue848?wù)",
+        "□困、扶老、恤孤、助殘等慈善志愿服務",
+        "濟困、扶老、恤孤、助殘等慈善志愿服務",
+    ),
+    (116, "?xì)狻㈦娏Α⒐┧\ue178\ue574V", "□、電力、供水、廣", "氣、電力、供水、廣"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"), [(CHONGQING, CHONGQING_SPANS), (SHAOYANG, SHAOYANG_SPANS)]
+)
+def test_garbled_runs_and_candidates(path: Path, expected: list[tuple]) -> None:
+    found = [(span.line, span.text, span.candidate) for span in spans(path)]
+    assert found == [(line, text, candidate) for line, text, candidate, _ in expected]
+    for number, text, _, _ in expected:
+        assert text in line_text(path, number)
+
+
+def shown_pattern(candidate: str) -> re.Pattern[str]:
+    return re.compile("".join(".+" if c == UNKNOWN else re.escape(c) for c in candidate))
+
+
+@pytest.mark.parametrize("expected", CHONGQING_SPANS + SHAOYANG_SPANS, ids=lambda e: str(e[0]))
+def test_every_shown_character_is_the_true_one(expected: tuple) -> None:
+    _, _, candidate, truth = expected
+    if candidate is not None:
+        assert shown_pattern(candidate).fullmatch(truth)
+
+
+def test_confidence_is_high_only_where_everything_is_shown() -> None:
+    by_line = {(s.line, s.text): s for s in spans(CHONGQING) + spans(SHAOYANG)}
+    assert by_line[(64, "?!笆奈濉逼陂g")].confidence >= 0.9
+    assert by_line[(65, "?!笆奈濉逼陂g")].confidence >= 0.8
+    for span in by_line.values():
+        if span.candidate is None:
+            assert span.confidence is None
+        else:
+            assert MIN_CONFIDENCE <= span.confidence <= 1
+
+
+@pytest.mark.parametrize("path", [CHANGJI, JIMSAR, JIANGXI], ids=lambda p: p.stem.split("-")[0])
+def test_no_suspect_spans_in_clean_samples(path: Path) -> None:
+    assert spans(path) == ()
+
+
+def test_glosses_stripped_or_not_give_the_same_spans() -> None:
+    stripped = [Line(GLOSS.sub("", line.text), line.line) for line in raw_lines(CHONGQING)]
+    assert find_suspect_spans(stripped) == list(spans(CHONGQING))
+
+
+def test_full_width_punctuation_gives_the_same_recovery() -> None:
+    lines = [
+        Line(line.text.replace("?!笆", "?！笆"), line.line) if line.line == 65 else line
+        for line in raw_lines(CHONGQING)
+    ]
+    found = {(s.line, s.candidate) for s in find_suspect_spans(lines)}
+    assert (65, "。“十四五”期間") in found
+
+
+def test_normalize_reports_the_spans_of_the_original_lines() -> None:
+    from plancli.normalize import normalize
+
+    report = normalize(CHONGQING.read_text(encoding="utf-8")).report
+    found = [(s.line, s.text, s.candidate) for s in report.suspect_spans]
+    assert found == [(line, text, candidate) for line, text, candidate, _ in CHONGQING_SPANS]
+
+
+# --- what is and is not a garbled run -----------------------------------------------------
+
+
+def with_lines(path: Path, *texts: str) -> list[Line]:
+    extra = [Line(text, 1000 + number) for number, text in enumerate(texts)]
+    return [*raw_lines(path), *extra]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "详见 http://www.gov.cn/zhengce/content.htm?id=3&t=2 网页。",
+        "Why? Because it works.",
+        "社区服务怎么办?",
+        "是否达标?是的,已经达标。",
+        "“为什么要这样做?”他问。",
+        "为什么要补充维生素?因为缺乏维生素C,所以要补充。",
+    ],
+)
+def test_an_ordinary_question_mark_is_not_a_garbled_run(text: str) -> None:
+    found = find_suspect_spans(with_lines(JIMSAR, text))
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("关于??工作的通知", "??"),
+        ("社区服务锟斤拷锟斤拷体系", "锟斤拷锟斤拷"),
+        ("社区服务\ufffd体系", "\ufffd"),
+        ("社区\ue30f\ue848服务体系", "\ue30f\ue848"),
+    ],
+)
+def test_lost_characters_are_reported_without_a_candidate(text: str, span: str) -> None:
+    assert find_suspect_spans(with_lines(JIMSAR, text)) == [SuspectSpan(1000, span)]
+
+
+def test_the_input_lines_are_never_changed() -> None:
+    lines = list(raw_lines(SHAOYANG))
+    before = [line.text for line in lines]
+    find_suspect_spans(lines)
+    assert [line.text for line in lines] == before
+
+
+garble_alphabet = "?？\ufffd\ue30f\ue848()!;。、“”笆奈濉逼陂的社区服务十四五期間gPhQo nèiwù锟斤拷"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.text(garble_alphabet, max_size=40) | st.text(max_size=40),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_lines_give_spans_inside_their_line(texts: list[str]) -> None:
+    lines = [Line(text, number) for number, text in enumerate(texts, start=1)]
+    for span in find_suspect_spans(lines):
+        assert span.text and span.text in texts[span.line - 1]
+        if span.candidate is not None:
+            assert span.confidence is not None and 0 <= span.confidence <= 1
