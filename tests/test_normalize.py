@@ -269,6 +269,7 @@ def test_strip_glosses(text: str, expected: str, count: int) -> None:
         ("著(zhuó)力推進", "着力推进"),
         ("瞭(liào)望", "瞭望"),
         ("瞭(liǎo)解", "了解"),
+        ("關(guān)于乾(qián)隆年間", "关于乾隆年间"),  # pin offset after an earlier gloss
     ],
 )
 def test_gloss_reading_decides_the_character(text: str, expected: str) -> None:
@@ -437,3 +438,9 @@ def test_normalize_is_idempotent_on_its_output(path: Path) -> None:
     again = normalize(text)
     assert again.text == text
     assert again.report.repairs == [] and again.report.annotations_removed == 0
+
+
+def test_join_puts_a_space_only_between_latin_letters_or_digits() -> None:
+    lines = [Line("《Plan", 1), Line("B》实施", 2), Line("《十四五", 3), Line("规划》", 4)]
+    joined, _ = join_broken_lines(lines)
+    assert [item.text for item in joined] == ["《Plan B》实施", "《十四五规划》"]

@@ -9,10 +9,11 @@ Small named passes, each a pure function, run in this order:
    ``(含)``, ``(一)`` stay. Where the reading decides the character (``乾(qián)`` stays 乾,
    ``著(zhe)`` becomes 着; rules/gloss_readings.yaml) the character is pinned.
 3. ``detect_script``: simplified / traditional / mixed, decided before any conversion.
-4. ``convert_lines``: traditional and mixed text goes through OpenCC ``hk2s`` (it folds the
+4. mojibake: ``plancli.mojibake.find_suspect_spans`` sees the lines before conversion (its
+   byte arithmetic needs the characters as garbled), stripped and without blank lines.
+5. ``convert_lines``: traditional and mixed text goes through OpenCC ``hk2s`` (it folds the
    Hong Kong and Taiwan variants that ``t2s`` leaves, e.g. 衞生), then the 著 rules
    (rules/zhe.yaml). Simplified text is not touched. Pinned characters are kept.
-5. mojibake: ``plancli.mojibake.find_suspect_spans`` sees the lines before conversion.
 6. ``fold_punctuation`` then ``plancli.boilerplate.strip_boilerplate`` on stripped,
    non-blank lines. Folding comes first so that chrome rules see one form of ``:`` and ``|``.
 7. ``fix_spaces``: space runs collapsed; a space between two CJK characters is removed and
@@ -447,10 +448,11 @@ def is_short_part(text: str, settings: dict) -> bool:
 
 
 def join_texts(parts: list[str]) -> str:
+    """Concatenate; only two Latin letters or digits meeting at the seam get a space."""
     text = parts[0]
     for part in parts[1:]:
-        needs_space = text[-1:].isascii() and text[-1:].isalnum() and part[:1].isascii()
-        text += (" " if needs_space and part[:1].isalnum() else "") + part
+        seam = text[-1:] + part[:1]
+        text += (" " if seam.isascii() and seam.isalnum() and len(seam) == 2 else "") + part
     return text
 
 
