@@ -142,7 +142,7 @@ def test_every_shown_character_is_the_true_one(expected: tuple) -> None:
         assert shown_pattern(candidate).fullmatch(truth)
 
 
-def test_confidence_is_high_only_where_everything_is_shown() -> None:
+def test_a_fully_recovered_run_is_confident_and_every_candidate_has_a_confidence() -> None:
     by_line = {(s.line, s.text): s for s in spans(CHONGQING) + spans(SHAOYANG)}
     assert by_line[(64, "?!笆奈濉逼陂g")].confidence >= 0.9
     assert by_line[(65, "?!笆奈濉逼陂g")].confidence >= 0.8
