@@ -91,8 +91,25 @@ def test_task_without_units_where_most_tasks_name_them() -> None:
     tasks.append(task(20, [], column="专栏1"))  # items in a 专栏 box are not expected to name units
     found = check_task_units(document(tasks=tasks))
     assert [(d.level, d.code, d.line) for d in found] == [("warning", "task-without-units", 13)]
-    assert "3 of 4 tasks" in found[0].message
+    assert "3 of 4 tasks under the same heading" in found[0].message
     assert "1.健全党建引领机制" in found[0].message
+
+
+def test_task_units_are_compared_within_the_top_level_heading() -> None:
+    def under(heading: str, line: int, units: list[str]) -> dict[str, Any]:
+        return task(line, units) | {"section_path": [heading, "(一)小节"]}
+
+    tasks = [under("重点任务", n, ["县民政局"]) for n in (10, 11, 12)]
+    tasks += [under("重点任务", 13, []), under("保障措施", 20, []), under("保障措施", 21, [])]
+    found = check_task_units(document(tasks=tasks))
+    assert [d.line for d in found] == [13]
+
+
+def test_safeguard_items_of_a_real_plan_are_not_flagged() -> None:
+    from plancli.pipeline import process_file
+
+    # Jimsar lines 26-29: 三、保障措施 items (一)-(三) name no unit, unlike the 重点任务 items.
+    assert check_task_units(process_file(JIMSAR)) == []
 
 
 def test_no_task_without_units_when_the_document_rarely_names_units() -> None:

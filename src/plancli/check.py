@@ -33,7 +33,7 @@ GITHUB_ANNOTATIONS_PER_LEVEL = 10
 PARALLEL_FROM_FILES = 4  # fewer files (a pre-commit run) are not worth starting workers
 SUMMARY_ROWS = 1000  # GitHub truncates a job summary beyond 1 MiB
 BASELINE_VERSION = 1
-UNITS_SHARE = 0.5  # tasks must name units at least this often before a task without them is odd
+UNITS_SHARE = 0.5  # share of sibling tasks naming units that makes a task without them odd
 CONTENT_FIELDS = ("meta", "sections", "goals", "tasks", "columns", "tables", "targets")
 NON_TEXT_KEYS = frozenset({"id", "level", "kind", "role", "comparator", "source", "section_id",
                            "column_id", "date"})
@@ -128,21 +128,32 @@ def check_headings(document: Any) -> list[Diagnostic]:
 
 
 def check_task_units(document: Any) -> list[Diagnostic]:
-    tasks = [t for t in document.tasks if t.column is None and t.source == "text"]
-    with_units = sum(bool(t.units) for t in tasks)
-    if not with_units or with_units < UNITS_SHARE * len(tasks):
-        return []
-    return [
-        Diagnostic(
-            "warning",
-            "task-without-units",
-            task.line,
-            f"no responsible unit, while {with_units} of {len(tasks)} tasks name them: "
-            f"{task_label(task)}",
-        )
-        for task in tasks
-        if not task.units
-    ]
+    """Flag a task without units among tasks of the same top-level heading that mostly have them.
+
+    Grouping by top-level heading keeps the 保障措施 / 实施保障 items, which never
+    name units, from being compared with the 重点任务 items, which do.
+    """
+    groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+    for task in document.tasks:
+        if task.column is None and task.source == "text":
+            groups[tuple(task.section_path[:1])].append(task)
+    found = []
+    for tasks in groups.values():
+        with_units = sum(bool(t.units) for t in tasks)
+        if not with_units or with_units < UNITS_SHARE * len(tasks):
+            continue
+        found += [
+            Diagnostic(
+                "warning",
+                "task-without-units",
+                task.line,
+                f"no responsible unit, while {with_units} of {len(tasks)} tasks under the same "
+                f"heading name them: {task_label(task)}",
+            )
+            for task in tasks
+            if not task.units
+        ]
+    return sorted(found, key=lambda d: d.line or 0)
 
 
 def task_label(task: Any) -> str:
