@@ -228,10 +228,11 @@ def test_interrupted_run_keeps_its_work_and_resumes(tmp_path: Path, sig: signal.
     else:
         os.kill(process.pid, sig)  # the parent only, as a supervisor would
     _, stderr = process.communicate(timeout=60)
+    lines = (out / "index.jsonl").read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(line)["rel"] for line in lines)  # one write per record: none torn
     if sig == signal.SIGINT:
         assert process.returncode == 130
         assert b"batch interrupted" in stderr
-        lines = (out / "index.jsonl").read_text().splitlines()
         assert len({json.loads(line)["rel"] for line in lines}) == len(lines)  # compacted
     assert_resumes(root, out, 50)
 
