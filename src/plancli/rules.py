@@ -5,12 +5,21 @@ tool for a new province without touching code. Extra rule directories can be
 named in the environment variable ``PLANCLI_RULES`` (separated by the OS path
 separator); a file there with the same name as a bundled one is merged into it:
 lists are appended, mappings are updated key by key (recursively).
+
+Parsing YAML (and importing the YAML library) costs more than a whole
+normalize run on a short notice, so the parsed form of every rule file is
+cached as JSON in ``$PLANCLI_CACHE`` (default: the user cache directory),
+named by a digest of the file's bytes: an edited rule file is simply a new
+cache entry, and an unwritable cache only means parsing every time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,12 +46,48 @@ def merge(base: Any, extra: Any) -> Any:
     return extra
 
 
-def _read_yaml(path: Path) -> Any:
+def cache_dir() -> Path:
+    if explicit := os.environ.get("PLANCLI_CACHE"):
+        return Path(explicit)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "plancli" / "rules"
+
+
+def parse_yaml(raw: bytes) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+    return yaml.load(raw.decode("utf-8"), Loader=loader)
+
+
+def _read_yaml(path: Path) -> Any:
+    """Parse a rule file, through the JSON cache when it holds this exact content."""
+    raw = path.read_bytes()
+    cached = cache_dir() / f"{path.stem}-{hashlib.sha256(raw).hexdigest()[:24]}.json"
+    try:
+        return json.loads(cached.read_bytes())
+    except (OSError, ValueError):
+        pass
+    data = parse_yaml(raw)
+    _store(cached, data)
+    return data
+
+
+def _store(target: Path, data: Any) -> None:
+    """Cache parsed rules, unless JSON would change them (integer keys, dates ...)."""
+    try:
+        if json.loads(json.dumps(data, ensure_ascii=False)) != data:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, target)
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only or odd cache never stops the tool
 
 
 @cache
