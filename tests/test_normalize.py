@@ -444,3 +444,22 @@ def test_join_puts_a_space_only_between_latin_letters_or_digits() -> None:
     lines = [Line("《Plan", 1), Line("B》实施", 2), Line("《十四五", 3), Line("规划》", 4)]
     joined, _ = join_broken_lines(lines)
     assert [item.text for item in joined] == ["《Plan B》实施", "《十四五规划》"]
+
+
+# --- garbled-run analysis is report-only -------------------------------------------
+
+
+@pytest.mark.parametrize("path", ALL_SAMPLES, ids=lambda p: p.stem.split("-")[0])
+def test_skipping_garbled_analysis_leaves_the_text_identical(path: Path) -> None:
+    text = decode(path.read_bytes()).text
+    full, lean = normalize(text), normalize(text, find_garbled=False)
+    assert lean.text == full.text
+    assert lean.report.repairs == full.report.repairs
+    assert lean.report.suspect_spans == []
+
+
+def test_recovered_candidates_are_simplified_like_the_text() -> None:
+    spans = normalize(decode(CHONGQING.read_bytes()).text).report.suspect_spans
+    by_line = {span.line: span for span in spans if span.candidate}
+    assert by_line[65].candidate == "。“十四五”期间"  # raw recovery reads 期間
+    assert by_line[65].text == "?!笆奈濉逼陂g"  # the garbled run itself is kept as found

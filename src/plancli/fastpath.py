@@ -59,7 +59,7 @@ def run_normalize(file: Path, output: Path | None, report: bool, fmt: str) -> No
 
     if fmt not in REPORT_FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; choose table or json")
-    _, decoded, normalized = normalize_file(file)
+    _, decoded, normalized = normalize_file(file, find_garbled=report)
     if not report:
         emit_text(normalized.text + "\n", output)
         return

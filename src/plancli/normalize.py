@@ -36,12 +36,12 @@ import operator
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from plancli import rules
-from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair
+from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair, SuspectSpan
 
 if TYPE_CHECKING:
     from opencc import OpenCC
@@ -459,10 +459,28 @@ def join_texts(parts: list[str]) -> str:
 # --- the stage ----------------------------------------------------------------------------
 
 
-def normalize(text: str) -> Normalized:
-    """Run every pass; see the module docstring for the order and the conventions."""
-    from plancli.boilerplate import strip_boilerplate
+def garbled_spans(glossed: list[GlossedLine], script: Script) -> list[SuspectSpan]:
+    """Garbled runs, seen before conversion; recovered candidates simplified like the text."""
     from plancli.mojibake import find_suspect_spans
+
+    spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
+    if script == "simplified":
+        return spans
+    return [
+        replace(span, candidate=resolve_zhe(_converter().convert(span.candidate)))
+        if span.candidate
+        else span
+        for span in spans
+    ]
+
+
+def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
+    """Run every pass; see the module docstring for the order and the conventions.
+
+    Garbled-run analysis never changes the text, only the report; callers that
+    print just the text pass ``find_garbled=False`` and skip its cost.
+    """
+    from plancli.boilerplate import strip_boilerplate
 
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []
@@ -472,7 +490,8 @@ def normalize(text: str) -> Normalized:
         glossed.append(stripped)
         report.annotations_removed += removed
     report.script = detect_script([line.text for line in glossed])
-    report.suspect_spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
+    if find_garbled:
+        report.suspect_spans = garbled_spans(glossed, report.script)
     converted, report.converted_chars = convert_lines(glossed, report.script)
     lines, folded = fold_punctuation(drop_blank(converted))
     if folded is not None:

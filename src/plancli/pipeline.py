@@ -47,12 +47,14 @@ def decode_input(data: bytes, path: str | Path) -> Decoded:
         raise InputError(f"{path}: {exc}") from None
 
 
-def normalize_file(path: str | Path) -> tuple[bytes, Decoded, Normalized]:
+def normalize_file(
+    path: str | Path, *, find_garbled: bool = True
+) -> tuple[bytes, Decoded, Normalized]:
     from plancli.normalize import normalize
 
     data = read_input(path)
     decoded = decode_input(data, path)
-    return data, decoded, normalize(decoded.text)
+    return data, decoded, normalize(decoded.text, find_garbled=find_garbled)
 
 
 def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
