@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import os
@@ -395,3 +396,20 @@ def test_index_load_accepts_any_content(lines: list) -> None:
         expected = {x["rel"]: x for x in lines if isinstance(x, dict)}
         for rel, record in expected.items():
             assert loaded[rel] == record
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_with_eta(monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with batch.make_progress(2) as progress:
+        assert isinstance(progress, batch.RichProgress)
+        for rel in ("a.txt", "sub/b.txt"):
+            progress.advance({"rel": rel, "status": "ok", "error": None, "seconds": 0.1})
+    shown = screen.getvalue()
+    assert "2/2" in shown and "ETA" in shown and "sub/b.txt" in shown
+    assert not shown.startswith("[")  # not the plain per-file lines
