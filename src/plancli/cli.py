@@ -6,14 +6,8 @@ annotations at run time, and typer itself is imported lazily inside build_app.
 
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
 from plancli import __version__
-from plancli.fastpath import UsageError, emit_text, run_normalize, try_fast_path
-
-if TYPE_CHECKING:
-    import typer
 
 PROG = "plancli"
 
@@ -24,8 +18,13 @@ def fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
-def build_app() -> "typer.Typer":
+def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
+    from pathlib import Path
+    from typing import Annotated
+
     import typer
+
+    from plancli.fastpath import UsageError, emit_text, run_normalize
 
     app = typer.Typer(
         name=PROG,
@@ -180,7 +179,11 @@ def build_app() -> "typer.Typer":
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     args = sys.argv[1:] if argv is None else argv
+    if args in (["--version"], ["-V"]):  # the cheapest path of all: no other import
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        return
     from plancli.core import InputError
+    from plancli.fastpath import UsageError, try_fast_path
 
     try:
         if not try_fast_path(args):
