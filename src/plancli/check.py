@@ -38,8 +38,9 @@ CONTENT_FIELDS = ("meta", "sections", "goals", "tasks", "columns", "tables", "ta
 NON_TEXT_KEYS = frozenset({"id", "level", "kind", "role", "comparator", "source", "section_id",
                            "column_id", "date"})
 
-# code → (level, what it means). Stage codes are listed so that every report can
-# describe them; the level a stage gives its own diagnostic wins.
+# code → (level, what it means), in order of importance for GitHub's annotation cap.
+# Stage codes are listed so that every report can describe them; a stage's own
+# level stands unless a document-level check raises it (see merge_diagnostics).
 CODES: dict[str, tuple[Level, str]] = {
     "unreadable": ("error", "the file cannot be read as a text document"),
     "internal-error": ("error", "a pipeline stage crashed on this file"),
