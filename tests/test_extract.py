@@ -245,3 +245,18 @@ def test_every_task_and_target_points_at_a_real_line(path: object) -> None:
     total = len(path.read_bytes().decode("utf-8").splitlines())  # type: ignore[attr-defined]
     for item in [*document.tasks, *document.targets, *document.goals]:
         assert 1 <= item.line <= total
+
+
+def test_targets_are_read_through_a_confident_mojibake_recovery() -> None:
+    # Chongqing 65: `…规范高效?!笆奈濉逼陂g,力争筹集彩票公益金48亿元` — the garbled run is
+    # `。“十四五”期间` (recovered by the normalizer at confidence 0.88), the deadline 2025
+    from plancli.pipeline import outline_file
+
+    _, outline = outline_file(CHONGQING)
+    with_recovery = [t for t in extract(outline).targets if t.line == 65]
+    assert [(t.indicator, t.value, t.unit, t.year) for t in with_recovery] == [
+        ("筹集彩票公益金", 48.0, "亿元", 2025)
+    ]
+    blind = extract(outline.model_copy(update={"suspect_spans": []}))
+    assert [t.year for t in blind.targets if t.line == 65] == [None]
+    assert "?!笆奈濉逼陂g" in next(t for t in doc(CHONGQING).tasks if t.line == 65).text

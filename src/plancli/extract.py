@@ -20,7 +20,7 @@ what each of them means:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import regex
 
@@ -33,6 +33,7 @@ from plancli.models import (
     Outline,
     Paragraph,
     Section,
+    SuspectSpan,
     Table,
     Target,
     Task,
@@ -70,11 +71,15 @@ def extract(outline: Outline) -> Extraction:
     tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
 
     umbrella = umbrella_year(goals)
+    read = reader(outline.suspect_spans)
     targets: list[Target] = []
     for goal in goals:
         goal.targets = collect(
             find_targets(
-                goal.text, goal.line, year=goal.year or umbrella, section_path=goal.section_path
+                read(goal.text, goal.line),
+                goal.line,
+                year=goal.year or umbrella,
+                section_path=goal.section_path,
             ),
             diagnostics,
         )
@@ -82,7 +87,7 @@ def extract(outline: Outline) -> Extraction:
     for task in tasks:
         if task.source == "text":
             task.targets = collect(
-                find_targets(task.text, task.line, section_path=task.section_path),
+                find_targets(read(task.text, task.line), task.line, section_path=task.section_path),
                 diagnostics,
             )
             targets += task.targets
@@ -94,7 +99,7 @@ def extract(outline: Outline) -> Extraction:
             continue
         targets += collect(
             find_targets(
-                paragraph.text,
+                read(paragraph.text, paragraph.line),
                 paragraph.line,
                 year=None,
                 section_path=paragraph.section_path,
@@ -120,6 +125,32 @@ def collect(result: tuple[list[Target], list], diagnostics: list[Diagnostic]) ->
     found, problems = result
     diagnostics.extend(Diagnostic.model_validate(problem) for problem in problems)
     return found
+
+
+# --- reading through garbled runs -------------------------------------------------
+
+CONFIDENT = 0.8
+MISSING = "□"
+
+
+def reader(spans: list[SuspectSpan]) -> Callable[[str, int], str]:
+    """How extraction reads a block: confident mojibake recoveries put in place.
+
+    The normalizer leaves garbled runs in the text and proposes a recovery
+    (`?!笆奈濉逼陂g` → `。“十四五”期间`); targets are read through a complete,
+    confident proposal, so its deadline and figures count. Output text is not changed.
+    """
+    by_line: dict[int, list[SuspectSpan]] = defaultdict(list)
+    for span in spans:
+        if span.candidate and MISSING not in span.candidate and (span.confidence or 0) >= CONFIDENT:
+            by_line[span.line].append(span)
+
+    def read(text: str, line: int) -> str:
+        for span in by_line.get(line, []):
+            text = text.replace(span.text, span.candidate or span.text)
+        return text
+
+    return read
 
 
 # --- goals ------------------------------------------------------------------------

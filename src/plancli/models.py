@@ -154,6 +154,7 @@ class Outline(Model):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list)  # merged into normalization.repairs
+    suspect_spans: list[SuspectSpan] = Field(default_factory=list)  # for reading, not output
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
     def column_sections(self) -> list[Section]:

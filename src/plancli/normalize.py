@@ -459,13 +459,15 @@ def join_texts(parts: list[str]) -> str:
 # --- the stage ----------------------------------------------------------------------------
 
 
-def garbled_spans(glossed: list[GlossedLine], script: Script) -> list[SuspectSpan]:
-    """Garbled runs, seen before conversion; recovered candidates simplified like the text."""
+def garbled_spans(glossed: list[GlossedLine]) -> list[SuspectSpan]:
+    """Garbled runs, seen before conversion; recovered candidates simplified like the text.
+
+    A recovery decodes bytes afresh, so it may read traditional characters even in
+    a simplified document: candidates are always converted.
+    """
     from plancli.mojibake import find_suspect_spans
 
     spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
-    if script == "simplified":
-        return spans
     return [
         replace(span, candidate=resolve_zhe(_converter().convert(span.candidate)))
         if span.candidate
@@ -491,7 +493,7 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
         report.annotations_removed += removed
     report.script = detect_script([line.text for line in glossed])
     if find_garbled:
-        report.suspect_spans = garbled_spans(glossed, report.script)
+        report.suspect_spans = garbled_spans(glossed)
     converted, report.converted_chars = convert_lines(glossed, report.script)
     lines, folded = fold_punctuation(drop_blank(converted))
     if folded is not None:

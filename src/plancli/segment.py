@@ -49,7 +49,7 @@ from typing import Literal
 from plancli import rules
 from plancli.core import Diagnostic, Line, Normalized, Repair
 from plancli.models import Diagnostic as ModelDiagnostic
-from plancli.models import Item, Meta, Outline, Paragraph, Section, Table
+from plancli.models import Item, Meta, Outline, Paragraph, Section, SuspectSpan, Table
 from plancli.models import Repair as ModelRepair
 
 Kind = Literal["heading", "column", "annex"]
@@ -764,4 +764,5 @@ def segment(normalized: Normalized) -> Outline:
         *(ModelDiagnostic.model_validate(d) for d in wrapper.diagnostics),
         *body.diagnostics,
     ]
+    body.suspect_spans = [SuspectSpan.model_validate(s) for s in normalized.report.suspect_spans]
     return body
