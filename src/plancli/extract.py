@@ -64,9 +64,10 @@ def extract(outline: Outline) -> Extraction:
     goals = [
         goal for paragraph in goal_paragraphs(outline, sections) for goal in [to_goal(paragraph)]
     ]
+    assigning = list(clause_paragraphs(outline.paragraphs))
     tasks = [
         to_task(item, index, diagnostics)
-        for index, item in enumerate(task_items(outline, sections), 1)
+        for index, item in enumerate(task_items(outline, sections, assigning), 1)
     ]
     tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
 
@@ -91,9 +92,7 @@ def extract(outline: Outline) -> Extraction:
                 diagnostics,
             )
             targets += task.targets
-    already_read = {goal.line for goal in goals} | {
-        item.line for item in clause_paragraphs(outline.paragraphs)
-    }
+    already_read = {goal.line for goal in goals} | {item.line for item in assigning}
     for paragraph, in_review in paragraphs_with_review_flag(outline.paragraphs):
         if paragraph.line in already_read:
             continue
@@ -206,9 +205,9 @@ def umbrella_year(goals: list[Goal]) -> int | None:
 # --- tasks ------------------------------------------------------------------------
 
 
-def task_items(outline: Outline, sections: dict[str, Section]) -> list[Item]:
+def task_items(outline: Outline, sections: dict[str, Section], assigning: list[Item]) -> list[Item]:
     """Items outside the principles and goals parts, and paragraphs that assign units."""
-    candidates = [*outline.items, *clause_paragraphs(outline.paragraphs)]
+    candidates = [*outline.items, *assigning]
     return sorted(
         (
             item

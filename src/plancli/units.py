@@ -431,7 +431,14 @@ def _prefix_context(prefix: str) -> tuple[str | None, dict[str, str]]:
 # --- finding the clause at the end of an item ----------------------------------------
 
 
+MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
+
+
 def _looks_like_clause(inner: str, bracketed: bool) -> bool:
+    if len(inner) > MAX_CLAUSE_CHARS:
+        return False
+    if not bracketed and not _vocabulary().markers.search(inner):
+        return False  # without brackets only a role or label word makes a clause
     reading = _read(inner, "responsible")
     if not reading.units:
         return False
