@@ -463,3 +463,36 @@ def test_recovered_candidates_are_simplified_like_the_text() -> None:
     by_line = {span.line: span for span in spans if span.candidate}
     assert by_line[65].candidate == "。“十四五”期间"  # raw recovery reads 期間
     assert by_line[65].text == "?!笆奈濉逼陂g"  # the garbled run itself is kept as found
+
+
+# --- look-alike zero -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("二○三五年远景目标", "二〇三五年远景目标"),  # U+25CB WHITE CIRCLE
+        ("二O二二年", "二〇二二年"),  # Latin capital O
+        ("一二三○", "一二三〇"),
+        ("第O一", "第O一"),  # not inside a numeral of two or more digits
+        ("他说○", "他说○"),
+        ("2O23", "2O23"),
+    ],
+)
+def test_fold_look_alike_zero(before: str, after: str) -> None:
+    from plancli.normalize import fold_look_alike_zero
+
+    fixed, repairs = fold_look_alike_zero([Line(before, 7)])
+    assert fixed[0].text == after
+    assert [(r.line, r.kind) for r in repairs] == ([(7, "zero")] if before != after else [])
+
+
+def test_chongqing_reference_reads_with_a_real_zero() -> None:
+    from plancli.pipeline import process_file
+
+    document = process_file(CHONGQING)
+    titles = [reference.title for reference in document.meta.references]
+    assert "重庆市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要" in titles
+    assert [(r.line, r.kind) for r in document.normalization.repairs if r.kind == "zero"] == [
+        (3, "zero")
+    ]

@@ -18,7 +18,9 @@ Small named passes, each a pure function, run in this order:
    non-blank lines. Folding comes first so that chrome rules see one form of ``:`` and ``|``.
 7. ``fix_spaces``: space runs collapsed; a space between two CJK characters is removed and
    recorded as a ``stray-space`` repair. Spaces between Latin words or numbers stay.
-8. ``join_broken_lines``: a short line that leaves 《 〈 “ open, followed by short lines that
+8. ``fold_look_alike_zero``: ``○`` (U+25CB WHITE CIRCLE) or ``〇``-like ``Ｏ``/``O`` used as
+   zero inside a Chinese numeral (``二○三五年``) becomes ``〇`` (``zero`` repair).
+9. ``join_broken_lines``: a short line that leaves 《 〈 “ open, followed by short lines that
    close it, becomes one line (``joined-line`` repair, first line number kept).
 
 Punctuation convention: full-width ASCII forms U+FF01–FF5E (，：；（）！？％～ ０-９ Ａ-Ｚ ．)
@@ -367,6 +369,25 @@ def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     return fixed, repairs
 
 
+CHINESE_DIGITS = "〇零一二三四五六七八九十"
+LOOK_ALIKE_ZERO = re.compile(
+    f"(?<=[{CHINESE_DIGITS}])[○OＯ](?=[{CHINESE_DIGITS}○OＯ])|(?<=[{CHINESE_DIGITS}]{{2}})[○OＯ]"
+)
+
+
+def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
+    """`二○三五` (a white circle, or a letter O, for 〇) → `二〇三五`, recorded per line."""
+    fixed: list[Line] = []
+    repairs: list[Repair] = []
+    for line in lines:
+        text = LOOK_ALIKE_ZERO.sub("〇", line.text)
+        if text != line.text:
+            before, after = changed_span(line.text, text)
+            repairs.append(Repair(line.line, "zero", before, after))
+        fixed.append(Line(text, line.line))
+    return fixed, repairs
+
+
 def drop_stray_space(match: re.Match[str]) -> str:
     text = match.string
     before = text[match.start() - 1] if match.start() else ""
@@ -500,6 +521,9 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
         diagnostics.append(folded)
     lines, report.boilerplate_removed = strip_boilerplate(lines)
     lines, space_repairs = fix_spaces(lines)
+    lines, zero_repairs = fold_look_alike_zero(lines)
     lines, join_repairs = join_broken_lines(lines)
-    report.repairs = sorted([*space_repairs, *join_repairs], key=lambda repair: repair.line)
+    report.repairs = sorted(
+        [*space_repairs, *zero_repairs, *join_repairs], key=lambda repair: repair.line
+    )
     return Normalized(lines, report, diagnostics)
