@@ -86,6 +86,21 @@ def test_no_headings_is_a_warning_only_without_sections() -> None:
     assert check_headings(document()) == []
 
 
+def test_boxes_alone_are_not_headings() -> None:
+    box = {"id": "c1", "level": 1, "marker": "专栏1", "title": "指标", "line": 9, "kind": "column"}
+    found = check_headings(document(sections=[box]))
+    assert [(d.code, d.message) for d in found] == [
+        ("no-headings", "no numbered headings found (only 1 专栏/附件 boxes)")
+    ]
+
+
+def test_chongqing_lost_its_headings() -> None:
+    from plancli.check import check_file
+
+    result = check_file(CHONGQING)
+    assert "no-headings" in [f.code for f in result.findings]
+
+
 def test_task_without_units_where_most_tasks_name_them() -> None:
     tasks = [task(10, ["州民政局"]), task(11, ["州住建局"]), task(12, ["州财政局"]), task(13, [])]
     tasks.append(task(20, [], column="专栏1"))  # items in a 专栏 box are not expected to name units

@@ -123,9 +123,12 @@ def check_title(document: Any) -> list[Diagnostic]:
 
 
 def check_headings(document: Any) -> list[Diagnostic]:
-    if document.sections:
+    """No numbered heading at all: 专栏 boxes and 附件 annexes do not count as headings."""
+    if any(section.kind == "heading" for section in document.sections):
         return []
-    return [Diagnostic("warning", "no-headings", None, "no numbered headings found")]
+    boxes = sum(1 for section in document.sections if section.kind != "heading")
+    detail = f" (only {boxes} 专栏/附件 boxes)" if boxes else ""
+    return [Diagnostic("warning", "no-headings", None, f"no numbered headings found{detail}")]
 
 
 def check_task_units(document: Any) -> list[Diagnostic]:
