@@ -686,20 +686,42 @@ def _complete(
     return names
 
 
-def _target(
-    hit: Hit, indicator: str, text: str, line: int, path: list[str], year: int | None, kind: str
+def hit_target(
+    hit: Hit,
+    indicator: str,
+    *,
+    year: int | None,
+    kind: str,
+    baseline: Baseline | None,
+    per: str | None,
+    **where: Any,
 ) -> Target:
-    baseline = Baseline(value=hit.baseline.value) if hit.baseline else None
+    """A Target from a read figure; `where` says where it was read (text, source, line …)."""
     return Target(
         indicator=indicator,
         comparator=hit.comparator,
         value=hit.value,
         value_max=hit.value_max,
         unit=hit.unit,
-        per=hit.per,
+        per=per,
         year=year,
         baseline=baseline,
         kind=kind,
+        **where,
+    )
+
+
+def _target(
+    hit: Hit, indicator: str, text: str, line: int, path: list[str], year: int | None, kind: str
+) -> Target:
+    baseline = Baseline(value=hit.baseline.value) if hit.baseline else None
+    return hit_target(
+        hit,
+        indicator,
+        year=year,
+        kind=kind,
+        baseline=baseline,
+        per=hit.per,
         text=text,
         source="text",
         line=line,
@@ -917,18 +939,8 @@ def _table_target(
     baseline: Baseline | None,
     kind: str,
 ) -> Target:
-    return Target(
-        indicator=indicator,
-        comparator=hit.comparator,
-        value=hit.value,
-        value_max=hit.value_max,
-        unit=hit.unit,
-        per=hit.per or first_basis(indicator),
-        year=year,
-        baseline=baseline,
-        kind=kind,
-        **common,
-    )
+    per = hit.per or first_basis(indicator)
+    return hit_target(hit, indicator, year=year, kind=kind, baseline=baseline, per=per, **common)
 
 
 def task_table_targets(table: Table, columns: Columns) -> tuple[list[Target], list[Diagnostic]]:
