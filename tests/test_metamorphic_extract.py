@@ -18,7 +18,9 @@ from plancli.models import Document
 from plancli.pipeline import normalize_file, process_bytes
 
 GLOSSES = {"關": "guān", "會": "huì", "劃": "huà", "區": "qū", "務": "wù", "體": "tǐ", "標": "biāo"}
-FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "%": "％"})
+FULL_WIDTH = str.maketrans(
+    {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "%": "％", "|": "｜", "~": "～"}
+)
 HEAD_CHROME = [
     "xxxx欧美一区二区,xxxx日本免费|XXXX日本少妇做受_xxxx日本熟妇",
     "",
@@ -91,6 +93,7 @@ def extracted(document: Document, offset: int = 0) -> dict[str, object]:
             for t in document.targets
         ],
         "goals": [g.line - offset for g in document.goals],
+        "tables": [(t.caption, t.header, t.rows, t.line - offset) for t in document.tables],
     }
 
 
