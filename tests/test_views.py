@@ -92,3 +92,24 @@ def test_markdown_escapes_pipes_in_cells() -> None:
     first = document.tasks[0].model_copy(update={"title": "a|b"})
     report = to_markdown(document.model_copy(update={"tasks": [first]}))
     assert "a\\|b" in report
+
+
+def test_units_over_a_folder_skips_a_bad_file_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_bytes(JIMSAR.read_bytes())
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    result = subprocess.run(
+        [sys.executable, "-m", "plancli", "units", str(tmp_path), "--format", "csv"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "binary.txt: binary file" in result.stderr and "(skipped)" in result.stderr
+    assert "县民政局" in result.stdout
+
+
+def test_units_with_no_input_files_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "plancli", "units", str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr == "plancli: error: no input files (*.txt)\n"

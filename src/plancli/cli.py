@@ -110,7 +110,7 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
 
         if fmt not in ("table", "csv"):
             raise UsageError(f"unknown format {fmt!r}; choose table or csv")
-        print_units(paths, fmt)
+        raise typer.Exit(print_units(paths, fmt))
 
     @app.command()
     def schema() -> None:

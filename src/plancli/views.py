@@ -188,10 +188,32 @@ def unit_matrix(documents: list[Document]) -> dict[str, dict[str, str]]:
     return matrix
 
 
-def print_units(paths: list[Path], fmt: str) -> None:
+def read_documents(files: list[Path]) -> tuple[list[Document], int]:
+    """Process several files; a bad one is reported on stderr and skipped, not fatal."""
+    import sys
+
+    from plancli.core import InputError
     from plancli.pipeline import process_file
 
-    documents = [process_file(path) for path in expand_paths(paths)]
+    documents: list[Document] = []
+    failed = 0
+    for path in files:
+        try:
+            documents.append(process_file(path))
+        except InputError as exc:
+            sys.stderr.write(f"plancli: warning: {exc} (skipped)\n")
+            failed += 1
+    return documents, failed
+
+
+def print_units(paths: list[Path], fmt: str) -> int:
+    """Print the responsibility matrix; return the exit code (1 when a file was skipped)."""
+    from plancli.fastpath import UsageError
+
+    files = expand_paths(paths)
+    if not files:
+        raise UsageError("no input files (*.txt)")
+    documents, failed = read_documents(files)
     matrix = unit_matrix(documents)
     labels = [
         (f"{Path(d.source.path).stem}#" if len(documents) > 1 else "") + t.id
@@ -203,8 +225,9 @@ def print_units(paths: list[Path], fmt: str) -> None:
             [name, *(cells.get(label, "") for label in labels)] for name, cells in matrix.items()
         ]
         print(table_csv(["unit", *labels], rows), end="")
-        return
-    print_unit_table(matrix)
+    else:
+        print_unit_table(matrix)
+    return 1 if failed else 0
 
 
 def print_unit_table(matrix: dict[str, dict[str, str]]) -> None:
