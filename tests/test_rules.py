@@ -39,7 +39,7 @@ def test_extension_directory_is_merged_into_bundled_rules(
     (extra / "pinyin.yaml").write_text("syllables: {z: [zzz]}\n", encoding="utf-8")
     monkeypatch.setenv("PLANCLI_RULES", str(extra))
     merged = rules.load("pinyin")
-    bundled = rules.parse_yaml((rules.BUNDLED_DIR / "pinyin.yaml").read_bytes())
+    bundled = rules.parse_yaml((Path(rules.BUNDLED_DIR) / "pinyin.yaml").read_bytes())
     assert merged["syllables"]["z"] == [*bundled["syllables"]["z"], "zzz"]
     assert merged["syllables"]["a"] == bundled["syllables"]["a"]
 
@@ -52,18 +52,18 @@ def test_missing_rule_file_names_the_directories() -> None:
 def test_cache_entry_follows_file_content(tmp_path: Path, fresh_cache: Path) -> None:
     rule = tmp_path / "demo.yaml"
     rule.write_text("words: [a]\n", encoding="utf-8")
-    assert rules._read_yaml(rule) == {"words": ["a"]}
+    assert rules._read_yaml(str(rule)) == {"words": ["a"]}
     rule.write_text("words: [a, b]\n", encoding="utf-8")
-    assert rules._read_yaml(rule) == {"words": ["a", "b"]}
+    assert rules._read_yaml(str(rule)) == {"words": ["a", "b"]}
     assert len(list(fresh_cache.glob("demo-*.json"))) == 2
 
 
 def test_yaml_that_json_would_change_is_not_cached(tmp_path: Path, fresh_cache: Path) -> None:
     rule = tmp_path / "numbers.yaml"
     rule.write_text("1: one\n2: two\n", encoding="utf-8")
-    assert rules._read_yaml(rule) == {1: "one", 2: "two"}
+    assert rules._read_yaml(str(rule)) == {1: "one", 2: "two"}
     assert not list(fresh_cache.glob("numbers-*.json"))
-    assert rules._read_yaml(rule) == {1: "one", 2: "two"}
+    assert rules._read_yaml(str(rule)) == {1: "one", 2: "two"}
 
 
 def test_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

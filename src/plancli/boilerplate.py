@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.core import Line, Removal
@@ -20,8 +19,7 @@ from plancli.core import Line, Removal
 ZONES = frozenset({"head", "tail", "anywhere"})
 
 
-@dataclass(frozen=True)
-class SpamScore:
+class SpamScore(NamedTuple):
     """Sum of the weights of the distinct terms and features found in a line."""
 
     threshold: float
@@ -36,8 +34,7 @@ class SpamScore:
         return self.score(text) >= self.threshold
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     name: str
     zones: frozenset[str]
     pattern: re.Pattern[str] | None = None
@@ -52,8 +49,7 @@ class Rule:
         return "anywhere" in self.zones or zone in self.zones
 
 
-@dataclass(frozen=True)
-class Ruleset:
+class Ruleset(NamedTuple):
     rules: tuple[Rule, ...]
     anchors: tuple[re.Pattern[str], ...]
     sentence: re.Pattern[str]

@@ -1,40 +1,38 @@
 """Lean value types shared by the text stages (read, normalize).
 
-These are plain dataclasses, not pydantic models, so that `plancli normalize`
-and the fast paths never pay for importing pydantic. `models.py` holds the
-public output contract and validates these objects with `from_attributes`.
+These are NamedTuples and small slotted classes, not dataclasses or pydantic
+models: `plancli normalize` and the fast paths never pay for importing
+pydantic, dataclasses or inspect. `models.py` holds the public output contract
+and validates these objects with `from_attributes`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 Level = Literal["error", "warning", "info"]
+Script = Literal["simplified", "traditional", "mixed"]
 
 
 class InputError(Exception):
     """A file that cannot be processed; the message is one line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line of text and the 1-based line number it came from in the original file."""
 
     text: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     level: Level
     code: str
     line: int | None
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(NamedTuple):
     """Output of the read stage."""
 
     text: str
@@ -43,8 +41,7 @@ class Decoded:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(NamedTuple):
     """A line taken out of the document (web chrome, spam, footer ...)."""
 
     line: int
@@ -52,8 +49,7 @@ class Removal:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class Repair:
+class Repair(NamedTuple):
     """A change made in place: a re-joined line, a fixed bracket, a folded space ..."""
 
     line: int
@@ -62,8 +58,7 @@ class Repair:
     after: str
 
 
-@dataclass(frozen=True, slots=True)
-class SuspectSpan:
+class SuspectSpan(NamedTuple):
     """A garbled run left alone; `candidate` is a proposed recovery, if any."""
 
     line: int
@@ -72,24 +67,71 @@ class SuspectSpan:
     confidence: float | None = None
 
 
-@dataclass(slots=True)
 class NormalizationReport:
-    script: Literal["simplified", "traditional", "mixed"] = "simplified"
-    converted_chars: int = 0
-    annotations_removed: int = 0
-    boilerplate_removed: list[Removal] = field(default_factory=list)
-    repairs: list[Repair] = field(default_factory=list)
-    suspect_spans: list[SuspectSpan] = field(default_factory=list)
+    """What the normalizer did (the contract's `normalization` object)."""
+
+    __slots__ = (
+        "annotations_removed",
+        "boilerplate_removed",
+        "converted_chars",
+        "repairs",
+        "script",
+        "suspect_spans",
+    )
+
+    def __init__(
+        self,
+        script: Script = "simplified",
+        converted_chars: int = 0,
+        annotations_removed: int = 0,
+        boilerplate_removed: list[Removal] | None = None,
+        repairs: list[Repair] | None = None,
+        suspect_spans: list[SuspectSpan] | None = None,
+    ) -> None:
+        self.script: Script = script
+        self.converted_chars = converted_chars
+        self.annotations_removed = annotations_removed
+        self.boilerplate_removed: list[Removal] = boilerplate_removed or []
+        self.repairs: list[Repair] = repairs or []
+        self.suspect_spans: list[SuspectSpan] = suspect_spans or []
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "script": self.script,
+            "converted_chars": self.converted_chars,
+            "annotations_removed": self.annotations_removed,
+            "boilerplate_removed": [item._asdict() for item in self.boilerplate_removed],
+            "repairs": [item._asdict() for item in self.repairs],
+            "suspect_spans": [item._asdict() for item in self.suspect_spans],
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NormalizationReport) and self.as_dict() == other.as_dict()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"NormalizationReport({self.as_dict()!r})"
 
 
-@dataclass(slots=True)
 class Normalized:
     """Output of the normalize stage: clean lines, each tied to its original line."""
 
-    lines: list[Line]
-    report: NormalizationReport
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ("diagnostics", "lines", "report")
+
+    def __init__(
+        self,
+        lines: list[Line],
+        report: NormalizationReport,
+        diagnostics: list[Diagnostic] | None = None,
+    ) -> None:
+        self.lines = lines
+        self.report = report
+        self.diagnostics: list[Diagnostic] = diagnostics or []
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+    def __repr__(self) -> str:
+        return f"Normalized({len(self.lines)} lines, {self.report!r})"

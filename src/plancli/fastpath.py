@@ -11,9 +11,12 @@ both call `run_normalize`.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plancli import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 NORMALIZE_VALUE_OPTIONS = {"-o": "output", "--output": "output", "-f": "fmt", "--format": "fmt"}
 NORMALIZE_FLAGS = {"--report": "report"}
@@ -44,7 +47,7 @@ def parse_normalize(args: list[str]) -> dict | None:
     return options if options["file"] is not None else None
 
 
-def emit_text(text: str, output: Path | None) -> None:
+def emit_text(text: str, output: str | Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
@@ -53,7 +56,7 @@ def emit_text(text: str, output: Path | None) -> None:
     write_atomic(output, text)
 
 
-def run_normalize(file: Path, output: Path | None, report: bool, fmt: str) -> None:
+def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt: str) -> None:
     """The `plancli normalize` command (shared by the fast path and typer)."""
     from plancli.pipeline import normalize_file
 
@@ -77,7 +80,6 @@ def try_fast_path(args: list[str]) -> bool:
         sys.stdout.write(f"plancli {__version__}\n")
         return True
     if args[:1] == ["normalize"] and (options := parse_normalize(args[1:])) is not None:
-        output = Path(options["output"]) if options["output"] else None
-        run_normalize(Path(options["file"]), output, options["report"], options["fmt"])
+        run_normalize(options["file"], options["output"], options["report"], options["fmt"])
         return True
     return False

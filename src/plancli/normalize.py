@@ -38,9 +38,8 @@ import operator
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from plancli import rules
 from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair, SuspectSpan
@@ -95,14 +94,12 @@ def clean_characters(text: str) -> list[Line]:
 # --- pass 2: pinyin glosses ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     syllable: str
     tone: int  # 1-4, 5 for a neutral tone written as a digit, 0 when not given
 
 
-@dataclass(slots=True)
-class GlossedLine:
+class GlossedLine(NamedTuple):
     """A line after gloss removal: pins are offsets whose character the gloss decided."""
 
     text: str
@@ -490,7 +487,7 @@ def garbled_spans(glossed: list[GlossedLine]) -> list[SuspectSpan]:
 
     spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
     return [
-        replace(span, candidate=resolve_zhe(_converter().convert(span.candidate)))
+        span._replace(candidate=resolve_zhe(_converter().convert(span.candidate)))
         if span.candidate
         else span
         for span in spans

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 from plancli import __version__
 from plancli.core import Decoded, InputError, Normalized
 
-if TYPE_CHECKING:  # pydantic is imported only when a document is built
+if TYPE_CHECKING:  # pydantic (and pathlib) only when a document is built
+    from pathlib import Path
+
     from plancli.models import Document, Extraction, Outline
 
 __all__ = ["InputError", "process_bytes", "process_file"]
@@ -23,13 +24,14 @@ def read_input(path: str | Path) -> bytes:
         import sys
 
         return sys.stdin.buffer.read()
-    target = Path(path)
+    target = os.fspath(path)
     try:
-        if target.is_dir():
+        if os.path.isdir(target):
             raise InputError(f"{target}: is a directory")
-        if target.stat().st_size > MAX_BYTES:
+        if os.stat(target).st_size > MAX_BYTES:
             raise InputError(f"{target}: larger than {MAX_BYTES // 2**20} MiB")
-        return target.read_bytes()
+        with open(target, "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
         raise InputError(f"{target}: no such file") from None
     except PermissionError:
@@ -88,6 +90,8 @@ def build_document(
     outline: Outline,
     extraction: Extraction,
 ) -> Document:
+    import hashlib
+
     from plancli.models import Document, Normalization, Repair, Source
 
     source = Source(

@@ -15,23 +15,23 @@ cache entry, and an unwritable cache only means parsing every time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
-import tempfile
+import zlib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-BUNDLED_DIR = Path(__file__).with_name("rules")
+# Paths are plain strings here: this module sits on the start-up path of every
+# command, and pathlib alone costs more to import than reading all the rules.
+BUNDLED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
 ENV_VAR = "PLANCLI_RULES"
 
 
-def rule_dirs() -> list[Path]:
+def rule_dirs() -> list[str]:
     """Bundled rules first, then every directory named in ``PLANCLI_RULES``."""
     extra = os.environ.get(ENV_VAR, "")
-    return [BUNDLED_DIR, *(Path(p) for p in extra.split(os.pathsep) if p)]
+    return [BUNDLED_DIR, *(p for p in extra.split(os.pathsep) if p)]
 
 
 def merge(base: Any, extra: Any) -> Any:
@@ -46,14 +46,15 @@ def merge(base: Any, extra: Any) -> Any:
     return extra
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     if explicit := os.environ.get("PLANCLI_CACHE"):
-        return Path(explicit)
+        return explicit
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "plancli" / "rules"
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    return os.path.join(base, "plancli", "rules")
 
 
 def parse_yaml(raw: bytes) -> Any:
@@ -63,12 +64,18 @@ def parse_yaml(raw: bytes) -> Any:
     return yaml.load(raw.decode("utf-8"), Loader=loader)
 
 
-def _read_yaml(path: Path) -> Any:
-    """Parse a rule file, through the JSON cache when it holds this exact content."""
-    raw = path.read_bytes()
-    cached = cache_dir() / f"{path.stem}-{hashlib.sha256(raw).hexdigest()[:24]}.json"
+def _read_yaml(path: str) -> Any:
+    """Parse a rule file, through the JSON cache when it holds this exact content.
+
+    The cache key is the file's length and CRC-32: a key, not a security check.
+    """
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    stem = os.path.splitext(os.path.basename(path))[0]
+    cached = os.path.join(cache_dir(), f"{stem}-{len(raw)}-{zlib.crc32(raw):08x}.json")
     try:
-        return json.loads(cached.read_bytes())
+        with open(cached, "rb") as handle:
+            return json.loads(handle.read())
     except (OSError, ValueError):
         pass
     data = parse_yaml(raw)
@@ -76,13 +83,16 @@ def _read_yaml(path: Path) -> Any:
     return data
 
 
-def _store(target: Path, data: Any) -> None:
+def _store(target: str, data: Any) -> None:
     """Cache parsed rules, unless JSON would change them (integer keys, dates ...)."""
+    import tempfile
+
     try:
         if json.loads(json.dumps(data, ensure_ascii=False)) != data:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        folder = os.path.dirname(target)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, ensure_ascii=False)
         os.replace(tmp, target)
@@ -96,21 +106,29 @@ def load(name: str) -> Any:
     result: Any = None
     found = False
     for directory in rule_dirs():
-        path = directory / f"{name}.yaml"
-        if path.is_file():
+        path = os.path.join(directory, f"{name}.yaml")
+        if os.path.isfile(path):
             data = _read_yaml(path)
             result = data if not found else merge(result, data)
             found = True
     if not found:
-        raise FileNotFoundError(f"no rule file {name}.yaml in {', '.join(map(str, rule_dirs()))}")
+        raise FileNotFoundError(f"no rule file {name}.yaml in {', '.join(rule_dirs())}")
     return result
 
 
 def fingerprint() -> str:
     """A digest of every rule file in use: changes when any rule changes."""
+    import hashlib
+
     digest = hashlib.sha256()
     for directory in rule_dirs():
-        for path in sorted(directory.glob("*.yaml")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+        names = (
+            sorted(n for n in os.listdir(directory) if n.endswith(".yaml"))
+            if os.path.isdir(directory)
+            else []
+        )
+        for name in names:
+            digest.update(name.encode())
+            with open(os.path.join(directory, name), "rb") as handle:
+                digest.update(handle.read())
     return digest.hexdigest()[:16]

@@ -7,7 +7,6 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,7 @@ def console(stderr: bool = False) -> Console:
 
 def report_dict(decoded: Decoded, normalized: Normalized) -> dict:
     """The `normalization` object of the contract, plus the detected encoding."""
-    return {"encoding": decoded.encoding, **asdict(normalized.report)}
+    return {"encoding": decoded.encoding, **normalized.report.as_dict()}
 
 
 def report_json(decoded: Decoded, normalized: Normalized) -> str:
