@@ -35,8 +35,9 @@ SUMMARY_ROWS = 1000  # GitHub truncates a job summary beyond 1 MiB
 BASELINE_VERSION = 1
 UNITS_SHARE = 0.5  # share of sibling tasks naming units that makes a task without them odd
 CONTENT_FIELDS = ("meta", "sections", "goals", "tasks", "columns", "tables", "targets")
-NON_TEXT_KEYS = frozenset({"id", "level", "kind", "role", "comparator", "source", "section_id",
-                           "column_id", "date"})
+NON_TEXT_KEYS = frozenset(
+    {"id", "level", "kind", "role", "comparator", "source", "section_id", "column_id", "date"}
+)
 
 # code → (level, what it means), in order of importance for GitHub's annotation cap.
 # Stage codes are listed so that every report can describe them; a stage's own
@@ -455,22 +456,31 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
     from xml.etree import ElementTree as ET
 
     failing = [r for r in results if fails(r, strict)]
-    suite_attrs = {"name": "plancli check", "tests": str(len(results)),
-                   "failures": str(len(failing)), "errors": "0", "skipped": "0"}
+    suite_attrs = {
+        "name": "plancli check",
+        "tests": str(len(results)),
+        "failures": str(len(failing)),
+        "errors": "0",
+        "skipped": "0",
+    }
     root = ET.Element("testsuites", suite_attrs)
     suite = ET.SubElement(root, "testsuite", suite_attrs)
     for result in results:
         name = xml_safe(result.path)
-        case = ET.SubElement(suite, "testcase", {"classname": "plancli.check",
-                                                 "name": name, "file": name})
+        case = ET.SubElement(
+            suite, "testcase", {"classname": "plancli.check", "name": name, "file": name}
+        )
         properties = ET.SubElement(case, "properties")
         for level in ("error", "warning", "info"):
             count = str(result.count(level))
             ET.SubElement(properties, "property", {"name": level, "value": count})
         if fails(result, strict):
             counted = [f for f in result.findings if counts_as_failure(f, strict)]
-            failure = ET.SubElement(case, "failure", {"type": counted[0].code,
-                                                      "message": plural(len(counted), "problem")})
+            failure = ET.SubElement(
+                case,
+                "failure",
+                {"type": counted[0].code, "message": plural(len(counted), "problem")},
+            )
             failure.text = xml_safe("".join(text_line(f) + "\n" for f in counted))
         if result.findings:
             ET.SubElement(case, "system-out").text = xml_safe(
@@ -537,8 +547,12 @@ def format_sarif(results: list[FileResult], suppressed: int) -> str:
 def render(results: list[FileResult], fmt: str, suppressed: int, strict: bool) -> str:
     if fmt == "junit":
         return format_junit(results, suppressed, strict)
-    formatter = {"text": format_text, "json": format_json, "github": format_github,
-                 "sarif": format_sarif}[fmt]
+    formatter = {
+        "text": format_text,
+        "json": format_json,
+        "github": format_github,
+        "sarif": format_sarif,
+    }[fmt]
     return formatter(results, suppressed)
 
 
@@ -557,8 +571,10 @@ def check_paths(paths: Iterable[Path], glob: str) -> list[FileResult]:
     """Check every input, in worker processes on all cores when there are several files."""
     from plancli.batch import discover_inputs, run_in_workers, worker_count
 
-    items = [(n, str(item.path), display_path(item.path))
-             for n, item in enumerate(discover_inputs(paths, glob))]
+    items = [
+        (n, str(item.path), display_path(item.path))
+        for n, item in enumerate(discover_inputs(paths, glob))
+    ]
     workers = min(worker_count(0), len(items))
     if workers < 2 or len(items) < PARALLEL_FROM_FILES:
         return [check_item(item)[1] for item in items]
