@@ -203,6 +203,18 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         except ExportError as exc:
             fail(str(exc))
 
+    @app.command()
+    def report(
+        file: Annotated[Path, typer.Argument(help="Text file ('-' for stdin).")],
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write here (FILE.html), not stdout.")
+        ] = None,
+    ) -> None:
+        """Write the HTML review page: the text with targets, units and headings highlighted."""
+        from plancli.html_report import report_file
+
+        emit_text(report_file(file), output)
+
     return app
 
 
