@@ -180,10 +180,13 @@ def test_xlsx_has_a_frozen_filtered_sheet_per_table(
 
 def test_xlsx_keeps_hostile_text_as_text(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    table = Table("tasks", {"doc_id": "str", "text": "str"}, [("a", '=HYPERLINK("x")\x07甲')])
+    rows = [("a", '=HYPERLINK("x")\x07甲'), ("b", "推进建设。" * 10000)]
+    table = Table("tasks", {"doc_id": "str", "text": "str"}, rows)
     write_tables([table], tmp_path / "t.xlsx", "xlsx")
-    cell = openpyxl.load_workbook(tmp_path / "t.xlsx")["tasks"]["B2"]
-    assert (cell.value, cell.data_type) == ('=HYPERLINK("x")甲', "s")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["tasks"]
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ('=HYPERLINK("x")甲', "s")
+    assert len(sheet["B3"].value) == 32767  # Excel's limit; the page text is cut, not lost
+    assert sheet["B3"].value.endswith("设。推…")  # 32766 = 5 × 6553 + 1 characters kept
 
 
 def test_parquet_files_read_back_with_their_types(

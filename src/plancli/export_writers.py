@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from plancli.export import Table
 
 MAX_COLUMN_WIDTH = 60
+MAX_CELL_CHARS = 32767  # Excel refuses a workbook with a longer cell
+MAX_JSON_ROW_BYTES = 1 << 30  # duckdb's read_json default (16 MiB) is less than one huge task
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE"}
 
 
@@ -80,9 +82,20 @@ def column_widths(table: Table) -> list[int]:
     return [min(width + 2, MAX_COLUMN_WIDTH) for width in widths]
 
 
+def excel_text(text: str) -> str:
+    """Text a workbook can hold: no control characters, cut at Excel's cell limit.
+
+    >>> excel_text("覆盖率\x07达100%")
+    '覆盖率达100%'
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
 def write_xlsx(tables: list[Table], output: Path, openpyxl: Any) -> None:
     """One sheet per table: header frozen, autofilter on, columns as wide as their content."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.Workbook()
@@ -91,9 +104,7 @@ def write_xlsx(tables: list[Table], output: Path, openpyxl: Any) -> None:
         sheet = workbook.create_sheet(table.name)
         sheet.append(list(table.columns))
         for number, row in enumerate(table.rows, 2):
-            sheet.append(
-                [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
-            )
+            sheet.append([excel_text(v) if isinstance(v, str) else v for v in row])
             for column, value in enumerate(row, 1):
                 if isinstance(value, str) and value.startswith("="):  # text, never a formula
                     sheet.cell(number, column).data_type = "s"
@@ -153,7 +164,8 @@ def insert_rows(connection: Any, table: Table, scratch: Path) -> None:
     )
     connection.execute(
         f"INSERT INTO {quoted(table.name)} SELECT * FROM read_json({sql_string(str(path))}, "
-        f"format = 'newline_delimited', columns = {{{types}}})"
+        f"format = 'newline_delimited', maximum_object_size = {MAX_JSON_ROW_BYTES}, "
+        f"columns = {{{types}}})"
     )
 
 
