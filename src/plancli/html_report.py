@@ -352,7 +352,7 @@ th, td { border-bottom: 1px solid #eee; padding: 2px 4px; text-align: left; vert
 th { position: sticky; top: -8px; background: #fafafa; }
 tr[data-line] { cursor: pointer; } tr[data-line]:hover { background: #f5f9ff; }
 tr.flash { background: #fff6cf; }
-td:nth-child(3) { white-space: nowrap; }
+td:nth-child(3), td:nth-child(5) { white-space: nowrap; }
 .doc-diags { padding-left: 16px; }
 .legend span { padding: 0 4px; margin-right: 6px; }
 """
