@@ -211,6 +211,7 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         ] = None,
     ) -> None:
         """Write the HTML review page: the text with targets, units and headings highlighted."""
+        from plancli.fastpath import emit_text
         from plancli.html_report import report_file
 
         emit_text(report_file(file), output)
