@@ -239,3 +239,16 @@ def test_report_command_writes_the_page(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "plancli", "report", str(JIMSAR), "-o", str(output)]
     subprocess.run(command, check=True, capture_output=True)
     assert output.read_text(encoding="utf-8") == report_file(JIMSAR)
+
+
+def test_report_command_never_overwrites_its_input(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.txt"
+    notice.write_bytes(JIMSAR.read_bytes())
+    command = [sys.executable, "-m", "plancli", "report", str(notice), "-o", str(notice)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"plancli: error: {notice}: is the input document; write the page to another file\n"
+    )
+    assert notice.read_bytes() == JIMSAR.read_bytes()

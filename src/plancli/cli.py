@@ -212,8 +212,9 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
     ) -> None:
         """Write the HTML review page: the text with targets, units and headings highlighted."""
         from plancli.fastpath import emit_text
-        from plancli.html_report import report_file
+        from plancli.html_report import refuse_overwriting_input, report_file
 
+        refuse_overwriting_input(file, output)
         emit_text(report_file(file), output)
 
     return app
