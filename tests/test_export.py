@@ -245,11 +245,14 @@ def run_plancli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
 
 def test_batch_folder_exports_the_same_tables_as_the_documents(tmp_path: Path) -> None:
     files = [str(JIMSAR), str(SAMPLES / "jiangxi-province-community-services-2022.txt")]
-    batch = run_plancli("batch", *files, "-o", str(tmp_path / "out"), "-j", "1")
-    assert batch.returncode == 0, batch.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    batch = run_plancli("batch", *files, str(empty), "-o", str(tmp_path / "out"), "-j", "1")
+    assert batch.returncode == 1, batch.stderr  # the empty file fails; the others are written
     from_batch = gather([tmp_path / "out"], jobs=1, glob="*.txt")
     direct = gather([Path(f) for f in files], jobs=1, glob="*.txt")
-    assert from_batch.failed == direct.failed == []
+    assert direct.failed == []
+    assert from_batch.failed == [("empty.txt", f"failed in batch: {empty}: empty file")]
     assert from_batch.tables == direct.tables
 
 
