@@ -173,6 +173,50 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
             )
         )
 
+    @app.command("export")
+    def export_corpus(
+        paths: Annotated[
+            list[Path],
+            typer.Argument(help="Documents, folders, or `plancli batch` output folders."),
+        ],
+        output: Annotated[
+            Path, typer.Option("--output", "-o", help="corpus.xlsx, corpus.duckdb or a folder.")
+        ],
+        fmt: Annotated[
+            str | None,
+            typer.Option(
+                "--format", "-f", help="xlsx, duckdb, parquet or csv (default: OUT's suffix)."
+            ),
+        ] = None,
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
+        ] = 0,
+        glob: Annotated[
+            str, typer.Option("--glob", help="Which files to take in folders.")
+        ] = "*.txt",
+    ) -> None:
+        """Write a corpus as tables (xlsx, duckdb, parquet or csv) for spreadsheets and SQL."""
+        from plancli.export import ExportError, run_export
+
+        try:
+            raise typer.Exit(run_export(paths, output, fmt=fmt, jobs=jobs, glob=glob))
+        except ExportError as exc:
+            fail(str(exc))
+
+    @app.command()
+    def report(
+        file: Annotated[Path, typer.Argument(help="Text file ('-' for stdin).")],
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write here (FILE.html), not stdout.")
+        ] = None,
+    ) -> None:
+        """Write the HTML review page: the text with targets, units and headings highlighted."""
+        from plancli.fastpath import emit_text
+        from plancli.html_report import refuse_overwriting_input, report_file
+
+        refuse_overwriting_input(file, output)
+        emit_text(report_file(file), output)
+
     return app
 
 
