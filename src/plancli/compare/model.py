@@ -56,6 +56,7 @@ class TaskCell(Model):
     id: str
     marker: str | None = None
     title: str | None = None
+    summary: str  # the title, or the text's first characters when there is none
     line: int
     units: list[str] = Field(default_factory=list)
 

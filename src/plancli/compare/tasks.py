@@ -21,6 +21,7 @@ from plancli.text import fold_width
 
 TASK_MIN = 0.4  # below this two tasks are different tasks
 TITLE_WEIGHT = 0.4
+SUMMARY_CHARS = 24
 NOT_TEXT = re.compile(r"[^\w]")
 
 
@@ -68,6 +69,7 @@ def task_cell(task: Task) -> TaskCell:
         id=task.id,
         marker=task.marker,
         title=task.title,
+        summary=task.title or task.text[:SUMMARY_CHARS],
         line=task.line,
         units=list(dict.fromkeys(unit.name for unit in task.units)),
     )
