@@ -19,6 +19,7 @@ class CompareRules:
     unit_equivalents: dict[str, str]
     extensive_units: frozenset[str]
     unit_level_prefix: re.Pattern[str]
+    unit_level_not_prefixes: tuple[str, ...]
     unit_rewrites: tuple[tuple[re.Pattern[str], str], ...]
 
 
@@ -45,5 +46,6 @@ def compare_rules() -> CompareRules:
         unit_equivalents=dict(data.get("unit_equivalents", {})),
         extensive_units=frozenset(data["extensive_units"]),
         unit_level_prefix=re.compile(f"^(?:{_words(data['unit_level_prefixes']).pattern})"),
+        unit_level_not_prefixes=tuple(data.get("unit_level_not_prefixes", [])),
         unit_rewrites=_rewrites(data["unit_rewrites"]),
     )

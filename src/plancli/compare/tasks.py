@@ -56,7 +56,9 @@ def unit_kind(name: str) -> str:
     True
     """
     rules = compare_rules()
-    kind = rules.unit_level_prefix.sub("", name, count=1)
+    kind = name
+    if not name.startswith(rules.unit_level_not_prefixes):
+        kind = rules.unit_level_prefix.sub("", name, count=1)
     if len(kind) < 2:
         kind = name
     for pattern, replace in rules.unit_rewrites:
