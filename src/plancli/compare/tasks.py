@@ -20,6 +20,7 @@ from plancli.models import Document, Task
 from plancli.text import fold_width
 
 TASK_MIN = 0.4  # below this two tasks are different tasks
+TEXT_MIN = 0.2  # …and so are two that share a title (加强组织领导) but hardly any text
 TITLE_WEIGHT = 0.4
 SUMMARY_CHARS = 24
 NOT_TEXT = re.compile(r"[^\w]")
@@ -33,6 +34,9 @@ def task_text(text: str | None) -> str:
 def task_similarity(left: Task, right: Task) -> float:
     """Bigram Dice of the texts, blended with that of the titles when both have one.
 
+    Texts that share almost nothing score 0 whatever their titles: every plan has a
+    加强组织领导 or 指导思想, and two of them need not say the same thing.
+
     >>> def task(text):
     ...     return Task(id="t1", marker="1.", title="健全党建引领机制", text=text, line=1)
     >>> a = task("健全党建引领机制。完善州、县、乡镇、村党组织四级联动体系。")
@@ -41,6 +45,8 @@ def task_similarity(left: Task, right: Task) -> float:
     0.91
     """
     text = dice(task_text(left.text), task_text(right.text))
+    if text < TEXT_MIN:
+        return 0.0
     if left.title and right.title:
         title = dice(task_text(left.title), task_text(right.title))
         return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * text
