@@ -43,7 +43,9 @@ from plancli.compare.model import (
 from plancli.compare.render import render
 from plancli.compare.tasks import unit_kind
 from plancli.models import Document, Target
+from plancli.normalize import normalize
 from plancli.pipeline import process_bytes, process_file
+from plancli.read import decode
 
 
 @cache
@@ -335,6 +337,17 @@ def test_traditional_variant_aligns_completely(config: str) -> None:
     comparison = compare_documents([document(JIMSAR), variant])
     assert_aligns_completely(comparison)
     assert len(comparison.measures) == 12 and len(comparison.tasks) == 15
+
+
+def test_simplified_and_traditional_changji_align_completely() -> None:
+    # The Changji sample itself is traditional with pinyin glosses; compare it with its
+    # cleaned simplified text and with that text turned traditional again.
+    simplified = normalize(decode(CHANGJI.read_bytes()).text).text
+    for text in (simplified, opencc.OpenCC("s2t").convert(simplified)):
+        variant = process_bytes(text.encode("utf-8"), "changji-variant.txt")
+        comparison = compare_documents([document(CHANGJI), variant])
+        assert_aligns_completely(comparison)
+        assert len(comparison.measures) == 14 and len(comparison.tasks) == 41
 
 
 def test_a_chain_of_three_reports_each_step() -> None:
