@@ -357,6 +357,12 @@ def test_a_chain_of_three_reports_each_step() -> None:
     dropped = row_of(comparison, "全州行政村光纤覆盖率")
     assert dropped.cells[1:] == [None, None]
     assert [s.changes for s in dropped.steps] == [["dropped"], []]
+    project = next(r for r in comparison.tasks if r.cells[0].summary == "智慧社区试点建设")
+    assert project.cells[1:] == [None, None]
+    assert [s and s.change for s in project.steps] == ["not carried down", None]
+    carried = comparison.tasks[0]
+    assert [s.change for s in carried.steps] == ["carried", "carried"]
+    assert [s.similarity for s in carried.steps] == [0.97, 1.0]
 
 
 def test_date_order_puts_the_earlier_plan_first() -> None:
@@ -402,6 +408,19 @@ def test_markdown_and_table_show_the_same_rows() -> None:
     assert "| 社会工作专业人才总数 | ≥600人 (2025) L12 | ≥70人 (2025) L8 | rescaled |" in markdown
     table = render(changji_jimsar(), "table", width=200)
     assert "社会工作专业人才总数" in table and "rescaled" in table and "− 州科技局" in table
+
+
+def test_every_format_renders_a_chain_of_three() -> None:
+    comparison = compare_documents([document(CHANGJI), document(JIMSAR), document(JIMSAR)])
+    rows = list(csv.DictReader(io.StringIO(render(comparison, "csv"))))
+    project = next(r for r in rows if r["label"] == "智慧社区试点建设")
+    assert (project["change_1_2"], project["change_2_3"], project["confidence_2_3"]) == (
+        "not carried down",
+        "",
+        "",
+    )
+    assert "| ① | ② | ③ | ①→② | ②→③ |" in render(comparison, "md")
+    assert "②→③" in render(comparison, "table", width=240)
 
 
 def test_document_text_is_never_read_as_markup() -> None:

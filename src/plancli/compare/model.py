@@ -71,7 +71,7 @@ class TaskStep(Model):
 
 class TaskRow(Model):
     cells: list[TaskCell | None]
-    steps: list[TaskStep]
+    steps: list[TaskStep | None]  # None where the task is in neither document of the step
 
 
 class Comparison(Model):

@@ -161,7 +161,7 @@ def to_csv(comparison: Comparison) -> str:
             )
         ]
         steps = [task_step_text(step).replace("\n", "; ") for step in row.steps]
-        similarities = [s.similarity if s.similarity is not None else "" for s in row.steps]
+        similarities = [s.similarity if s and s.similarity is not None else "" for s in row.steps]
         writer.writerow(["task", task_label(row.cells), *documents, *steps, *similarities])
     return out.getvalue()
 

@@ -148,8 +148,9 @@ def task_rows(documents: list[Document]) -> list[TaskRow]:
     for cells, similarities in align_tasks([document.tasks for document in documents]):
         steps = [
             task_step(cells[i], cells[i + 1], similarities[i])
-            for i in range(len(documents) - 1)
             if cells[i] is not None or cells[i + 1] is not None
+            else None
+            for i in range(len(documents) - 1)
         ]
         rows.append(TaskRow(cells=[task_cell(t) if t else None for t in cells], steps=steps))
     return rows
