@@ -228,6 +228,8 @@ def test_a_higher_floor_is_stricter_and_a_later_year_moves_in_time() -> None:
     ]
     assert classify(cell(">=", 90), cell("~", 90)) == ["looser"]
     assert classify(cell(">=", 90), cell("<=", 90)) == ["changed"]
+    assert classify(cell(">=", 90), cell("<=", 80)) == ["changed"]
+    assert classify(cell("=", 100), cell(">=", 95)) == ["looser"]
     assert classify(cell("=", 50), cell("=", 60)) == ["changed"]
     assert classify(cell(">=", 90, year=None), cell(">=", 90)) == ["adopted"]
 

@@ -213,22 +213,26 @@ def classify(
     return changes or ["adopted"]
 
 
+def direction(before: MeasureCell, after: MeasureCell) -> int | None:
+    """+1 when more is stricter (≥, >), -1 when less is (≤, <), None when unknown or when
+    a floor turned into a ceiling (the two sides disagree)."""
+    directions = {DIRECTION[c] for c in (before.comparator, after.comparator) if c in DIRECTION}
+    return directions.pop() if len(directions) == 1 else None
+
+
 def value_change(before: MeasureCell, after: MeasureCell, same_issuer: bool) -> MeasureChange:
     if not same_issuer and extensive(before) and extensive(after):
         return "rescaled"
-    direction = DIRECTION.get(before.comparator) or DIRECTION.get(after.comparator)
-    if direction is None:
+    sense = direction(before, after)
+    if sense is None:
         return "changed"
-    return "stricter" if (after.value - before.value) * direction > 0 else "looser"
+    return "stricter" if (after.value - before.value) * sense > 0 else "looser"
 
 
 def comparator_change(before: MeasureCell, after: MeasureCell) -> MeasureChange | None:
-    direction = DIRECTION.get(before.comparator) or DIRECTION.get(after.comparator)
-    if direction is not None and -direction in (
-        DIRECTION.get(before.comparator),
-        DIRECTION.get(after.comparator),
-    ):
-        return "changed"  # ≥ became ≤: a floor turned into a ceiling
+    both_directed = before.comparator in DIRECTION and after.comparator in DIRECTION
+    if both_directed and direction(before, after) is None:
+        return "changed"  # ≥ became ≤ at the same value
     harder = HARDNESS[after.comparator] - HARDNESS[before.comparator]
     if harder == 0:
         return None
