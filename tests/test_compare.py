@@ -174,6 +174,22 @@ def test_spelling_variants_of_one_measure_align_folded() -> None:
 # --- pairing rules ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("indicator", "key"),
+    [
+        ("每万名城镇常住人口拥有社区工作者", "社区工作者"),
+        ("每万城镇常住人口配备社区工作者", "社区工作者"),
+        ("全州行政村光纤覆盖率", "行政村光纤覆盖率"),
+        ("我县城乡社区综合服务设施覆盖率", "城乡社区综合服务设施覆盖率"),
+        ("城市社区和农村社区综合服务设施覆盖率", "城乡社区综合服务设施覆盖率"),
+        ("社会工作专业人才总数", "社会工作专业人才"),
+        ("“十四五”时期社区工作者", "十四五时期社区工作者"),
+    ],
+)
+def test_measure_keys_fold_spelling(indicator: str, key: str) -> None:
+    assert measure_key(indicator) == key
+
+
 def test_measures_sharing_words_are_not_paired() -> None:
     assert (
         pairing(measure("城乡社区综合服务设施覆盖率", 100), measure("村级综合服务设施覆盖率", 100))
