@@ -217,6 +217,22 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         refuse_overwriting_input(file, output)
         emit_text(report_file(file), output)
 
+    @app.command()
+    def compare(
+        files: Annotated[list[Path], typer.Argument(help="Higher level first (or --by date).")],
+        by: Annotated[str, typer.Option("--by", help="order (as given) or date.")] = "order",
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="table, json, csv or md.")
+        ] = "table",
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+        ] = None,
+    ) -> None:
+        """Align targets and tasks down a chain of plans: adopted, stricter, looser, dropped …"""
+        from plancli.compare.command import run_compare
+
+        run_compare(files, by=by, fmt=fmt, output=output)
+
     return app
 
 
