@@ -118,7 +118,10 @@ def test_batch_converts_good_files_and_records_each_failure(corpus: Path, tmp_pa
 def test_standard_input_is_refused_not_read(tmp_path: Path) -> None:
     result = subprocess.run(
         [*PLANCLI, "batch", "-", "-o", str(tmp_path / "out")],
-        input="一、总体要求", capture_output=True, text=True, timeout=120,
+        input="一、总体要求",
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     [record] = read_index(tmp_path / "out")
@@ -294,7 +297,7 @@ def test_output_name_mirrors_the_input() -> None:
 
 def test_index_load_repairs_a_torn_last_line_and_keeps_the_last_record(tmp_path: Path) -> None:
     index = Index(tmp_path / "index.jsonl")
-    index.rewrite([{"rel": "a.txt", "status": "failed"}, {"rel": "b.txt", "status": "ok"}])
+    index.merge([{"rel": "a.txt", "status": "failed"}, {"rel": "b.txt", "status": "ok"}])
     index.append({"rel": "a.txt", "status": "ok"})
     with (tmp_path / "index.jsonl").open("a", encoding="utf-8") as handle:
         handle.write('{"rel": "c.txt", "sta')
@@ -305,8 +308,9 @@ def test_index_load_repairs_a_torn_last_line_and_keeps_the_last_record(tmp_path:
 
 
 def make_job(tmp_path: Path, source: Path, stamp: tuple[str, str] = STAMP) -> Job:
-    return Job(str(source), source.name, output_name(source.name, "json"), str(tmp_path), "json",
-               stamp)
+    return Job(
+        str(source), source.name, output_name(source.name, "json"), str(tmp_path), "json", stamp
+    )
 
 
 def test_convert_writes_the_output_and_counts(tmp_path: Path) -> None:

@@ -348,13 +348,19 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
 def test_a_baseline_that_is_not_one_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"something": "else"}', encoding="utf-8")
-    assert run_check([JIMSAR], fmt="text", strict=False, baseline=bad, write_baseline=None,
-                     glob="*.txt") == 2
+    assert (
+        run_check(
+            [JIMSAR], fmt="text", strict=False, baseline=bad, write_baseline=None, glob="*.txt"
+        )
+        == 2
+    )
 
 
 def results_with(*levels: str) -> list[FileResult]:
-    findings = [Finding("a.txt", level, "code", 1, "message", str(n))  # type: ignore[arg-type]
-                for n, level in enumerate(levels)]
+    findings = [
+        Finding("a.txt", level, "code", 1, "message", str(n))  # type: ignore[arg-type]
+        for n, level in enumerate(levels)
+    ]
     return [FileResult("a.txt", findings)]
 
 
@@ -369,12 +375,24 @@ def results_with(*levels: str) -> list[FileResult]:
     ],
 )
 def test_exit_code(
-    levels: tuple[str, ...], strict: bool, code: int, monkeypatch: pytest.MonkeyPatch,
+    levels: tuple[str, ...],
+    strict: bool,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(check, "check_paths", lambda paths, glob: results_with(*levels))
-    assert run_check([Path("a.txt")], fmt="text", strict=strict, baseline=None,
-                     write_baseline=None, glob="*.txt") == code
+    assert (
+        run_check(
+            [Path("a.txt")],
+            fmt="text",
+            strict=strict,
+            baseline=None,
+            write_baseline=None,
+            glob="*.txt",
+        )
+        == code
+    )
     assert capsys.readouterr().out.count("\n") == len(levels)
 
 
@@ -382,8 +400,13 @@ def test_exit_code(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(min_size=1), st.from_regex(r"[a-z]+(-[a-z]+)*", fullmatch=True), st.text(),
-       st.sampled_from(["error", "warning", "info"]), st.one_of(st.none(), st.integers(1, 10**6)))
+@given(
+    st.text(min_size=1),
+    st.from_regex(r"[a-z]+(-[a-z]+)*", fullmatch=True),
+    st.text(),
+    st.sampled_from(["error", "warning", "info"]),
+    st.one_of(st.none(), st.integers(1, 10**6)),
+)
 def test_github_annotation_is_always_one_valid_line(
     path: str, code: str, message: str, level: str, line: int | None
 ) -> None:
@@ -395,8 +418,9 @@ def test_github_annotation_is_always_one_valid_line(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.text(min_size=1), st.text()), min_size=1, max_size=5))
 def test_junit_parses_whatever_the_messages_hold(items: list[tuple[str, str]]) -> None:
-    results = [FileResult(path, [Finding(path, "error", "code", 1, message)])
-               for path, message in items]
+    results = [
+        FileResult(path, [Finding(path, "error", "code", 1, message)]) for path, message in items
+    ]
     root = ET.fromstring(format_junit(results, 0))
     assert len(root.findall(".//testcase")) == len(items)
     assert len(root.findall(".//failure")) == len(items)
@@ -438,6 +462,9 @@ def test_workers_give_the_same_report_in_the_same_order(
     monkeypatch.setattr(check, "PARALLEL_FROM_FILES", 10**6)
     serial = check.check_paths([corpus], "*.txt")
     assert [Path(r.path).name for r in parallel] == [
-        "changji.txt", "gone.txt", "jiangxi.txt", "jimsar.txt"
+        "changji.txt",
+        "gone.txt",
+        "jiangxi.txt",
+        "jimsar.txt",
     ]
     assert parallel == serial

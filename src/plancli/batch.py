@@ -24,9 +24,12 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from plancli.terminal import print_error, printable
 
 INDEX_NAME = "index.jsonl"
 EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
@@ -275,10 +278,16 @@ def finished_results(in_flight: dict[Future[R], T]) -> Iterator[R]:
 
 
 class Index:
-    """`index.jsonl`: appended as files finish, rewritten atomically at start and end."""
+    """`index.jsonl`: one record per output in the folder, whichever run wrote it.
+
+    Every change holds an exclusive lock on `index.jsonl.lock`, so concurrent
+    runs into one folder neither lose each other's appends nor rewrite over them:
+    a rewrite reloads the file under the lock and merges its records in.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
 
     def load(self) -> dict[str, Record]:
         """The last complete record per input; a torn or foreign line is ignored."""
@@ -296,17 +305,40 @@ class Index:
                 records[record["rel"]] = record
         return records
 
-    def rewrite(self, records: Iterable[Record]) -> None:
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            lock_file(fd)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def merge(self, records: Iterable[Record]) -> None:
+        """Rewrite the index atomically: what is on disk now, updated with `records`."""
         from plancli.emit import write_atomic
 
-        write_atomic(self.path, "".join(index_line(record) for record in records))
+        with self.locked():
+            merged = self.load()
+            merged.update((record["rel"], record) for record in records)
+            write_atomic(self.path, "".join(index_line(record) for record in merged.values()))
 
     def append(self, record: Record) -> None:
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, index_line(record).encode("utf-8"))
-        finally:
-            os.close(fd)
+        with self.locked():
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            try:
+                os.write(fd, index_line(record).encode("utf-8"))
+            finally:
+                os.close(fd)
+
+
+def lock_file(fd: int) -> None:
+    """Block until this process holds the exclusive lock (a no-op where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one run per folder
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def index_line(record: Record) -> str:
@@ -368,9 +400,9 @@ class PlainProgress:
     def advance(self, record: Record) -> None:
         self.done += 1
         width = len(str(self.total))
-        detail = f"  {record['error']}" if record["error"] else ""
+        detail = f"  {printable(record['error'])}" if record["error"] else ""
         sys.stderr.write(
-            f"[{self.done:>{width}}/{self.total}] {record['status']:<7} {record['rel']} "
+            f"[{self.done:>{width}}/{self.total}] {record['status']:<7} {printable(record['rel'])} "
             f"({record['seconds']:.2f} s){detail}\n"
         )
         sys.stderr.flush()
@@ -398,7 +430,7 @@ class RichProgress:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[current]}"),
+            TextColumn("{task.fields[current]}", markup=False),
             console=console(stderr=True),
             transient=False,
         )
@@ -412,7 +444,7 @@ class RichProgress:
         self.progress.stop()
 
     def advance(self, record: Record) -> None:
-        self.progress.update(self.task, advance=1, current=record["rel"])
+        self.progress.update(self.task, advance=1, current=printable(record["rel"]))
 
 
 def make_progress(total: int) -> PlainProgress | RichProgress:
@@ -436,8 +468,9 @@ def print_summary(records: list[Record], seconds: float, index_path: Path) -> No
     out.print(table)
     for record in failing:
         note = " (unchanged since it failed)" if record["status"] == "skipped" else ""
-        out.print(f"failed: {record['rel']}: {record['error']}{note}", markup=False)
-    out.print(f"index: {index_path}", markup=False)
+        failure = f"failed: {record['rel']}: {record['error']}{note}"
+        out.print(printable(failure), markup=False)
+    out.print(printable(f"index: {index_path}"), markup=False)
 
 
 # --- the command ------------------------------------------------------------------
@@ -473,7 +506,7 @@ def run_batch(
     """Convert every input; return the process exit code (1 when any input fails)."""
     inputs = discover_inputs(paths, glob, exclude=outdir)
     if not inputs:
-        sys.stderr.write(f"plancli: error: no input files (--glob {glob})\n")
+        print_error(no_inputs_reason(paths, glob, outdir))
         return 2
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -489,8 +522,7 @@ def run_batch(
         else:
             todo.append(job)
     order = [job.rel for job in all_jobs]
-    known = {rel: previous[rel] for rel in order if rel in previous}
-    index.rewrite(ordered({**known, **records}, order))
+    index.merge(ordered(records, order))
     try:
         with make_progress(len(todo)) as progress:
             for record in run_jobs(todo, min(worker_count(jobs), len(todo)) or 1):
@@ -504,10 +536,20 @@ def run_batch(
         )
         raise
     finally:
-        index.rewrite(ordered({**known, **records}, order))
+        index.merge(ordered(records, order))
     final = ordered(records, order)
     print_summary(final, time.perf_counter() - started, index.path)
     return 1 if any(record["result"] == "failed" for record in final) else 0
+
+
+def no_inputs_reason(paths: list[Path], glob: str, outdir: Path) -> str:
+    """Why nothing is left to convert: an output folder that holds the inputs says so."""
+    if discover_inputs(paths, glob):
+        return (
+            f"the output folder {outdir} holds every input; "
+            "choose an output folder outside the inputs"
+        )
+    return f"no input files (--glob {glob})"
 
 
 def ordered(records: dict[str, Record], order: list[str]) -> list[Record]:

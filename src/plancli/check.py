@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from plancli.core import Diagnostic, Level
+from plancli.terminal import print_error, printable
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -35,8 +36,9 @@ SUMMARY_ROWS = 1000  # GitHub truncates a job summary beyond 1 MiB
 BASELINE_VERSION = 1
 UNITS_SHARE = 0.5  # share of sibling tasks naming units that makes a task without them odd
 CONTENT_FIELDS = ("meta", "sections", "goals", "tasks", "columns", "tables", "targets")
-NON_TEXT_KEYS = frozenset({"id", "level", "kind", "role", "comparator", "source", "section_id",
-                           "column_id", "date"})
+NON_TEXT_KEYS = frozenset(
+    {"id", "level", "kind", "role", "comparator", "source", "section_id", "column_id", "date"}
+)
 
 # code → (level, what it means), in order of importance for GitHub's annotation cap.
 # Stage codes are listed so that every report can describe them; a stage's own
@@ -335,7 +337,7 @@ def read_baseline(path: Path) -> set[str]:
 def baseline_text(results: list[FileResult]) -> str:
     findings = [{"path": f.path, **f.as_dict()} for r in results for f in r.findings]
     data = {"plancli_baseline": BASELINE_VERSION, "findings": findings}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(data)
 
 
 def apply_baseline(results: list[FileResult], known: set[str]) -> int:
@@ -349,6 +351,14 @@ def apply_baseline(results: list[FileResult], known: set[str]) -> int:
 
 
 # --- formats ------------------------------------------------------------------------
+
+JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_json(data: Any) -> str:
+    """Indented JSON whose strings carry no raw control character (json escapes only C0)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def all_findings(results: list[FileResult]) -> list[Finding]:
@@ -367,7 +377,14 @@ def totals(results: list[FileResult], suppressed: int) -> dict[str, int]:
 
 
 def text_line(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line or 1}: {finding.code} [{finding.level}] {finding.message}"
+    """`path:line: code [level] message`, every field escaped to stay on its line."""
+    path, message = printable(finding.path), printable(finding.message)
+    return f"{path}:{finding.line or 1}: {finding.code} [{finding.level}] {message}"
+
+
+def github_log_line(finding: Finding) -> str:
+    """A finding past the annotation cap: a text line no CI runner can take for a command."""
+    return text_line(finding).replace("::", ":%3A")
 
 
 def format_text(results: list[FileResult], suppressed: int) -> str:
@@ -382,7 +399,7 @@ def format_json(results: list[FileResult], suppressed: int) -> str:
             {"path": r.path, "diagnostics": [f.as_dict() for f in r.findings]} for r in results
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(data)
 
 
 def importance(finding: Finding) -> tuple[int, int, str, int]:
@@ -392,7 +409,9 @@ def importance(finding: Finding) -> tuple[int, int, str, int]:
 
 
 def github_escape(text: str, *, prop: bool = False) -> str:
+    """Percent-encode what GitHub decodes; other control characters are shown escaped."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text)
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
@@ -412,12 +431,12 @@ def format_github(results: list[FileResult], suppressed: int) -> str:
         per_level[finding.level] += 1
         target = annotated if per_level[finding.level] <= GITHUB_ANNOTATIONS_PER_LEVEL else rest
         target.append(finding)
-    lines = [github_annotation(f) for f in annotated] + [text_line(f) for f in rest]
+    lines = [github_annotation(f) for f in annotated] + [github_log_line(f) for f in rest]
     return "".join(line + "\n" for line in lines)
 
 
 def markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("|", "\\|").replace("\n", " "))
 
 
 def format_markdown_summary(results: list[FileResult], suppressed: int) -> str:
@@ -455,22 +474,31 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
     from xml.etree import ElementTree as ET
 
     failing = [r for r in results if fails(r, strict)]
-    suite_attrs = {"name": "plancli check", "tests": str(len(results)),
-                   "failures": str(len(failing)), "errors": "0", "skipped": "0"}
+    suite_attrs = {
+        "name": "plancli check",
+        "tests": str(len(results)),
+        "failures": str(len(failing)),
+        "errors": "0",
+        "skipped": "0",
+    }
     root = ET.Element("testsuites", suite_attrs)
     suite = ET.SubElement(root, "testsuite", suite_attrs)
     for result in results:
-        name = xml_safe(result.path)
-        case = ET.SubElement(suite, "testcase", {"classname": "plancli.check",
-                                                 "name": name, "file": name})
+        name = xml_safe(printable(result.path))
+        case = ET.SubElement(
+            suite, "testcase", {"classname": "plancli.check", "name": name, "file": name}
+        )
         properties = ET.SubElement(case, "properties")
         for level in ("error", "warning", "info"):
             count = str(result.count(level))
             ET.SubElement(properties, "property", {"name": level, "value": count})
         if fails(result, strict):
             counted = [f for f in result.findings if counts_as_failure(f, strict)]
-            failure = ET.SubElement(case, "failure", {"type": counted[0].code,
-                                                      "message": plural(len(counted), "problem")})
+            failure = ET.SubElement(
+                case,
+                "failure",
+                {"type": counted[0].code, "message": plural(len(counted), "problem")},
+            )
             failure.text = xml_safe("".join(text_line(f) + "\n" for f in counted))
         if result.findings:
             ET.SubElement(case, "system-out").text = xml_safe(
@@ -531,14 +559,18 @@ def format_sarif(results: list[FileResult], suppressed: int) -> str:
         "version": "2.1.0",
         "runs": [run],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(data)
 
 
 def render(results: list[FileResult], fmt: str, suppressed: int, strict: bool) -> str:
     if fmt == "junit":
         return format_junit(results, suppressed, strict)
-    formatter = {"text": format_text, "json": format_json, "github": format_github,
-                 "sarif": format_sarif}[fmt]
+    formatter = {
+        "text": format_text,
+        "json": format_json,
+        "github": format_github,
+        "sarif": format_sarif,
+    }[fmt]
     return formatter(results, suppressed)
 
 
@@ -557,8 +589,10 @@ def check_paths(paths: Iterable[Path], glob: str) -> list[FileResult]:
     """Check every input, in worker processes on all cores when there are several files."""
     from plancli.batch import discover_inputs, run_in_workers, worker_count
 
-    items = [(n, str(item.path), display_path(item.path))
-             for n, item in enumerate(discover_inputs(paths, glob))]
+    items = [
+        (n, str(item.path), display_path(item.path))
+        for n, item in enumerate(discover_inputs(paths, glob))
+    ]
     workers = min(worker_count(0), len(items))
     if workers < 2 or len(items) < PARALLEL_FROM_FILES:
         return [check_item(item)[1] for item in items]
@@ -608,6 +642,9 @@ def run_check(
     glob: str,
 ) -> int:
     """Check every input; return the process exit code (0 ok, 1 errors, 2 usage)."""
+    from plancli.emit import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs(write_baseline, paths)
     try:
         if fmt not in FORMATS:
             raise CheckUsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -616,7 +653,7 @@ def run_check(
         if not results:
             raise CheckUsageError(f"no input files (--glob {glob})")
     except CheckUsageError as exc:
-        sys.stderr.write(f"plancli: error: {exc}\n")
+        print_error(exc)
         return 2
     if write_baseline is not None:
         from plancli.emit import write_atomic
