@@ -35,6 +35,9 @@ INDEX_NAME = "index.jsonl"
 EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
 IN_FLIGHT_PER_WORKER = 2
 MAX_ERROR_CHARS = 500
+DEFAULT_TIMEOUT = 60.0  # seconds one document may take in batch and check
+PARENT_POLL_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1
 WORKER_DIED = "worker process died while converting this file"
 
 Record = dict[str, Any]
@@ -118,6 +121,7 @@ class Job:
     outdir: str
     fmt: str
     stamp: tuple[str, str]  # (plancli version, rules fingerprint)
+    timeout: float = DEFAULT_TIMEOUT
 
     def record(self) -> Record:
         version, rules = self.stamp
@@ -142,12 +146,73 @@ class Job:
 
 
 def init_worker() -> None:
-    """Leave Ctrl-C to the parent (it finishes cleanly) and import the stages once."""
+    """Leave Ctrl-C to the parent, die with the parent, and import the stages once."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     import plancli.emit
     import plancli.pipeline  # noqa: F401
+
+
+def die_with_parent() -> None:
+    """End this worker when the parent process ends, even by `kill -9`.
+
+    On Linux the kernel sends SIGKILL (PR_SET_PDEATHSIG); elsewhere, and as a
+    second guard, a daemon thread notices that the parent has changed.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the guard was set
+        os._exit(1)
+    import threading
+
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+
+
+def watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+class DocumentTimeout(Exception):
+    """One document took longer than its time budget."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout in the block after `seconds` (no limit for None or 0).
+
+    SIGALRM interrupts Python code and the regular-expression engine alike; it can
+    only be used in the main thread, so elsewhere the block runs unlimited.
+    """
+    import signal
+    import threading
+
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"took longer than {seconds:g} s (the --timeout limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def convert(job: Job) -> Record:
@@ -157,21 +222,31 @@ def convert(job: Job) -> Record:
     target = Path(job.outdir) / job.output
     try:
         from plancli.core import InputError
-        from plancli.emit import render, write_atomic
+        from plancli.emit import refuse_overwriting_inputs, render, write_atomic
         from plancli.pipeline import process_bytes, read_input
 
         if job.path == "-":
             raise InputError("-: standard input cannot be batch-converted; name files or folders")
+        refuse_overwriting_inputs(target, [job.path])
         data = read_input(job.path)
         record.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
-        document = process_bytes(data, job.path)
-        write_atomic(target, render(document, job.fmt))
+        with time_limit(job.timeout):
+            document = process_bytes(data, job.path)
+            text = render(document, job.fmt)
+        write_atomic(target, text)
         record.update(status="ok", result="ok", **document_counts(document))
     except Exception as exc:
         record.update(status="failed", result="failed", output=None, error=error_text(exc))
-        target.unlink(missing_ok=True)  # a stale output would not match its input any more
+        if not is_same_file(target, job.path):
+            target.unlink(missing_ok=True)  # a stale output would not match its input any more
     record["seconds"] = round(time.perf_counter() - started, 4)
     return record
+
+
+def is_same_file(first: Path, second: str) -> bool:
+    from plancli.emit import same_file
+
+    return same_file(first, second)
 
 
 def document_counts(document: Any) -> dict[str, int]:
@@ -188,7 +263,8 @@ def document_counts(document: Any) -> dict[str, int]:
 def error_text(exc: BaseException) -> str:
     from plancli.core import InputError
 
-    text = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+    plain = isinstance(exc, (InputError, DocumentTimeout)) or type(exc).__name__ == "UsageError"
+    text = str(exc) if plain else f"{type(exc).__name__}: {exc}"
     text = " ".join(text.split())
     return text[:MAX_ERROR_CHARS]
 
@@ -492,16 +568,25 @@ def current_stamp() -> tuple[str, str]:
     return __version__, fingerprint()
 
 
-def plan_jobs(inputs: list[Input], outdir: Path, fmt: str) -> list[Job]:
+def plan_jobs(
+    inputs: list[Input], outdir: Path, fmt: str, timeout: float = DEFAULT_TIMEOUT
+) -> list[Job]:
     stamp = current_stamp()
     return [
-        Job(str(item.path), item.rel, output_name(item.rel, fmt), str(outdir), fmt, stamp)
+        Job(str(item.path), item.rel, output_name(item.rel, fmt), str(outdir), fmt, stamp, timeout)
         for item in inputs
     ]
 
 
 def run_batch(
-    paths: list[Path], outdir: Path, *, fmt: str, jobs: int, glob: str, force: bool
+    paths: list[Path],
+    outdir: Path,
+    *,
+    fmt: str,
+    jobs: int,
+    glob: str,
+    force: bool,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Convert every input; return the process exit code (1 when any input fails)."""
     inputs = discover_inputs(paths, glob, exclude=outdir)
@@ -512,7 +597,7 @@ def run_batch(
     outdir.mkdir(parents=True, exist_ok=True)
     index = Index(outdir / INDEX_NAME)
     previous = index.load()
-    all_jobs = plan_jobs(inputs, outdir, fmt)
+    all_jobs = plan_jobs(inputs, outdir, fmt, timeout)
     records: dict[str, Record] = {}
     todo: list[Job] = []
     for job in all_jobs:

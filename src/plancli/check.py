@@ -31,6 +31,7 @@ LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_ANNOTATIONS_PER_LEVEL = 10
+DEFAULT_TIMEOUT = 60.0  # seconds per file; the same default as plancli batch
 PARALLEL_FROM_FILES = 4  # fewer files (a pre-commit run) are not worth starting workers
 SUMMARY_ROWS = 1000  # GitHub truncates a job summary beyond 1 MiB
 BASELINE_VERSION = 1
@@ -46,6 +47,7 @@ NON_TEXT_KEYS = frozenset(
 CODES: dict[str, tuple[Level, str]] = {
     "unreadable": ("error", "the file cannot be read as a text document"),
     "internal-error": ("error", "a pipeline stage crashed on this file"),
+    "timeout": ("error", "the file took longer than the time limit (--timeout)"),
     "no-title": ("error", "no plan title or notice title was found"),
     "no-headings": ("warning", "no numbered headings were found"),
     "suspect-garbled": ("warning", "garbled text (mojibake) was left in the document"),
@@ -229,23 +231,30 @@ def text_fields(data: Any, line: int | None = None) -> Iterator[tuple[int, str]]
 # --- one file -----------------------------------------------------------------------
 
 
-def check_file(path: Path, display: str | None = None) -> FileResult:
+def check_file(
+    path: Path, display: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> FileResult:
     """Run the pipeline on one file and return every finding, fingerprinted."""
+    from plancli.batch import DocumentTimeout, time_limit
     from plancli.core import InputError
 
     name = display or display_path(path)
     try:
         from plancli.pipeline import process_file
 
-        document = process_file(path)
+        with time_limit(timeout):
+            document = process_file(path)
+            checks = document_checks(document)
     except InputError as exc:
         diagnostics = [Diagnostic("error", "unreadable", None, str(exc))]
+    except DocumentTimeout as exc:
+        diagnostics = [Diagnostic("error", "timeout", None, str(exc))]
     except Exception as exc:  # a crashing stage must not stop the corpus check
         message = " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
         diagnostics = [Diagnostic("error", "internal-error", None, message)]
     else:
         stage = [Diagnostic(d.level, d.code, d.line, d.message) for d in document.diagnostics]
-        diagnostics = merge_diagnostics(stage, document_checks(document))
+        diagnostics = merge_diagnostics(stage, checks)
     return FileResult(name, fingerprinted(name, diagnostics, source_lines(path)))
 
 
@@ -585,12 +594,14 @@ def fails(result: FileResult, strict: bool) -> bool:
     return any(counts_as_failure(f, strict) for f in result.findings)
 
 
-def check_paths(paths: Iterable[Path], glob: str) -> list[FileResult]:
+def check_paths(
+    paths: Iterable[Path], glob: str, timeout: float = DEFAULT_TIMEOUT
+) -> list[FileResult]:
     """Check every input, in worker processes on all cores when there are several files."""
     from plancli.batch import discover_inputs, run_in_workers, worker_count
 
     items = [
-        (n, str(item.path), display_path(item.path))
+        (n, str(item.path), display_path(item.path), timeout)
         for n, item in enumerate(discover_inputs(paths, glob))
     ]
     workers = min(worker_count(0), len(items))
@@ -600,16 +611,16 @@ def check_paths(paths: Iterable[Path], glob: str) -> list[FileResult]:
     return [result for _, result in done]
 
 
-CheckItem = tuple[int, str, str]  # (position, path, display path)
+CheckItem = tuple[int, str, str, float]  # (position, path, display path, time limit)
 
 
 def check_item(item: CheckItem) -> tuple[int, FileResult]:
-    number, path, display = item
-    return number, check_file(Path(path), display)
+    number, path, display, timeout = item
+    return number, check_file(Path(path), display, timeout)
 
 
 def worker_died(item: CheckItem, error: str) -> tuple[int, FileResult]:
-    number, _, display = item
+    number, _, display, _ = item
     diagnostic = Diagnostic("error", "internal-error", None, error)
     return number, FileResult(display, fingerprinted(display, [diagnostic], []))
 
@@ -640,6 +651,7 @@ def run_check(
     baseline: Path | None,
     write_baseline: Path | None,
     glob: str,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Check every input; return the process exit code (0 ok, 1 errors, 2 usage)."""
     from plancli.emit import refuse_overwriting_inputs
@@ -649,7 +661,7 @@ def run_check(
         if fmt not in FORMATS:
             raise CheckUsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         known = read_baseline(baseline) if baseline is not None else set()
-        results = check_paths(paths, glob)
+        results = check_paths(paths, glob, timeout)
         if not results:
             raise CheckUsageError(f"no input files (--glob {glob})")
     except CheckUsageError as exc:

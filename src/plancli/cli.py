@@ -138,13 +138,19 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         force: Annotated[
             bool, typer.Option("--force", help="Redo files that are unchanged.")
         ] = False,
+        timeout: Annotated[
+            float,
+            typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit)."),
+        ] = 60.0,
     ) -> None:
         """Convert many documents: one output per input plus OUTDIR/index.jsonl."""
         from plancli.batch import run_batch
 
         if fmt not in ("yaml", "json"):
             raise UsageError(f"unknown format {fmt!r}; choose yaml or json")
-        raise typer.Exit(run_batch(paths, outdir, fmt=fmt, jobs=jobs, glob=glob, force=force))
+        raise typer.Exit(
+            run_batch(paths, outdir, fmt=fmt, jobs=jobs, glob=glob, force=force, timeout=timeout)
+        )
 
     @app.command()
     def check(
@@ -161,6 +167,10 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
             typer.Option("--write-baseline", help="Record today's problems as the baseline."),
         ] = None,
         glob: Annotated[str, typer.Option("--glob")] = "*.txt",
+        timeout: Annotated[
+            float,
+            typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit)."),
+        ] = 60.0,
     ) -> None:
         """Prove that documents parse cleanly (for CI and pre-commit)."""
         from plancli.check import run_check
@@ -173,6 +183,7 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
                 baseline=baseline,
                 write_baseline=write_baseline,
                 glob=glob,
+                timeout=timeout,
             )
         )
 
