@@ -563,8 +563,9 @@ def worker_count(jobs: int) -> int:
 
 def current_stamp() -> tuple[str, str]:
     from plancli import __version__
-    from plancli.rules import fingerprint
+    from plancli.rules import check_all, fingerprint
 
+    check_all()  # a bad PLANCLI_RULES file stops the run once, not every document
     return __version__, fingerprint()
 
 

@@ -655,8 +655,10 @@ def run_check(
 ) -> int:
     """Check every input; return the process exit code (0 ok, 1 errors, 2 usage)."""
     from plancli.emit import refuse_overwriting_inputs
+    from plancli.rules import check_all
 
     refuse_overwriting_inputs(write_baseline, paths)
+    check_all()  # a bad PLANCLI_RULES file is one error, not one per document
     try:
         if fmt not in FORMATS:
             raise CheckUsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
