@@ -86,11 +86,15 @@ def main() -> None:
         report(f"--jobs {jobs}", parallel, args.copies, size)
         rerun = timed_batch(corpus, Path(folder) / "outN", jobs)
         report(f"--jobs {jobs}, unchanged", rerun, args.copies, size)
-    print(f"speed-up {single[0] / parallel[0]:.2f}x; parallel/single time "
-          f"{parallel[0] / single[0]:.2f} (target <= 0.80)")
+    print(
+        f"speed-up {single[0] / parallel[0]:.2f}x; parallel/single time "
+        f"{parallel[0] / single[0]:.2f} (target <= 0.80)"
+    )
     print(f"re-run/first run time {rerun[0] / parallel[0]:.2f} (target <= 0.50)")
-    print("load is the 1-minute load average after each run: other processes on the same "
-          "cores slow the parallel run most")
+    print(
+        "load is the 1-minute load average after each run: other processes on the same "
+        "cores slow the parallel run most"
+    )
 
 
 if __name__ == "__main__":

@@ -95,12 +95,25 @@ def write_atomic(path: str | Path, text: str) -> None:
         if os.path.isdir(target):
             raise OutputError(f"{path}: is a directory")
         folder = os.path.dirname(target) or "."
+        refuse_file_as_folder(path, folder)
         os.makedirs(folder, exist_ok=True)
         write_replacing(target, folder, text.encode("utf-8"))
     except OutputError:
         raise
     except OSError as exc:
         raise OutputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+
+
+def refuse_file_as_folder(path: str | Path, folder: str) -> None:
+    """An OutputError when a part of the output's folder path is an existing file."""
+    part = folder
+    while part and not os.path.exists(part):
+        parent = os.path.dirname(part)
+        if parent == part:
+            return
+        part = parent
+    if part and not os.path.isdir(part):
+        raise OutputError(f"{path}: {part} is not a directory")
 
 
 def write_replacing(target: str, folder: str, data: bytes) -> None:
