@@ -29,6 +29,7 @@ PATTERN_KEYS = frozenset({"pattern", "patterns", "regex"})
 REGEX_HINT = re.compile(r"\\[dDsSwWbB]|\(\?|\[\^|[^\\][+*?]\)?[+*]|\{\d")
 # a group holding a quantifier, itself quantified: (a+)+, (?:\d*x)*, (a{2,})+
 NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?<!\\)[+*}](?:\?)?(?:[^()\\]|\\.)*\)[+*{]")
+CLASS_SAMPLES = {"\\d": "1", "\\w": "a", "\\s": " ", ".": "a", "\\p": "一"}
 PROBE_REPEAT = 28
 PROBE_SECONDS = 0.2
 
@@ -193,33 +194,34 @@ def check_pattern(pattern: str, where: str) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise RulesError(f"{where}: bad regular expression {pattern!r} ({exc})") from None
+        raise RulesError(f"{where}: bad regular expression '{pattern}' ({exc})") from None
     if NESTED_QUANTIFIER.search(pattern):
         raise RulesError(
-            f"{where}: regular expression {pattern!r} repeats a repeated group "
+            f"{where}: regular expression '{pattern}' repeats a repeated group "
             "(like (a+)+), which can take exponential time; rewrite it without the nesting"
         )
     if backtracks_badly(pattern):
         raise RulesError(
-            f"{where}: regular expression {pattern!r} takes too long on a short input "
+            f"{where}: regular expression '{pattern}' takes too long on a short input "
             "(catastrophic backtracking); simplify it"
         )
 
 
 def backtracks_badly(pattern: str) -> bool:
-    """Time the pattern on runs of its own characters that end in a mismatch."""
-    literals = {char for char in re.sub(r"\\.", "", pattern) if char.isalnum()} or {"a"}
-    for char in sorted(literals)[:8]:
+    """Time the pattern, with the engine the stages use, on runs of its own characters."""
+    from plancli.batch import DocumentTimeout, time_limit
+
+    compiled = re.compile(pattern)
+    literals = {char for char in re.sub(r"\\.", "", pattern) if char.isalnum()}
+    literals |= {sample for escape, sample in CLASS_SAMPLES.items() if escape in pattern}
+    for char in sorted(literals or {"a"})[:8]:
         for probe in (char * PROBE_REPEAT + "\x00", (char + " ") * PROBE_REPEAT + "\x00"):
             started = time.perf_counter()
             try:
-                import regex
-
-                regex.search(pattern, probe, timeout=PROBE_SECONDS)
-            except TimeoutError:
+                with time_limit(PROBE_SECONDS):
+                    compiled.search(probe)
+            except DocumentTimeout:
                 return True
-            except regex.error:
-                return False  # valid for `re` but not for `regex`: nothing to time
             if time.perf_counter() - started > PROBE_SECONDS:
                 return True
     return False
