@@ -30,7 +30,7 @@ REGEX_HINT = re.compile(r"\\[dDsSwWbB]|\(\?|\[\^|[^\\][+*?]\)?[+*]|\{\d")
 # a group holding a quantifier, itself quantified: (a+)+, (?:\d*x)*, (a{2,})+
 NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?<!\\)[+*}](?:\?)?(?:[^()\\]|\\.)*\)[+*{]")
 CLASS_SAMPLES = {"\\d": "1", "\\w": "a", "\\s": " ", ".": "a", "\\p": "一"}
-PROBE_REPEAT = 28
+PROBE_REPEAT = 34
 PROBE_SECONDS = 0.2
 
 
