@@ -417,3 +417,14 @@ def test_emit_module_does_not_load_pydantic_for_a_plain_write() -> None:
     )
     assert result.stdout == "False\n"
     assert emit.same_file(__file__, Path(__file__).resolve())
+
+
+def test_a_worker_stuck_past_the_hard_limit_is_killed_and_the_item_failed() -> None:
+    from plancli.batch import WORKER_DIED, run_in_workers
+
+    started = time.monotonic()
+    results = list(
+        run_in_workers([30.0, 0.0], 1, time.sleep, lambda item, error: (item, error), 0.5)
+    )
+    assert sorted(results, key=str) == sorted([None, (30.0, WORKER_DIED)], key=str)
+    assert time.monotonic() - started < 20

@@ -38,7 +38,9 @@ MAX_ERROR_CHARS = 500
 DEFAULT_TIMEOUT = 60.0  # seconds one document may take in batch and check
 PARENT_POLL_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1
-WORKER_DIED = "worker process died while converting this file"
+WORKER_DIED = "worker process died (crashed, or was stopped past the time limit) on this file"
+HARD_LIMIT_GRACE = 30.0  # seconds past twice the time limit before a stuck worker is killed
+WATCH_SECONDS = 1.0
 
 Record = dict[str, Any]
 T = TypeVar("T")
@@ -278,13 +280,23 @@ def failed_record(job: Job, error: str) -> Record:
 # --- running jobs in worker processes ---------------------------------------------
 
 
-def run_jobs(jobs: list[Job], workers: int) -> Iterator[Record]:
+def run_jobs(jobs: list[Job], workers: int, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Record]:
     """Convert every job in worker processes; one record per job, in completion order."""
-    return run_in_workers(jobs, workers, convert, failed_record)
+    return run_in_workers(jobs, workers, convert, failed_record, hard_limit(timeout))
+
+
+def hard_limit(timeout: float | None) -> float | None:
+    """How long a worker may run one item before it is killed: the backstop for code
+    that the time limit's signal cannot interrupt (a C extension that never returns)."""
+    return 2 * timeout + HARD_LIMIT_GRACE if timeout else None
 
 
 def run_in_workers(
-    items: list[T], workers: int, work: Callable[[T], R], failed: Callable[[T, str], R]
+    items: list[T],
+    workers: int,
+    work: Callable[[T], R],
+    failed: Callable[[T, str], R],
+    limit_seconds: float | None = None,
 ) -> Iterator[R]:
     """Yield `work(item)` for every item, in completion order, from worker processes.
 
@@ -292,20 +304,26 @@ def run_in_workers(
     A worker that dies (a crash, the OOM killer) breaks the pool. The items that
     were in flight are then retried one at a time, so that only an item that
     kills a worker on its own gets `failed(item, WORKER_DIED)`; the rest go on in
-    a new pool.
+    a new pool. A worker busy with one item for more than `limit_seconds` is
+    killed, which counts as dying.
     """
     queue = items
     while queue:
         limit = workers * IN_FLIGHT_PER_WORKER
-        suspects, queue = yield from drain(queue, workers, limit, work, failed)
+        suspects, queue = yield from drain(queue, workers, limit, work, failed, limit_seconds)
         for item in suspects:
-            still_dying, _ = yield from drain([item], 1, 1, work, failed)
+            still_dying, _ = yield from drain([item], 1, 1, work, failed, limit_seconds)
             if still_dying:
                 yield failed(item, WORKER_DIED)
 
 
 def drain(
-    items: list[T], workers: int, limit: int, work: Callable[[T], R], failed: Callable[[T, str], R]
+    items: list[T],
+    workers: int,
+    limit: int,
+    work: Callable[[T], R],
+    failed: Callable[[T, str], R],
+    limit_seconds: float | None = None,
 ) -> Generator[R, None, tuple[list[T], list[T]]]:
     """Run items in one pool, at most `limit` in flight.
 
@@ -314,6 +332,7 @@ def drain(
     """
     todo = deque(items)
     in_flight: dict[Future[R], T] = {}
+    started: dict[Future[R], float] = {}
     executor = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
     try:
         while todo or in_flight:
@@ -324,7 +343,10 @@ def drain(
                 except BrokenProcessPool:
                     todo.appendleft(item)
                     return list(in_flight.values()), list(todo)
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            watch = WATCH_SECONDS if limit_seconds else None
+            done, _ = wait(in_flight, timeout=watch, return_when=FIRST_COMPLETED)
+            if limit_seconds and overdue(in_flight, started, limit_seconds):
+                kill_workers(executor)  # the pool breaks: see run_in_workers
             for future in done:
                 item = in_flight[future]
                 try:
@@ -342,6 +364,21 @@ def drain(
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def overdue(in_flight: dict[Future[R], T], started: dict[Future[R], float], limit: float) -> bool:
+    """True when an item has been running for more than `limit` seconds."""
+    now = time.monotonic()
+    for future in in_flight:
+        if future.running():
+            started.setdefault(future, now)
+    return any(now - started[future] > limit for future in in_flight if future in started)
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    processes = getattr(executor, "_processes", None) or {}  # no public way to reach them
+    for process in list(processes.values()):
+        process.kill()
 
 
 def finished_results(in_flight: dict[Future[R], T]) -> Iterator[R]:
@@ -611,7 +648,8 @@ def run_batch(
     index.merge(ordered(records, order))
     try:
         with make_progress(len(todo)) as progress:
-            for record in run_jobs(todo, min(worker_count(jobs), len(todo)) or 1):
+            workers = min(worker_count(jobs), len(todo)) or 1
+            for record in run_jobs(todo, workers, timeout):
                 records[record["rel"]] = record
                 index.append(record)
                 progress.advance(record)

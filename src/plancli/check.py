@@ -598,7 +598,7 @@ def check_paths(
     paths: Iterable[Path], glob: str, timeout: float = DEFAULT_TIMEOUT
 ) -> list[FileResult]:
     """Check every input, in worker processes on all cores when there are several files."""
-    from plancli.batch import discover_inputs, run_in_workers, worker_count
+    from plancli.batch import discover_inputs, hard_limit, run_in_workers, worker_count
 
     items = [
         (n, str(item.path), display_path(item.path), timeout)
@@ -607,7 +607,7 @@ def check_paths(
     workers = min(worker_count(0), len(items))
     if workers < 2 or len(items) < PARALLEL_FROM_FILES:
         return [check_item(item)[1] for item in items]
-    done = sorted(run_in_workers(items, workers, check_item, worker_died))
+    done = sorted(run_in_workers(items, workers, check_item, worker_died, hard_limit(timeout)))
     return [result for _, result in done]
 
 
