@@ -4,11 +4,15 @@ The parent process discovers the inputs, decides what is unchanged, keeps the
 index and shows progress; the conversion itself (pydantic and every stage) runs
 in worker processes, which import the heavy modules.
 
-`OUTDIR/index.jsonl` holds one JSON object per input. While a run goes on, each
-finished record is appended with a single write, so an interrupted or killed
-run keeps every record it finished; loading keeps the last record per input and
-drops a torn line; the start and the end of a run rewrite the index atomically,
-one line per input. An input is skipped when its sha256, the plancli version,
+`OUTDIR/index.jsonl` holds one JSON object per input, from this run or an
+earlier one. While a run goes on, each finished record is appended with a single
+write, so an interrupted or killed run keeps every record it finished; loading
+keeps the last record per input and drops a torn line; the start and the end of
+a run rewrite the index atomically, merged with what is on disk, one line per
+input. Every change holds a lock on `index.jsonl.lock`, so runs into one folder
+at the same time keep each other's records. Each document has a time limit
+(SIGALRM in the worker, and the parent kills a worker stuck past twice that),
+and workers end with the parent. An input is skipped when its sha256, the plancli version,
 the rules fingerprint and the output format are those of its record and its
 output is still there (a failure is not retried either; it still fails the run).
 """
