@@ -428,3 +428,17 @@ def test_a_worker_stuck_past_the_hard_limit_is_killed_and_the_item_failed() -> N
     )
     assert sorted(results, key=str) == sorted([None, (30.0, WORKER_DIED)], key=str)
     assert time.monotonic() - started < 20
+
+
+def test_read_only_output_folder_is_a_one_line_error(
+    notice: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(target: str, folder: str, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", f"{folder}/.out.yaml.1.tmp")
+
+    monkeypatch.setattr(emit, "write_replacing", refused)
+    assert invoke(capsys, "extract", "in.txt", "-o", "out.yaml") == (
+        1,
+        "",
+        "plancli: error: out.yaml: cannot write it (Permission denied)\n",
+    )
