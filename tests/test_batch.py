@@ -297,7 +297,7 @@ def test_output_name_mirrors_the_input() -> None:
 
 def test_index_load_repairs_a_torn_last_line_and_keeps_the_last_record(tmp_path: Path) -> None:
     index = Index(tmp_path / "index.jsonl")
-    index.rewrite([{"rel": "a.txt", "status": "failed"}, {"rel": "b.txt", "status": "ok"}])
+    index.merge([{"rel": "a.txt", "status": "failed"}, {"rel": "b.txt", "status": "ok"}])
     index.append({"rel": "a.txt", "status": "ok"})
     with (tmp_path / "index.jsonl").open("a", encoding="utf-8") as handle:
         handle.write('{"rel": "c.txt", "sta')

@@ -381,7 +381,9 @@ def test_exit_code(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(check, "check_paths", lambda paths, glob: results_with(*levels))
+    monkeypatch.setattr(
+        check, "check_paths", lambda paths, glob, timeout=None: results_with(*levels)
+    )
     assert (
         run_check(
             [Path("a.txt")],

@@ -4,11 +4,15 @@ The parent process discovers the inputs, decides what is unchanged, keeps the
 index and shows progress; the conversion itself (pydantic and every stage) runs
 in worker processes, which import the heavy modules.
 
-`OUTDIR/index.jsonl` holds one JSON object per input. While a run goes on, each
-finished record is appended with a single write, so an interrupted or killed
-run keeps every record it finished; loading keeps the last record per input and
-drops a torn line; the start and the end of a run rewrite the index atomically,
-one line per input. An input is skipped when its sha256, the plancli version,
+`OUTDIR/index.jsonl` holds one JSON object per input, from this run or an
+earlier one. While a run goes on, each finished record is appended with a single
+write, so an interrupted or killed run keeps every record it finished; loading
+keeps the last record per input and drops a torn line; the start and the end of
+a run rewrite the index atomically, merged with what is on disk, one line per
+input. Every change holds a lock on `index.jsonl.lock`, so runs into one folder
+at the same time keep each other's records. Each document has a time limit
+(SIGALRM in the worker, and the parent kills a worker stuck past twice that),
+and workers end with the parent. An input is skipped when its sha256, the plancli version,
 the rules fingerprint and the output format are those of its record and its
 output is still there (a failure is not retried either; it still fails the run).
 """
@@ -24,15 +28,23 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from plancli.terminal import print_error, printable
 
 INDEX_NAME = "index.jsonl"
 EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
 IN_FLIGHT_PER_WORKER = 2
 MAX_ERROR_CHARS = 500
-WORKER_DIED = "worker process died while converting this file"
+DEFAULT_TIMEOUT = 60.0  # seconds one document may take in batch and check
+PARENT_POLL_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1
+WORKER_DIED = "worker process died (crashed, or was stopped past the time limit) on this file"
+HARD_LIMIT_GRACE = 30.0  # seconds past twice the time limit before a stuck worker is killed
+WATCH_SECONDS = 1.0
 
 Record = dict[str, Any]
 T = TypeVar("T")
@@ -115,6 +127,7 @@ class Job:
     outdir: str
     fmt: str
     stamp: tuple[str, str]  # (plancli version, rules fingerprint)
+    timeout: float = DEFAULT_TIMEOUT
 
     def record(self) -> Record:
         version, rules = self.stamp
@@ -139,12 +152,73 @@ class Job:
 
 
 def init_worker() -> None:
-    """Leave Ctrl-C to the parent (it finishes cleanly) and import the stages once."""
+    """Leave Ctrl-C to the parent, die with the parent, and import the stages once."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     import plancli.emit
     import plancli.pipeline  # noqa: F401
+
+
+def die_with_parent() -> None:
+    """End this worker when the parent process ends, even by `kill -9`.
+
+    On Linux the kernel sends SIGKILL (PR_SET_PDEATHSIG); elsewhere, and as a
+    second guard, a daemon thread notices that the parent has changed.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the guard was set
+        os._exit(1)
+    import threading
+
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+
+
+def watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+class DocumentTimeout(Exception):
+    """One document took longer than its time budget."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout in the block after `seconds` (no limit for None or 0).
+
+    SIGALRM interrupts Python code and the regular-expression engine alike; it can
+    only be used in the main thread, so elsewhere the block runs unlimited.
+    """
+    import signal
+    import threading
+
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"took longer than {seconds:g} s (the --timeout limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def convert(job: Job) -> Record:
@@ -154,21 +228,31 @@ def convert(job: Job) -> Record:
     target = Path(job.outdir) / job.output
     try:
         from plancli.core import InputError
-        from plancli.emit import render, write_atomic
+        from plancli.emit import refuse_overwriting_inputs, render, write_atomic
         from plancli.pipeline import process_bytes, read_input
 
         if job.path == "-":
             raise InputError("-: standard input cannot be batch-converted; name files or folders")
+        refuse_overwriting_inputs(target, [job.path])
         data = read_input(job.path)
         record.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
-        document = process_bytes(data, job.path)
-        write_atomic(target, render(document, job.fmt))
+        with time_limit(job.timeout):
+            document = process_bytes(data, job.path)
+            text = render(document, job.fmt)
+        write_atomic(target, text)
         record.update(status="ok", result="ok", **document_counts(document))
     except Exception as exc:
         record.update(status="failed", result="failed", output=None, error=error_text(exc))
-        target.unlink(missing_ok=True)  # a stale output would not match its input any more
+        if not is_same_file(target, job.path):
+            target.unlink(missing_ok=True)  # a stale output would not match its input any more
     record["seconds"] = round(time.perf_counter() - started, 4)
     return record
+
+
+def is_same_file(first: Path, second: str) -> bool:
+    from plancli.emit import same_file
+
+    return same_file(first, second)
 
 
 def document_counts(document: Any) -> dict[str, int]:
@@ -185,7 +269,8 @@ def document_counts(document: Any) -> dict[str, int]:
 def error_text(exc: BaseException) -> str:
     from plancli.core import InputError
 
-    text = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+    plain = isinstance(exc, (InputError, DocumentTimeout)) or type(exc).__name__ == "UsageError"
+    text = str(exc) if plain else f"{type(exc).__name__}: {exc}"
     text = " ".join(text.split())
     return text[:MAX_ERROR_CHARS]
 
@@ -199,13 +284,23 @@ def failed_record(job: Job, error: str) -> Record:
 # --- running jobs in worker processes ---------------------------------------------
 
 
-def run_jobs(jobs: list[Job], workers: int) -> Iterator[Record]:
+def run_jobs(jobs: list[Job], workers: int, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Record]:
     """Convert every job in worker processes; one record per job, in completion order."""
-    return run_in_workers(jobs, workers, convert, failed_record)
+    return run_in_workers(jobs, workers, convert, failed_record, hard_limit(timeout))
+
+
+def hard_limit(timeout: float | None) -> float | None:
+    """How long a worker may run one item before it is killed: the backstop for code
+    that the time limit's signal cannot interrupt (a C extension that never returns)."""
+    return 2 * timeout + HARD_LIMIT_GRACE if timeout else None
 
 
 def run_in_workers(
-    items: list[T], workers: int, work: Callable[[T], R], failed: Callable[[T, str], R]
+    items: list[T],
+    workers: int,
+    work: Callable[[T], R],
+    failed: Callable[[T, str], R],
+    limit_seconds: float | None = None,
 ) -> Iterator[R]:
     """Yield `work(item)` for every item, in completion order, from worker processes.
 
@@ -213,20 +308,26 @@ def run_in_workers(
     A worker that dies (a crash, the OOM killer) breaks the pool. The items that
     were in flight are then retried one at a time, so that only an item that
     kills a worker on its own gets `failed(item, WORKER_DIED)`; the rest go on in
-    a new pool.
+    a new pool. A worker busy with one item for more than `limit_seconds` is
+    killed, which counts as dying.
     """
     queue = items
     while queue:
         limit = workers * IN_FLIGHT_PER_WORKER
-        suspects, queue = yield from drain(queue, workers, limit, work, failed)
+        suspects, queue = yield from drain(queue, workers, limit, work, failed, limit_seconds)
         for item in suspects:
-            still_dying, _ = yield from drain([item], 1, 1, work, failed)
+            still_dying, _ = yield from drain([item], 1, 1, work, failed, limit_seconds)
             if still_dying:
                 yield failed(item, WORKER_DIED)
 
 
 def drain(
-    items: list[T], workers: int, limit: int, work: Callable[[T], R], failed: Callable[[T, str], R]
+    items: list[T],
+    workers: int,
+    limit: int,
+    work: Callable[[T], R],
+    failed: Callable[[T, str], R],
+    limit_seconds: float | None = None,
 ) -> Generator[R, None, tuple[list[T], list[T]]]:
     """Run items in one pool, at most `limit` in flight.
 
@@ -235,6 +336,7 @@ def drain(
     """
     todo = deque(items)
     in_flight: dict[Future[R], T] = {}
+    started: dict[Future[R], float] = {}
     executor = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
     try:
         while todo or in_flight:
@@ -245,7 +347,10 @@ def drain(
                 except BrokenProcessPool:
                     todo.appendleft(item)
                     return list(in_flight.values()), list(todo)
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            watch = WATCH_SECONDS if limit_seconds else None
+            done, _ = wait(in_flight, timeout=watch, return_when=FIRST_COMPLETED)
+            if limit_seconds and overdue(in_flight, started, limit_seconds):
+                kill_workers(executor)  # the pool breaks: see run_in_workers
             for future in done:
                 item = in_flight[future]
                 try:
@@ -265,6 +370,21 @@ def drain(
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def overdue(in_flight: dict[Future[R], T], started: dict[Future[R], float], limit: float) -> bool:
+    """True when an item has been running for more than `limit` seconds."""
+    now = time.monotonic()
+    for future in in_flight:
+        if future.running():
+            started.setdefault(future, now)
+    return any(now - started[future] > limit for future in in_flight if future in started)
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    processes = getattr(executor, "_processes", None) or {}  # no public way to reach them
+    for process in list(processes.values()):
+        process.kill()
+
+
 def finished_results(in_flight: dict[Future[R], T]) -> Iterator[R]:
     for future in in_flight:
         if future.done() and not future.cancelled() and future.exception() is None:
@@ -275,10 +395,16 @@ def finished_results(in_flight: dict[Future[R], T]) -> Iterator[R]:
 
 
 class Index:
-    """`index.jsonl`: appended as files finish, rewritten atomically at start and end."""
+    """`index.jsonl`: one record per output in the folder, whichever run wrote it.
+
+    Every change holds an exclusive lock on `index.jsonl.lock`, so concurrent
+    runs into one folder neither lose each other's appends nor rewrite over them:
+    a rewrite reloads the file under the lock and merges its records in.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
 
     def load(self) -> dict[str, Record]:
         """The last complete record per input; a torn or foreign line is ignored."""
@@ -296,17 +422,40 @@ class Index:
                 records[record["rel"]] = record
         return records
 
-    def rewrite(self, records: Iterable[Record]) -> None:
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            lock_file(fd)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def merge(self, records: Iterable[Record]) -> None:
+        """Rewrite the index atomically: what is on disk now, updated with `records`."""
         from plancli.emit import write_atomic
 
-        write_atomic(self.path, "".join(index_line(record) for record in records))
+        with self.locked():
+            merged = self.load()
+            merged.update((record["rel"], record) for record in records)
+            write_atomic(self.path, "".join(index_line(record) for record in merged.values()))
 
     def append(self, record: Record) -> None:
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, index_line(record).encode("utf-8"))
-        finally:
-            os.close(fd)
+        with self.locked():
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            try:
+                os.write(fd, index_line(record).encode("utf-8"))
+            finally:
+                os.close(fd)
+
+
+def lock_file(fd: int) -> None:
+    """Block until this process holds the exclusive lock (a no-op where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one run per folder
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def index_line(record: Record) -> str:
@@ -368,9 +517,9 @@ class PlainProgress:
     def advance(self, record: Record) -> None:
         self.done += 1
         width = len(str(self.total))
-        detail = f"  {record['error']}" if record["error"] else ""
+        detail = f"  {printable(record['error'])}" if record["error"] else ""
         sys.stderr.write(
-            f"[{self.done:>{width}}/{self.total}] {record['status']:<7} {record['rel']} "
+            f"[{self.done:>{width}}/{self.total}] {record['status']:<7} {printable(record['rel'])} "
             f"({record['seconds']:.2f} s){detail}\n"
         )
         sys.stderr.flush()
@@ -398,7 +547,7 @@ class RichProgress:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[current]}"),
+            TextColumn("{task.fields[current]}", markup=False),
             console=console(stderr=True),
             transient=False,
         )
@@ -412,7 +561,7 @@ class RichProgress:
         self.progress.stop()
 
     def advance(self, record: Record) -> None:
-        self.progress.update(self.task, advance=1, current=record["rel"])
+        self.progress.update(self.task, advance=1, current=printable(record["rel"]))
 
 
 def make_progress(total: int) -> PlainProgress | RichProgress:
@@ -436,8 +585,9 @@ def print_summary(records: list[Record], seconds: float, index_path: Path) -> No
     out.print(table)
     for record in failing:
         note = " (unchanged since it failed)" if record["status"] == "skipped" else ""
-        out.print(f"failed: {record['rel']}: {record['error']}{note}", markup=False)
-    out.print(f"index: {index_path}", markup=False)
+        failure = f"failed: {record['rel']}: {record['error']}{note}"
+        out.print(printable(failure), markup=False)
+    out.print(printable(f"index: {index_path}"), markup=False)
 
 
 # --- the command ------------------------------------------------------------------
@@ -454,32 +604,42 @@ def worker_count(jobs: int) -> int:
 
 def current_stamp() -> tuple[str, str]:
     from plancli import __version__
-    from plancli.rules import fingerprint
+    from plancli.rules import check_all, fingerprint
 
+    check_all()  # a bad PLANCLI_RULES file stops the run once, not every document
     return __version__, fingerprint()
 
 
-def plan_jobs(inputs: list[Input], outdir: Path, fmt: str) -> list[Job]:
+def plan_jobs(
+    inputs: list[Input], outdir: Path, fmt: str, timeout: float = DEFAULT_TIMEOUT
+) -> list[Job]:
     stamp = current_stamp()
     return [
-        Job(str(item.path), item.rel, output_name(item.rel, fmt), str(outdir), fmt, stamp)
+        Job(str(item.path), item.rel, output_name(item.rel, fmt), str(outdir), fmt, stamp, timeout)
         for item in inputs
     ]
 
 
 def run_batch(
-    paths: list[Path], outdir: Path, *, fmt: str, jobs: int, glob: str, force: bool
+    paths: list[Path],
+    outdir: Path,
+    *,
+    fmt: str,
+    jobs: int,
+    glob: str,
+    force: bool,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Convert every input; return the process exit code (1 when any input fails)."""
     inputs = discover_inputs(paths, glob, exclude=outdir)
     if not inputs:
-        sys.stderr.write(f"plancli: error: no input files (--glob {glob})\n")
+        print_error(no_inputs_reason(paths, glob, outdir))
         return 2
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     index = Index(outdir / INDEX_NAME)
     previous = index.load()
-    all_jobs = plan_jobs(inputs, outdir, fmt)
+    all_jobs = plan_jobs(inputs, outdir, fmt, timeout)
     records: dict[str, Record] = {}
     todo: list[Job] = []
     for job in all_jobs:
@@ -489,11 +649,11 @@ def run_batch(
         else:
             todo.append(job)
     order = [job.rel for job in all_jobs]
-    known = {rel: previous[rel] for rel in order if rel in previous}
-    index.rewrite(ordered({**known, **records}, order))
+    index.merge(ordered(records, order))
     try:
         with make_progress(len(todo)) as progress:
-            for record in run_jobs(todo, min(worker_count(jobs), len(todo)) or 1):
+            workers = min(worker_count(jobs), len(todo)) or 1
+            for record in run_jobs(todo, workers, timeout):
                 records[record["rel"]] = record
                 index.append(record)
                 progress.advance(record)
@@ -504,10 +664,20 @@ def run_batch(
         )
         raise
     finally:
-        index.rewrite(ordered({**known, **records}, order))
+        index.merge(ordered(records, order))
     final = ordered(records, order)
     print_summary(final, time.perf_counter() - started, index.path)
     return 1 if any(record["result"] == "failed" for record in final) else 0
+
+
+def no_inputs_reason(paths: list[Path], glob: str, outdir: Path) -> str:
+    """Why nothing is left to convert: an output folder that holds the inputs says so."""
+    if discover_inputs(paths, glob):
+        return (
+            f"the output folder {outdir} holds every input; "
+            "choose an output folder outside the inputs"
+        )
+    return f"no input files (--glob {glob})"
 
 
 def ordered(records: dict[str, Record], order: list[str]) -> list[Record]:

@@ -24,12 +24,14 @@ from typing import Any
 from urllib.parse import quote
 
 from plancli.core import Diagnostic, Level
+from plancli.terminal import print_error, printable
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_ANNOTATIONS_PER_LEVEL = 10
+DEFAULT_TIMEOUT = 60.0  # seconds per file; the same default as plancli batch
 PARALLEL_FROM_FILES = 4  # fewer files (a pre-commit run) are not worth starting workers
 SUMMARY_ROWS = 1000  # GitHub truncates a job summary beyond 1 MiB
 BASELINE_VERSION = 1
@@ -45,6 +47,7 @@ NON_TEXT_KEYS = frozenset(
 CODES: dict[str, tuple[Level, str]] = {
     "unreadable": ("error", "the file cannot be read as a text document"),
     "internal-error": ("error", "a pipeline stage crashed on this file"),
+    "timeout": ("error", "the file took longer than the time limit (--timeout)"),
     "no-title": ("error", "no plan title or notice title was found"),
     "no-headings": ("warning", "no numbered headings were found"),
     "suspect-garbled": ("warning", "garbled text (mojibake) was left in the document"),
@@ -228,23 +231,30 @@ def text_fields(data: Any, line: int | None = None) -> Iterator[tuple[int, str]]
 # --- one file -----------------------------------------------------------------------
 
 
-def check_file(path: Path, display: str | None = None) -> FileResult:
+def check_file(
+    path: Path, display: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> FileResult:
     """Run the pipeline on one file and return every finding, fingerprinted."""
+    from plancli.batch import DocumentTimeout, time_limit
     from plancli.core import InputError
 
     name = display or display_path(path)
     try:
         from plancli.pipeline import process_file
 
-        document = process_file(path)
+        with time_limit(timeout):
+            document = process_file(path)
+            checks = document_checks(document)
     except InputError as exc:
         diagnostics = [Diagnostic("error", "unreadable", None, str(exc))]
+    except DocumentTimeout as exc:
+        diagnostics = [Diagnostic("error", "timeout", None, str(exc))]
     except Exception as exc:  # a crashing stage must not stop the corpus check
         message = " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
         diagnostics = [Diagnostic("error", "internal-error", None, message)]
     else:
         stage = [Diagnostic(d.level, d.code, d.line, d.message) for d in document.diagnostics]
-        diagnostics = merge_diagnostics(stage, document_checks(document))
+        diagnostics = merge_diagnostics(stage, checks)
     return FileResult(name, fingerprinted(name, diagnostics, source_lines(path)))
 
 
@@ -336,7 +346,7 @@ def read_baseline(path: Path) -> set[str]:
 def baseline_text(results: list[FileResult]) -> str:
     findings = [{"path": f.path, **f.as_dict()} for r in results for f in r.findings]
     data = {"plancli_baseline": BASELINE_VERSION, "findings": findings}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(data)
 
 
 def apply_baseline(results: list[FileResult], known: set[str]) -> int:
@@ -350,6 +360,14 @@ def apply_baseline(results: list[FileResult], known: set[str]) -> int:
 
 
 # --- formats ------------------------------------------------------------------------
+
+JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_json(data: Any) -> str:
+    """Indented JSON whose strings carry no raw control character (json escapes only C0)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def all_findings(results: list[FileResult]) -> list[Finding]:
@@ -368,7 +386,14 @@ def totals(results: list[FileResult], suppressed: int) -> dict[str, int]:
 
 
 def text_line(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line or 1}: {finding.code} [{finding.level}] {finding.message}"
+    """`path:line: code [level] message`, every field escaped to stay on its line."""
+    path, message = printable(finding.path), printable(finding.message)
+    return f"{path}:{finding.line or 1}: {finding.code} [{finding.level}] {message}"
+
+
+def github_log_line(finding: Finding) -> str:
+    """A finding past the annotation cap: a text line no CI runner can take for a command."""
+    return text_line(finding).replace("::", ":%3A")
 
 
 def format_text(results: list[FileResult], suppressed: int) -> str:
@@ -383,7 +408,7 @@ def format_json(results: list[FileResult], suppressed: int) -> str:
             {"path": r.path, "diagnostics": [f.as_dict() for f in r.findings]} for r in results
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(data)
 
 
 def importance(finding: Finding) -> tuple[int, int, str, int]:
@@ -393,7 +418,9 @@ def importance(finding: Finding) -> tuple[int, int, str, int]:
 
 
 def github_escape(text: str, *, prop: bool = False) -> str:
+    """Percent-encode what GitHub decodes; other control characters are shown escaped."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text)
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
@@ -413,12 +440,12 @@ def format_github(results: list[FileResult], suppressed: int) -> str:
         per_level[finding.level] += 1
         target = annotated if per_level[finding.level] <= GITHUB_ANNOTATIONS_PER_LEVEL else rest
         target.append(finding)
-    lines = [github_annotation(f) for f in annotated] + [text_line(f) for f in rest]
+    lines = [github_annotation(f) for f in annotated] + [github_log_line(f) for f in rest]
     return "".join(line + "\n" for line in lines)
 
 
 def markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("|", "\\|").replace("\n", " "))
 
 
 def format_markdown_summary(results: list[FileResult], suppressed: int) -> str:
@@ -466,7 +493,7 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
     root = ET.Element("testsuites", suite_attrs)
     suite = ET.SubElement(root, "testsuite", suite_attrs)
     for result in results:
-        name = xml_safe(result.path)
+        name = xml_safe(printable(result.path))
         case = ET.SubElement(
             suite, "testcase", {"classname": "plancli.check", "name": name, "file": name}
         )
@@ -541,7 +568,7 @@ def format_sarif(results: list[FileResult], suppressed: int) -> str:
         "version": "2.1.0",
         "runs": [run],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(data)
 
 
 def render(results: list[FileResult], fmt: str, suppressed: int, strict: bool) -> str:
@@ -567,31 +594,33 @@ def fails(result: FileResult, strict: bool) -> bool:
     return any(counts_as_failure(f, strict) for f in result.findings)
 
 
-def check_paths(paths: Iterable[Path], glob: str) -> list[FileResult]:
+def check_paths(
+    paths: Iterable[Path], glob: str, timeout: float = DEFAULT_TIMEOUT
+) -> list[FileResult]:
     """Check every input, in worker processes on all cores when there are several files."""
-    from plancli.batch import discover_inputs, run_in_workers, worker_count
+    from plancli.batch import discover_inputs, hard_limit, run_in_workers, worker_count
 
     items = [
-        (n, str(item.path), display_path(item.path))
+        (n, str(item.path), display_path(item.path), timeout)
         for n, item in enumerate(discover_inputs(paths, glob))
     ]
     workers = min(worker_count(0), len(items))
     if workers < 2 or len(items) < PARALLEL_FROM_FILES:
         return [check_item(item)[1] for item in items]
-    done = sorted(run_in_workers(items, workers, check_item, worker_died))
+    done = sorted(run_in_workers(items, workers, check_item, worker_died, hard_limit(timeout)))
     return [result for _, result in done]
 
 
-CheckItem = tuple[int, str, str]  # (position, path, display path)
+CheckItem = tuple[int, str, str, float]  # (position, path, display path, time limit)
 
 
 def check_item(item: CheckItem) -> tuple[int, FileResult]:
-    number, path, display = item
-    return number, check_file(Path(path), display)
+    number, path, display, timeout = item
+    return number, check_file(Path(path), display, timeout)
 
 
 def worker_died(item: CheckItem, error: str) -> tuple[int, FileResult]:
-    number, _, display = item
+    number, _, display, _ = item
     diagnostic = Diagnostic("error", "internal-error", None, error)
     return number, FileResult(display, fingerprinted(display, [diagnostic], []))
 
@@ -622,17 +651,23 @@ def run_check(
     baseline: Path | None,
     write_baseline: Path | None,
     glob: str,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Check every input; return the process exit code (0 ok, 1 errors, 2 usage)."""
+    from plancli.emit import refuse_overwriting_inputs
+    from plancli.rules import check_all
+
+    refuse_overwriting_inputs(write_baseline, paths)
+    check_all()  # a bad PLANCLI_RULES file is one error, not one per document
     try:
         if fmt not in FORMATS:
             raise CheckUsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         known = read_baseline(baseline) if baseline is not None else set()
-        results = check_paths(paths, glob)
+        results = check_paths(paths, glob, timeout)
         if not results:
             raise CheckUsageError(f"no input files (--glob {glob})")
     except CheckUsageError as exc:
-        sys.stderr.write(f"plancli: error: {exc}\n")
+        print_error(exc)
         return 2
     if write_baseline is not None:
         from plancli.emit import write_atomic

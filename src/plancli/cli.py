@@ -14,7 +14,9 @@ PROG = "plancli"
 
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error to stderr and exit."""
-    sys.stderr.write(f"{PROG}: error: {message}\n")
+    from plancli.terminal import print_error
+
+    print_error(message)
     raise SystemExit(code)
 
 
@@ -56,13 +58,14 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         ] = None,
     ) -> None:
         """Extract goals, tasks, units and numeric targets from a document."""
-        from plancli.emit import FORMATS, render, to_jsonl
+        from plancli.emit import FORMATS, refuse_overwriting_inputs, render, to_jsonl
         from plancli.pipeline import process_file
 
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if len(files) > 1 and fmt != "jsonl":
             raise UsageError("several files need --format jsonl (or use `plancli batch`)")
+        refuse_overwriting_inputs(output, files)
         documents = [process_file(path) for path in files]
         text = to_jsonl(documents) if fmt == "jsonl" else render(documents[0], fmt)
         emit_text(text, output)
@@ -135,13 +138,19 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         force: Annotated[
             bool, typer.Option("--force", help="Redo files that are unchanged.")
         ] = False,
+        timeout: Annotated[
+            float,
+            typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit)."),
+        ] = 60.0,
     ) -> None:
         """Convert many documents: one output per input plus OUTDIR/index.jsonl."""
         from plancli.batch import run_batch
 
         if fmt not in ("yaml", "json"):
             raise UsageError(f"unknown format {fmt!r}; choose yaml or json")
-        raise typer.Exit(run_batch(paths, outdir, fmt=fmt, jobs=jobs, glob=glob, force=force))
+        raise typer.Exit(
+            run_batch(paths, outdir, fmt=fmt, jobs=jobs, glob=glob, force=force, timeout=timeout)
+        )
 
     @app.command()
     def check(
@@ -158,6 +167,10 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
             typer.Option("--write-baseline", help="Record today's problems as the baseline."),
         ] = None,
         glob: Annotated[str, typer.Option("--glob")] = "*.txt",
+        timeout: Annotated[
+            float,
+            typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit)."),
+        ] = 60.0,
     ) -> None:
         """Prove that documents parse cleanly (for CI and pre-commit)."""
         from plancli.check import run_check
@@ -170,6 +183,7 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
                 baseline=baseline,
                 write_baseline=write_baseline,
                 glob=glob,
+                timeout=timeout,
             )
         )
 
@@ -236,6 +250,36 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
     return app
 
 
+def click_exceptions() -> "ModuleType":  # noqa: F821 - only a type name
+    """The click exceptions module typer uses (vendored in recent typer releases)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    return exceptions
+
+
+def run_app(args: list[str]) -> None:
+    """Run the typer CLI; a usage mistake becomes one `plancli: error:` line and exit 2."""
+    import typer
+
+    errors = click_exceptions()
+    try:
+        code = build_app()(args=args, prog_name=PROG, standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except errors.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else PROG
+        fail(f"{exc.format_message()} (see {command} --help)", code=2)
+    except errors.ClickException as exc:
+        fail(exc.format_message(), code=exc.exit_code)
+    except typer.Abort:
+        fail("interrupted", code=130)
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     args = sys.argv[1:] if argv is None else argv
@@ -247,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         if not try_fast_path(args):
-            build_app()(args=args, prog_name=PROG)
+            run_app(args)
     except InputError as exc:
         fail(str(exc))
     except UsageError as exc:

@@ -62,6 +62,10 @@ def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt
 
     if fmt not in REPORT_FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; choose table or json")
+    if output is not None:
+        from plancli.emit import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs(output, [file])
     _, decoded, normalized = normalize_file(file, find_garbled=report)
     if not report:
         emit_text(normalized.text + "\n", output)

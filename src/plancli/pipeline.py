@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from plancli import __version__
 from plancli.core import Decoded, InputError, Normalized
@@ -16,28 +16,49 @@ if TYPE_CHECKING:  # pydantic (and pathlib) only when a document is built
 __all__ = ["InputError", "process_bytes", "process_file"]
 
 MAX_BYTES = 64 * 1024 * 1024
+READ_CHUNK = 1 << 20
 
 
 def read_input(path: str | Path) -> bytes:
-    """Read a file (or stdin for "-") and turn OS errors into one-line InputErrors."""
+    """Read a file (or stdin for "-") and turn OS errors into one-line InputErrors.
+
+    Pipes, devices and stdin are read in chunks and refused as soon as they pass
+    MAX_BYTES, like a regular file whose size says so up front.
+    """
     if str(path) == "-":
         import sys
 
-        return sys.stdin.buffer.read()
+        return read_limited(sys.stdin.buffer, "-")
     target = os.fspath(path)
     try:
         if os.path.isdir(target):
             raise InputError(f"{target}: is a directory")
         if os.stat(target).st_size > MAX_BYTES:
-            raise InputError(f"{target}: larger than {MAX_BYTES // 2**20} MiB")
+            raise InputError(f"{target}: {too_large()}")
         with open(target, "rb") as handle:
-            return handle.read()
+            return read_limited(handle, target)
     except FileNotFoundError:
         raise InputError(f"{target}: no such file") from None
     except PermissionError:
         raise InputError(f"{target}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{target}: {exc.strerror or exc}") from None
+
+
+def too_large() -> str:
+    return f"larger than {MAX_BYTES // 2**20} MiB"
+
+
+def read_limited(stream: BinaryIO, name: str) -> bytes:
+    """All of `stream`, or an InputError as soon as it passes MAX_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise InputError(f"{name}: {too_large()}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def decode_input(data: bytes, path: str | Path) -> Decoded:

@@ -25,7 +25,9 @@ class NotText(ValueError):
     """The input is not a text document (binary, empty ...)."""
 
 
-BOMS = (
+BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
@@ -35,6 +37,7 @@ LEGACY_CODECS = (("gb18030", "gb18030"), ("big5hkscs", "big5"))
 BINARY_CONTROL_SHARE = 0.02  # share of control characters above which input is binary
 BINARY_REPLACED_SHARE = 0.10  # share of undecodable characters above which input is binary
 MOSTLY_UTF8_REPLACED_SHARE = 0.05  # fewer bad bytes than this: damaged UTF-8, not GBK/Big5
+UTF32_NUL_SHARE = 0.4  # BOM-less UTF-32: at least this share of NUL bytes (CJK: 2 of 4)
 UTF16_NUL_PARITY = 0.75  # share of NUL bytes that must sit at one parity for BOM-less UTF-16
 PLAUSIBLE_SHARE = 0.5  # share of common characters a BOM-less UTF-16 reading needs
 MAX_LINE_DIAGNOSTICS = 50
@@ -62,6 +65,9 @@ def decode_best(data: bytes) -> tuple[str, str, bool]:
     for bom, codec, name in BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace"), name, True
+    utf32 = decode_bomless_utf32(data)
+    if utf32 is not None:
+        return utf32, "utf-32", False
     utf16 = decode_bomless_utf16(data)
     if utf16 is not None:
         return utf16, "utf-16", False
@@ -85,6 +91,17 @@ def strict_decode(data: bytes, codec: str) -> str | None:
         return data.decode(codec)
     except UnicodeDecodeError:
         return None
+
+
+def decode_bomless_utf32(data: bytes) -> str | None:
+    """UTF-32 without BOM: every 4-byte unit a valid code point, and plausible text."""
+    if len(data) % 4 or data.count(0) < UTF32_NUL_SHARE * len(data):
+        return None
+    readings = [
+        text for codec in ("utf-32-le", "utf-32-be") if (text := strict_decode(data, codec))
+    ]
+    best = max(readings, key=plausibility, default=None)
+    return best if best is not None and plausibility(best) >= PLAUSIBLE_SHARE else None
 
 
 def decode_bomless_utf16(data: bytes) -> str | None:

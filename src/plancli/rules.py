@@ -4,7 +4,10 @@ Patterns that are data, not logic, live in YAML so an analyst can extend the
 tool for a new province without touching code. Extra rule directories can be
 named in the environment variable ``PLANCLI_RULES`` (separated by the OS path
 separator); a file there with the same name as a bundled one is merged into it:
-lists are appended, mappings are updated key by key (recursively).
+lists are appended, mappings are updated key by key (recursively), a list entry
+with the `name` of a bundled entry replaces it, and a top-level ``remove:``
+mapping drops bundled entries by name. Extension files are checked first
+(`plancli.rule_checks`): shape, bounded YAML aliases, safe regular expressions.
 
 Parsing YAML (and importing the YAML library) costs more than a whole
 normalize run on a short notice, so the parsed form of every rule file is
@@ -35,15 +38,32 @@ def rule_dirs() -> list[str]:
 
 
 def merge(base: Any, extra: Any) -> Any:
-    """Merge an extension rule file into the bundled one."""
+    """Merge an extension rule file into the bundled one.
+
+    Mappings merge key by key; lists get the new entries appended, except that an
+    entry whose `name` is already in the list replaces that entry in place.
+    """
     if isinstance(base, dict) and isinstance(extra, dict):
         merged = dict(base)
         for key, value in extra.items():
             merged[key] = merge(base[key], value) if key in base else value
         return merged
     if isinstance(base, list) and isinstance(extra, list):
-        return base + [item for item in extra if item not in base]
+        overrides = {entry_name(item): item for item in extra if entry_name(item) is not None}
+        merged_list = [overrides.get(entry_name(item), item) for item in base]
+        base_names = {entry_name(item) for item in base} - {None}
+        added = [
+            item
+            for item in extra
+            if item not in base and (entry_name(item) is None or entry_name(item) not in base_names)
+        ]
+        return merged_list + added
     return extra
+
+
+def entry_name(item: Any) -> Any:
+    """The `name` of a list entry that is a mapping with one, else None."""
+    return item.get("name") if isinstance(item, dict) else None
 
 
 def cache_dir() -> str:
@@ -64,13 +84,19 @@ def parse_yaml(raw: bytes) -> Any:
     return yaml.load(raw.decode("utf-8"), Loader=loader)
 
 
-def _read_yaml(path: str) -> Any:
+def _read_yaml(path: str, trusted: bool = True) -> Any:
     """Parse a rule file, through the JSON cache when it holds this exact content.
 
     The cache key is the file's length and CRC-32: a key, not a security check.
+    An untrusted (extension) file is parsed with bounded aliases and depth.
     """
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        from plancli.rule_checks import RulesError
+
+        raise RulesError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     stem = os.path.splitext(os.path.basename(path))[0]
     cached = os.path.join(cache_dir(), f"{stem}-{len(raw)}-{zlib.crc32(raw):08x}.json")
     try:
@@ -78,7 +104,12 @@ def _read_yaml(path: str) -> Any:
             return json.loads(handle.read())
     except (OSError, ValueError):
         pass
-    data = parse_yaml(raw)
+    if trusted:
+        data = parse_yaml(raw)
+    else:
+        from plancli.rule_checks import parse_untrusted
+
+        data = parse_untrusted(raw, path)
     _store(cached, data)
     return data
 
@@ -108,12 +139,31 @@ def load(name: str) -> Any:
     for directory in rule_dirs():
         path = os.path.join(directory, f"{name}.yaml")
         if os.path.isfile(path):
-            data = _read_yaml(path)
-            result = data if not found else merge(result, data)
+            result = extend(result, path) if found else _read_yaml(path)
             found = True
     if not found:
         raise FileNotFoundError(f"no rule file {name}.yaml in {', '.join(rule_dirs())}")
     return result
+
+
+def extend(rules: Any, path: str) -> Any:
+    """Check an analyst's rule file against `rules`, then add, override and remove."""
+    from plancli import rule_checks
+
+    data = _read_yaml(path, trusted=False)
+    if data is None:
+        return rules
+    rule_checks.validate(data, rules, path)
+    removals = data.pop(rule_checks.REMOVE_KEY, None) if isinstance(data, dict) else None
+    merged = merge(rules, data)
+    return merged if removals is None else rule_checks.remove_entries(merged, removals, path)
+
+
+def check_all() -> None:
+    """Load every rule set once, so that a bad extension file is reported up front."""
+    for name in sorted(os.listdir(BUNDLED_DIR)):
+        if name.endswith(".yaml"):
+            load(name[: -len(".yaml")])
 
 
 def fingerprint() -> str:

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plancli.core import Decoded, Normalized
+from plancli.terminal import print_error, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
     from rich.tree import Tree
 
     from plancli.models import Document, Section
@@ -25,6 +27,23 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
+
+
+def plain(*parts: str | tuple[str, str]) -> Text:
+    """A rich Text from document text, never parsed as markup; `(text, style)` parts are styled.
+
+    Control characters are escaped first, so a name or a line cannot reach the
+    terminal as an escape sequence.
+    """
+    from rich.text import Text
+
+    text = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            text.append(printable(part[0]), style=part[1])
+        else:
+            text.append(printable(part))
+    return text
 
 
 # --- normalize --report -----------------------------------------------------------
@@ -45,18 +64,24 @@ def print_report(decoded: Decoded, normalized: Normalized) -> None:
     report = normalized.report
     out = console()
     out.print(
-        f"encoding [bold]{decoded.encoding}[/]  script [bold]{report.script}[/]  "
-        f"converted {report.converted_chars} chars  glosses removed {report.annotations_removed}"
+        plain(
+            "encoding ",
+            (decoded.encoding, "bold"),
+            "  script ",
+            (report.script, "bold"),
+            f"  converted {report.converted_chars} chars  "
+            f"glosses removed {report.annotations_removed}",
+        )
     )
     table = Table("line", "what", "rule / kind", "text", title="changes", expand=True)
     for removal in report.boilerplate_removed:
-        table.add_row(str(removal.line), "removed", removal.rule, removal.text)
+        table.add_row(str(removal.line), "removed", plain(removal.rule), plain(removal.text))
     for repair in report.repairs:
-        change = f"{repair.before} → {repair.after}"
-        table.add_row(str(repair.line), "repaired", repair.kind, change)
+        change = plain(f"{repair.before} → {repair.after}")
+        table.add_row(str(repair.line), "repaired", plain(repair.kind), change)
     for span in report.suspect_spans:
         hint = f" (maybe {span.candidate})" if span.candidate else ""
-        table.add_row(str(span.line), "suspect", "garbled", span.text + hint)
+        table.add_row(str(span.line), "suspect", "garbled", plain(span.text + hint))
     out.print(table)
 
 
@@ -101,19 +126,18 @@ def outline_tree(document: Document) -> Tree:
 
     title = document.meta.title or document.source.path
     targets = sum(t.kind == "target" for t in document.targets)
-    tree = Tree(
-        f"[bold]{title}[/]  [dim]{plural(len(document.tasks), 'task')}, "
-        f"{plural(targets, 'target')}[/]"
-    )
+    counted = f"{plural(len(document.tasks), 'task')}, {plural(targets, 'target')}"
+    tree = Tree(plain((title, "bold"), "  ", (counted, "dim")))
     counts = counts_by_section(document)
 
     def add(branch: Tree, sections: list[Section]) -> None:
         for section in sections:
             tasks, targets = counts[section.id]
             marker = f"{section.marker} " if section.marker else ""
-            label = f"[cyan]{marker}[/]{section.title}  [dim]L{section.line}"
-            counted = f" · {plural(tasks, 'task')} · {plural(targets, 'target')}"
-            label += f"{counted}[/]" if tasks or targets else "[/]"
+            where = f"L{section.line}"
+            if tasks or targets:
+                where += f" · {plural(tasks, 'task')} · {plural(targets, 'target')}"
+            label = plain((marker, "cyan"), section.title, "  ", (where, "dim"))
             add(branch.add(label), section.children)
 
     add(tree, document.sections)
@@ -140,26 +164,29 @@ def table_csv(header: list[str], rows: list[list[str]]) -> str:
 def print_tables(file: Path, csv_dir: Path | None) -> None:
     from rich.table import Table
 
-    from plancli.emit import write_atomic
+    from plancli.emit import OutputError, refuse_overwriting_inputs, write_atomic
     from plancli.pipeline import process_file
 
+    if csv_dir is not None and csv_dir.exists() and not csv_dir.is_dir():
+        raise OutputError(f"{csv_dir}: not a directory (--csv names the folder for the CSV files)")
     document = process_file(file)
     out = console()
     if not document.tables:
-        out.print("no tables found")
+        out.print("no tables found", markup=False)
     for table in document.tables:
         if csv_dir is not None:
             target = csv_dir / f"{Path(str(file)).stem}-{table.id}.csv"
+            refuse_overwriting_inputs(target, [file])
             write_atomic(target, table_csv(table.header, table.rows))
-            out.print(f"wrote {target} ({len(table.rows)} rows)")
+            out.print(plain(f"wrote {target} ({len(table.rows)} rows)"))
             continue
         view = Table(
-            *table.header,
-            title=f"{table.caption or table.id}  [dim]L{table.line}[/]",
+            *(plain(cell) for cell in table.header),
+            title=plain(table.caption or table.id, "  ", (f"L{table.line}", "dim")),
             show_lines=True,
         )
         for row in table.rows:
-            view.add_row(*row)
+            view.add_row(*(plain(cell) for cell in row))
         out.print(view)
 
 
@@ -189,8 +216,6 @@ def unit_matrix(documents: list[Document]) -> dict[str, dict[str, str]]:
 
 def read_documents(files: list[Path]) -> tuple[list[Document], int]:
     """Process several files; a bad one is reported on stderr and skipped, not fatal."""
-    import sys
-
     from plancli.core import InputError
     from plancli.pipeline import process_file
 
@@ -200,7 +225,7 @@ def read_documents(files: list[Path]) -> tuple[list[Document], int]:
         try:
             documents.append(process_file(path))
         except InputError as exc:
-            sys.stderr.write(f"plancli: warning: {exc} (skipped)\n")
+            print_error(f"{exc} (skipped)", level="warning")
             failed += 1
     return documents, failed
 
@@ -246,11 +271,11 @@ def print_unit_table(matrix: dict[str, dict[str, str]]) -> None:
         marks = "".join(cells.values())
         where = " ".join(f"{label}·{mark}" for label, mark in cells.items())
         view.add_row(
-            name,
+            plain(name),
             str(len(cells)),
             str(marks.count("L")),
             str(marks.count("R")),
             str(marks.count("S")),
-            where,
+            plain(where),
         )
     console().print(view)
