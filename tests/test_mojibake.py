@@ -19,7 +19,16 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
-from plancli.mojibake import MIN_CONFIDENCE, UNKNOWN, find_suspect_spans, fold
+from plancli.mojibake import (
+    BRACKET_PENALTY,
+    MIN_CONFIDENCE,
+    UNKNOWN,
+    Context,
+    LineContext,
+    find_suspect_spans,
+    fold,
+    run_context,
+)
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
 
@@ -247,3 +256,39 @@ def test_any_lines_give_spans_inside_their_line(texts: list[str]) -> None:
         assert span.text and span.text in texts[span.line - 1]
         if span.candidate is not None:
             assert span.confidence is not None and 0 <= span.confidence <= 1
+
+
+context_alphabet = "?（）()“”《》【】社区a nèi)(jié"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(context_alphabet, max_size=30), st.data())
+def test_line_context_equals_the_context_computed_from_scratch(
+    text: str, data: st.DataObject
+) -> None:
+    markers = [index for index, char in enumerate(text) if char == "?"]
+    if not markers:
+        return
+    start = data.draw(st.sampled_from(markers))
+    end = data.draw(st.integers(start + 1, len(text)))
+    assert LineContext(text).context(start, end) == run_context(text, start, end)
+
+
+def test_a_line_context_balances_brackets_on_both_sides() -> None:
+    text = "（一）加强“社区?服务”(fú)”建设《规划》"
+    start = text.index("?")
+    context = LineContext(text).context(start, start + 1)
+    assert context == Context("区", "服", {"”": BRACKET_PENALTY})
+
+
+def test_a_400k_character_line_of_runs_takes_linear_time() -> None:
+    import time
+
+    def seconds(repeats: int) -> float:
+        line = Line("社区?服务“建设”(jiàn)" * repeats, 1)
+        began = time.perf_counter()
+        find_suspect_spans([line])
+        return time.perf_counter() - began
+
+    small, large = seconds(2_500), seconds(25_000)  # 40k and 400k characters
+    assert large < 12 * small + 1.0
