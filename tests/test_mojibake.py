@@ -21,12 +21,16 @@ from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
 from plancli.mojibake import (
     BRACKET_PENALTY,
+    GBK_TABLE_FILE,
     MIN_CONFIDENCE,
     UNKNOWN,
     Context,
     LineContext,
+    build_gbk_table,
+    dump_gbk_table,
     find_suspect_spans,
     fold,
+    load_gbk_table,
     run_context,
 )
 
@@ -292,3 +296,13 @@ def test_a_400k_character_line_of_runs_takes_linear_time() -> None:
 
     small, large = seconds(2_500), seconds(25_000)  # 40k and 400k characters
     assert large < 12 * small + 1.0
+
+
+def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
+    """If this fails, run tools/make_gbk_table.py (the codec or OpenCC changed)."""
+    with open(GBK_TABLE_FILE, encoding="utf-8") as handle:
+        stored = handle.read()
+    assert stored == dump_gbk_table(build_gbk_table())
+    table = load_gbk_table(stored)
+    assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
+    assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
