@@ -25,13 +25,19 @@ from plancli.mojibake import (
     MIN_CONFIDENCE,
     UNKNOWN,
     Context,
+    Lexicon,
     LineContext,
+    backward_scores,
     build_gbk_table,
     dump_gbk_table,
     find_suspect_spans,
     fold,
     load_gbk_table,
+    read_layout,
+    readings,
     run_context,
+    scan_line,
+    walk_layout,
 )
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
@@ -306,3 +312,45 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     table = load_gbk_table(stored)
     assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
     assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
+
+
+def sample_runs() -> list[tuple]:
+    """(run, lexicon, alphabet, context) for every framed run of the damaged samples."""
+    found = []
+    for path in (CHONGQING, SHAOYANG):
+        lines = list(raw_lines(path))
+        document = Lexicon.from_texts(line.text for line in lines)
+        for line in lines:
+            for start, end, run in scan_line(line.text):
+                if run is not None and run.framed:
+                    context = LineContext(line.text).context(start, end)
+                    found.append(
+                        (run, document.for_line([line.text]), document.alphabet(), context)
+                    )
+    return found
+
+
+def test_layout_masses_from_prefix_and_suffix_equal_a_full_walk() -> None:
+    runs = sample_runs()
+    assert len(runs) == 10
+    for run, lexicon, alphabet, context in runs:
+        for reading in readings(run, lexicon, alphabet, context):
+            walked = read_layout(reading.layout, reading.slots, lexicon, context)[0]
+            assert reading.log_mass == pytest.approx(walked, rel=1e-9, abs=1e-9)
+
+
+def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -> None:
+    for run, lexicon, alphabet, context in sample_runs():
+        for reading in readings(run, lexicon, alphabet, context):
+            _, path, lattice = walk_layout(reading.layout, reading.slots, lexicon, context)
+            if path is None:
+                continue
+            layout, history = reading.layout, lattice.history
+            backward = backward_scores(reading.slots, layout.split, history, lexicon, context)
+            for index, slot in enumerate(reading.slots):
+                if not slot.open:
+                    continue
+                char = path[index]
+                clamped = read_layout(layout, reading.slots, lexicon, context, {index: char})[0]
+                combined = layout.log_prior + history[index][char] + backward[index](char)
+                assert combined == pytest.approx(clamped, rel=1e-9, abs=1e-9)

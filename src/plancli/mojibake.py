@@ -353,6 +353,7 @@ class Lexicon:
     total: int
     line: Counter[str] = field(default_factory=Counter)
     line_total: int = 0
+    unigram_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
@@ -379,11 +380,15 @@ class Lexicon:
         return (1 - LINE_WEIGHT) * share
 
     def unigram(self, char: str) -> float:
+        cached = self.unigram_cache.get(char)
+        if cached is not None:
+            return cached
         document = (self.unigrams[char] + PRIOR_COUNT * gbk_table().prior.get(char, 0.01)) / (
             self.total + PRIOR_COUNT * gbk_table().prior_mass
         )
         line = self.line[char] / self.line_total if self.line_total else 0.0
-        return (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
+        value = self.unigram_cache[char] = (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
+        return value
 
     def bigram_share(self, previous: str | None, char: str) -> float:
         """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
@@ -618,6 +623,14 @@ def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     return Slot(known, lexicon.prior_share(unused))
 
 
+def trail_byte(state: str | None) -> int | None:
+    """The trail byte of a lattice state's GBK code (None: no known byte)."""
+    if state is None or state == OTHER:
+        return None
+    raw = gbk_table().code.get(state)
+    return raw[1] if raw else None
+
+
 def logsumexp(values: Iterable[float]) -> float:
     values = [value for value in values if value != -math.inf]
     if not values:
@@ -645,6 +658,7 @@ class Lattice:
     forward: dict[str | None, float]
     viterbi: dict[str | None, float]
     pointers: list[dict[str, str | None]] = field(default_factory=list)
+    history: list[dict[str | None, float]] = field(default_factory=list)  # forward, per slot
 
     @classmethod
     def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
@@ -658,12 +672,13 @@ class Lattice:
         viterbi: dict[str | None, float] = {}
         pointers: dict[str, str | None] = {}
         by_trail = self.previous_by_trail() if after_drop else {}
+        top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
         for char in slot.chars:
             backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
             if after_drop:
                 total, best, pointer = self.dense_scores(char, backoff, by_trail)
             else:
-                total, best, pointer = self.sparse_scores(char, backoff, forward_all)
+                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top)
             if total == -math.inf:
                 continue
             weight = math.log(self.bias.get(char, 1.0))
@@ -672,15 +687,17 @@ class Lattice:
             forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
         self.forward, self.viterbi = forward, viterbi
         self.pointers.append(pointers)
+        self.history.append(forward)
 
     def sparse_scores(
-        self, char: str, backoff: float, forward_all: float
+        self, char: str, backoff: float, forward_all: float, top: str | None
     ) -> tuple[float, float, str | None]:
-        """Only attested predecessors differ from the back-off, so only they are visited."""
+        """Only attested predecessors differ from the back-off, so only they are visited;
+        `top` is the best previous state (None if there is none)."""
         terms = [forward_all + math.log(backoff)]
         pointer, best = None, -math.inf
         if self.viterbi:
-            pointer = max(self.viterbi, key=self.viterbi.__getitem__)
+            pointer = top
             best = self.viterbi[pointer] + math.log(backoff)
         for previous in self.lexicon.predecessors.get(char, {}):
             if previous not in self.forward:
@@ -695,11 +712,9 @@ class Lattice:
 
     def previous_by_trail(self) -> dict[int | None, Group]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
-        code = gbk_table().code
         members: dict[int | None, list[str | None]] = {}
         for previous in self.forward:
-            raw = code.get(previous) if previous not in (None, OTHER) else None
-            members.setdefault(raw[1] if raw else None, []).append(previous)
+            members.setdefault(trail_byte(previous), []).append(previous)
         groups = {}
         for trail, group in members.items():
             named = [previous for previous in group if previous in self.viterbi]
@@ -717,18 +732,17 @@ class Lattice:
     ) -> tuple[float, float, str | None]:
         """Like sparse_scores, over the previous states whose trail byte may precede `char`."""
         lead = gbk_table().code[char][0]
-        allowed = [
-            group
-            for trail, group in by_trail.items()
-            if trail is None or decode_pair(trail, lead) is None
-        ]
+        allowed_trails = {
+            trail for trail in by_trail if trail is None or decode_pair(trail, lead) is None
+        }
+        allowed = [group for trail, group in by_trail.items() if trail in allowed_trails]
         terms = [group.forward + math.log(backoff) for group in allowed]
         pointer, best = None, -math.inf
         for group in allowed:
             if group.viterbi + math.log(backoff) > best:
                 pointer, best = group.best, group.viterbi + math.log(backoff)
         for previous in self.lexicon.predecessors.get(char, {}):
-            if previous not in self.forward or not any(previous in g.members for g in allowed):
+            if previous not in self.forward or trail_byte(previous) not in allowed_trails:
                 continue
             share = self.lexicon.bigram_share(previous, char)
             terms.append(self.forward[previous] + math.log(share))
@@ -764,6 +778,28 @@ class Reading:
     path: list[str] | None
 
 
+def walk_layout(
+    layout: Layout,
+    slots: tuple[Slot, ...],
+    lexicon: Lexicon,
+    context: Context,
+    clamp: dict[int, str] | None = None,
+) -> tuple[float, list[str] | None, Lattice]:
+    """(log mass incl. the layout prior, best path, lattice) with some slots clamped to one
+    character; the lattice's history holds the forward scores after every slot."""
+    lattice = Lattice.start(lexicon, context)
+    for index, slot in enumerate(slots):
+        if clamp and index in clamp:
+            slot = Slot((clamp[index],))
+        lattice.step(slot, after_drop=index == layout.split)
+        if not lattice.forward:
+            return -math.inf, None, lattice
+    path = lattice.best_path()
+    if context.right is not None:
+        lattice.step(Slot((context.right,)))
+    return layout.log_prior + lattice.total(), path, lattice
+
+
 def read_layout(
     layout: Layout,
     slots: tuple[Slot, ...],
@@ -772,30 +808,166 @@ def read_layout(
     clamp: dict[int, str] | None = None,
 ) -> tuple[float, list[str] | None]:
     """(log mass incl. the layout prior, best path) with some slots clamped to one character."""
-    lattice = Lattice.start(lexicon, context)
-    for index, slot in enumerate(slots):
-        if clamp and index in clamp:
-            slot = Slot((clamp[index],))
-        lattice.step(slot, after_drop=index == layout.split)
-        if not lattice.forward:
-            return -math.inf, None
-    path = lattice.best_path()
-    if context.right is not None:
-        lattice.step(Slot((context.right,)))
-    return layout.log_prior + lattice.total(), path
+    mass, path, _ = walk_layout(layout, slots, lexicon, context, clamp)
+    return mass, path
+
+
+# --- backward scores: every layout and every clamped slot from two passes ----------------
+#
+# The forward step multiplies the score of a previous state p by
+# T(p, c) = (share(p, c) + backoff(c)) · bias(c) for a character c, and by (1 - λ) · other
+# for OTHER; after a dropped pair only the (p, c) whose bytes make no character count.
+# Backward scores B(p) = log Σ_c T(p, c) · exp(B'(c)) are therefore a constant plus
+# corrections for the few p that are attested predecessors, so one backward pass gives, for
+# every position, the mass of every continuation: a layout that splits pair k is the shared
+# forward prefix, two steps, and the shared backward suffix; a slot clamped to c has the
+# mass forward(c) · backward(c).
+
+
+def safe_log(value: float) -> float:
+    return math.log(value) if value > 0 else -math.inf
+
+
+@dataclass(frozen=True)
+class Backward:
+    """log(base + corrections[p]) + shift: the backward score of any previous state p."""
+
+    base: float
+    corrections: dict[str | None, float]
+    shift: float
+
+    def __call__(self, state: str | None) -> float:
+        return safe_log(self.base + self.corrections.get(state, 0.0)) + self.shift
+
+
+def final_backward(lexicon: Lexicon, context: Context) -> Backward:
+    """Past the last slot: the right-hand character, if any, still has to be generated."""
+    if context.right is None:
+        return Backward(1.0, {}, 0.0)
+    return sparse_backward(Slot((context.right,)), Backward(1.0, {}, 0.0), lexicon, context)
+
+
+def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
+    scores = {char: after(char) for char in slot.chars}
+    if slot.other > 0:
+        scores[OTHER] = after(OTHER)
+    shift = max(scores.values(), default=-math.inf)
+    if shift == -math.inf:
+        return Backward(0.0, {}, 0.0)
+    base, corrections = 0.0, {}
+    for char in slot.chars:
+        weight = math.exp(scores[char] - shift) * context.bias.get(char, 1.0)
+        base += weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
+        for previous in lexicon.predecessors.get(char, NO_COUNTS):
+            share = lexicon.bigram_share(previous, char)
+            corrections[previous] = corrections.get(previous, 0.0) + weight * share
+    if slot.other > 0:
+        base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
+    return Backward(base, corrections, shift)
+
+
+def dense_backward(
+    slot: Slot, after: Backward, states: Iterable[str | None], lexicon: Lexicon, context: Context
+) -> Backward:
+    """Into the second half of a dropped pair: computed for each previous state present, by
+    trail byte (which decides the characters allowed) plus the state's own bigrams."""
+    code = gbk_table().code
+    weights = {char: after(char) for char in slot.chars}
+    other = after(OTHER) if slot.other > 0 else -math.inf
+    shift = max([*weights.values(), other])
+    if shift == -math.inf:
+        return Backward(0.0, {}, 0.0)
+    for char, score in weights.items():
+        weights[char] = math.exp(score - shift) * context.bias.get(char, 1.0)
+    other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
+    by_trail: dict[int | None, float] = {}
+    corrections: dict[str | None, float] = {}
+    for previous in states:
+        trail = trail_byte(previous)
+        if trail not in by_trail:
+            by_trail[trail] = other_term + sum(
+                weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
+                for char, weight in weights.items()
+                if trail is None or decode_pair(trail, code[char][0]) is None
+            )
+        corrections[previous] = by_trail[trail]
+    for char, weight in weights.items():
+        for previous in lexicon.predecessors.get(char, NO_COUNTS):
+            if previous not in corrections:
+                continue
+            trail = trail_byte(previous)
+            if trail is None or decode_pair(trail, code[char][0]) is None:
+                corrections[previous] += weight * lexicon.bigram_share(previous, char)
+    return Backward(0.0, corrections, shift)
+
+
+def backward_scores(
+    slots: tuple[Slot, ...],
+    split: int | None,
+    history: list[dict[str | None, float]],
+    lexicon: Lexicon,
+    context: Context,
+) -> list[Backward]:
+    """Backward score functions after every slot (index i: the continuation past slot i)."""
+    scores = [final_backward(lexicon, context)]
+    for index in range(len(slots) - 1, 0, -1):
+        after = scores[-1]
+        if index == split:
+            scores.append(dense_backward(slots[index], after, history[index - 1], lexicon, context))
+        else:
+            scores.append(sparse_backward(slots[index], after, lexicon, context))
+    return scores[::-1]
 
 
 def readings(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
 ) -> list[Reading]:
+    """Every layout with its log mass; paths are left for `recover` to find where needed."""
+    layouts = list(original_layouts(run))
+    if not layouts:
+        return []
+    base = layouts[0]
+    base_slots = tuple(make_slot(pair, lexicon, alphabet) for pair in base.pairs)
+    base_mass, _, lattice = walk_layout(base, base_slots, lexicon, context)
+    prefix = [{context.left: 0.0}, *lattice.history]
+    prefix += [{}] * (len(base_slots) + 1 - len(prefix))  # the walk stopped at an empty slot
+    suffix = backward_scores(base_slots, None, prefix[1:], lexicon, context)
     found = []
-    for layout in original_layouts(run):
+    for layout in layouts:
         slots = tuple(make_slot(pair, lexicon, alphabet) for pair in layout.pairs)
         if any(not slot.chars and not slot.other for slot in slots):
             continue
-        mass, path = read_layout(layout, slots, lexicon, context)
-        found.append(Reading(layout, slots, mass, path))
+        if layout.split is None:
+            mass = base_mass
+        else:
+            mass = split_mass(layout, slots, prefix, suffix, lexicon, context)
+        found.append(Reading(layout, slots, mass, None))
     return found
+
+
+def split_mass(
+    layout: Layout,
+    slots: tuple[Slot, ...],
+    prefix: list[dict[str | None, float]],
+    suffix: list[Backward],
+    lexicon: Lexicon,
+    context: Context,
+) -> float:
+    """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k."""
+    assert layout.split is not None
+    pair = layout.split - 1
+    start = prefix[pair]
+    lattice = Lattice(lexicon, context.bias, dict(start), {})
+    if not lattice.forward:
+        return -math.inf
+    lattice.step(slots[pair])
+    if not lattice.forward:
+        return -math.inf
+    lattice.step(slots[pair + 1], after_drop=True)
+    after = suffix[pair]
+    return layout.log_prior + logsumexp(
+        score + after(state) for state, score in lattice.forward.items()
+    )
 
 
 def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) -> bool:
@@ -816,24 +988,27 @@ def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) 
     return any(known for known, _ in links) and all(known for known, guess in links if guess)
 
 
-def shown_text(reading: Reading, lexicon: Lexicon, context: Context) -> tuple[str, float]:
+def shown_text(
+    reading: Reading, history: list[dict[str | None, float]], lexicon: Lexicon, context: Context
+) -> tuple[str, float]:
     """The best path with every guessed character the model is unsure of shown as □ (runs of
     □ merged), and the log mass of all paths that agree with what is shown."""
     assert reading.path is not None
+    layout = reading.layout
+    backward = backward_scores(reading.slots, layout.split, history, lexicon, context)
     clamp: dict[int, str] = {}
     chars = list(reading.path)
     for index, slot in enumerate(reading.slots):
         if not slot.open:
             continue
-        clamped = read_layout(
-            reading.layout, reading.slots, lexicon, context, {index: chars[index]}
-        )
-        sure = clamped[0] - reading.log_mass >= math.log(SHOW_MARGINAL)
+        char = chars[index]
+        clamped = layout.log_prior + history[index][char] + backward[index](char)
+        sure = clamped - reading.log_mass >= math.log(SHOW_MARGINAL)
         if sure and supported(reading, index, lexicon, context):
-            clamp[index] = chars[index]
+            clamp[index] = char
         else:
             chars[index] = UNKNOWN
-    mass = read_layout(reading.layout, reading.slots, lexicon, context, clamp)[0]
+    mass = read_layout(layout, reading.slots, lexicon, context, clamp)[0]
     return re.sub(f"{UNKNOWN}+", UNKNOWN, "".join(chars)), mass
 
 
@@ -845,11 +1020,19 @@ def recover(
     everything = logsumexp(reading.log_mass for reading in found)
     if everything == -math.inf:
         return None
+    walked = []
+    for number, reading in enumerate(found):
+        if reading.log_mass < everything - PRUNE:
+            continue
+        mass, path, lattice = walk_layout(reading.layout, reading.slots, lexicon, context)
+        found[number] = Reading(reading.layout, reading.slots, mass, path)
+        walked.append((found[number], lattice.history))
+    everything = logsumexp(reading.log_mass for reading in found)
     patterns: dict[str, list[float]] = {}
-    for reading in found:
+    for reading, history in walked:
         if reading.path is None or reading.log_mass < everything - PRUNE:
             continue
-        text, mass = shown_text(reading, lexicon, context)
+        text, mass = shown_text(reading, history, lexicon, context)
         patterns.setdefault(text, []).append(mass)
     if not patterns:
         return None
