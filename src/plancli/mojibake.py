@@ -623,6 +623,19 @@ def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     return Slot(known, lexicon.prior_share(unused))
 
 
+def allowed_groups(
+    by_trail: dict[int | None, Group], lead: int
+) -> tuple[set[int | None], float, str | None, float]:
+    """The trail bytes that may precede `lead` after a dropped pair, the summed forward score
+    of their states, and the best of them (state, Viterbi score)."""
+    allowed = {trail for trail in by_trail if trail is None or decode_pair(trail, lead) is None}
+    groups = [group for trail, group in by_trail.items() if trail in allowed]
+    best = max(groups, key=lambda group: group.viterbi, default=None)
+    if best is None or best.viterbi == -math.inf:
+        return allowed, logsumexp(group.forward for group in groups), None, -math.inf
+    return allowed, logsumexp(group.forward for group in groups), best.best, best.viterbi
+
+
 def trail_byte(state: str | None) -> int | None:
     """The trail byte of a lattice state's GBK code (None: no known byte)."""
     if state is None or state == OTHER:
@@ -672,11 +685,12 @@ class Lattice:
         viterbi: dict[str | None, float] = {}
         pointers: dict[str, str | None] = {}
         by_trail = self.previous_by_trail() if after_drop else {}
+        allowed_by_lead: dict = {}
         top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
         for char in slot.chars:
             backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
             if after_drop:
-                total, best, pointer = self.dense_scores(char, backoff, by_trail)
+                total, best, pointer = self.dense_scores(char, backoff, by_trail, allowed_by_lead)
             else:
                 total, best, pointer = self.sparse_scores(char, backoff, forward_all, top)
             if total == -math.inf:
@@ -728,19 +742,18 @@ class Lattice:
         return groups
 
     def dense_scores(
-        self, char: str, backoff: float, by_trail: dict[int | None, Group]
+        self, char: str, backoff: float, by_trail: dict[int | None, Group], allowed_by_lead: dict
     ) -> tuple[float, float, str | None]:
-        """Like sparse_scores, over the previous states whose trail byte may precede `char`."""
+        """Like sparse_scores, over the previous states whose trail byte may precede `char`;
+        what depends only on the lead byte is kept in `allowed_by_lead` for the whole step."""
         lead = gbk_table().code[char][0]
-        allowed_trails = {
-            trail for trail in by_trail if trail is None or decode_pair(trail, lead) is None
-        }
-        allowed = [group for trail, group in by_trail.items() if trail in allowed_trails]
-        terms = [group.forward + math.log(backoff) for group in allowed]
+        if lead not in allowed_by_lead:
+            allowed_by_lead[lead] = allowed_groups(by_trail, lead)
+        allowed_trails, group_forward, group_best, group_viterbi = allowed_by_lead[lead]
+        terms = [group_forward + math.log(backoff)] if group_forward > -math.inf else []
         pointer, best = None, -math.inf
-        for group in allowed:
-            if group.viterbi + math.log(backoff) > best:
-                pointer, best = group.best, group.viterbi + math.log(backoff)
+        if group_viterbi > -math.inf:
+            pointer, best = group_best, group_viterbi + math.log(backoff)
         for previous in self.lexicon.predecessors.get(char, {}):
             if previous not in self.forward or trail_byte(previous) not in allowed_trails:
                 continue
