@@ -68,6 +68,9 @@ UNKNOWN = "□"  # a character the bytes and the document do not decide (缺字 
 # --- GBK tables -------------------------------------------------------------------------
 
 
+FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # fold, for str.translate
+
+
 def fold(char: str) -> str:
     """Full-width ASCII forms fold to ASCII, as normalization does."""
     code = ord(char)
@@ -311,6 +314,19 @@ def next_to_cjk(text: str, start: int, end: int) -> bool:
     return any(not char.isascii() for char in around + text[end : end + 1])
 
 
+# Every stretch starts at a marker, a private-use character or a signature's first character.
+RUN_STARTS = re.compile(
+    "[{}\ue000-\uf8ff{}]".format(
+        re.escape(MARKERS),
+        re.escape(
+            ("\ufffd" * 2).encode("utf-8").decode("gbk")[0]
+            + b"\xcc\xcc".decode("gbk")[0]
+            + b"\xcd\xcd".decode("gbk")[0]
+        ),
+    )
+)
+
+
 def scan_line(text: str) -> Iterator[tuple[int, int, Run | None]]:
     """Yield (start, end, run) for every suspect stretch; run is None where no recovery applies."""
     index = 0
@@ -336,7 +352,8 @@ def scan_line(text: str) -> Iterator[tuple[int, int, Run | None]]:
             yield index, end, None
             index = end
         else:
-            index += 1
+            following = RUN_STARTS.search(text, index + 1)
+            index = following.start() if following else len(text)
 
 
 # --- the document's own character model ---------------------------------------------------
@@ -358,16 +375,20 @@ class Lexicon:
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
         unigrams: Counter[str] = Counter()
-        predecessors: dict[str, Counter[str]] = {}
+        bigrams: Counter[tuple[str, str]] = Counter()
         for text in texts:
-            chars = [fold(char) for char in GLOSS.sub("", text)]
+            chars = GLOSS.sub("", text).translate(FOLD_TABLE)
             unigrams.update(chars)
-            for previous, char in itertools.pairwise(chars):
-                predecessors.setdefault(char, Counter())[previous] += 1
+            bigrams.update(itertools.pairwise(chars))
+        predecessors: dict[str, Counter[str]] = {}
+        for (previous, char), count in bigrams.items():  # in order of first occurrence
+            predecessors.setdefault(char, Counter())[previous] = count
         return cls(unigrams, predecessors, sum(unigrams.values()))
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
-        line = Counter(fold(char) for piece in pieces for char in GLOSS.sub("", piece))
+        line: Counter[str] = Counter()
+        for piece in pieces:
+            line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
         return Lexicon(self.unigrams, self.predecessors, self.total, line, sum(line.values()))
 
     def alphabet(self) -> frozenset[str]:
@@ -517,7 +538,6 @@ class BracketBalance:
 
 
 BRACKET_CHARS = re.compile("[{}]".format(re.escape("".join(BRACKETS))))
-FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 class LineContext:
