@@ -354,3 +354,17 @@ def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -
                 clamped = read_layout(layout, reading.slots, lexicon, context, {index: char})[0]
                 combined = layout.log_prior + history[index][char] + backward[index](char)
                 assert combined == pytest.approx(clamped, rel=1e-9, abs=1e-9)
+
+
+def test_stretches_with_nothing_to_recover_build_no_character_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def forbidden(texts: object) -> None:
+        raise AssertionError("the document model was built")
+
+    monkeypatch.setattr(Lexicon, "from_texts", forbidden)
+    lines = [Line("加强社区服务锟斤拷锟斤拷体系建设", 1), Line("完善养老\ue30f\ue848设施", 2)]
+    assert find_suspect_spans(lines) == [
+        SuspectSpan(1, "锟斤拷锟斤拷"),
+        SuspectSpan(2, "\ue30f\ue848"),
+    ]

@@ -1127,8 +1127,12 @@ def judge(
 def find_suspect_spans(lines: list[Line]) -> list[SuspectSpan]:
     """Garbled runs in `lines` (before script conversion), each with a recovery if one fits."""
     by_line = [(line, [(line, *found) for found in scan_line(line.text)]) for line in lines]
-    if not any(stretches for _, stretches in by_line):
-        return []
+    found = [stretch for _, stretches in by_line for stretch in stretches]
+    if not any(run is not None and run.framed for *_, run in found):
+        # nothing to recover, so no character model: each stretch is judged on its own shape
+        empty = Lexicon(Counter(), {}, 0)
+        spans = (judge(stretch, empty, frozenset(), None) for stretch in found)
+        return [span for span in spans if span is not None]
     pieces = [outside_stretches(line, stretches) for line, stretches in by_line]
     document = Lexicon.from_texts(piece for line_pieces in pieces for piece in line_pieces)
     alphabet = document.alphabet()
