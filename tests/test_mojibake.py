@@ -9,6 +9,8 @@ document does not decide).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -24,19 +26,21 @@ from plancli.mojibake import (
     GBK_TABLE_FILE,
     MIN_CONFIDENCE,
     UNKNOWN,
-    Context,
-    Lexicon,
-    LineContext,
-    backward_scores,
     build_gbk_table,
     dump_gbk_table,
     find_suspect_spans,
     fold,
     load_gbk_table,
+    scan_line,
+)
+from plancli.recovery import (
+    Context,
+    Lexicon,
+    LineContext,
+    backward_scores,
     read_layout,
     readings,
     run_context,
-    scan_line,
     walk_layout,
 )
 
@@ -356,13 +360,15 @@ def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -
                 assert combined == pytest.approx(clamped, rel=1e-9, abs=1e-9)
 
 
-def test_stretches_with_nothing_to_recover_build_no_character_model(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def forbidden(texts: object) -> None:
-        raise AssertionError("the document model was built")
-
-    monkeypatch.setattr(Lexicon, "from_texts", forbidden)
+def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
+    code = (
+        "import sys; from plancli.core import Line; "
+        "from plancli.mojibake import find_suspect_spans; "
+        "find_suspect_spans([Line('加强社区服务锟斤拷锟斤拷', 1), Line('养老\ue30f设施', 2)]); "
+        "print('plancli.recovery' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
     lines = [Line("加强社区服务锟斤拷锟斤拷体系建设", 1), Line("完善养老\ue30f\ue848设施", 2)]
     assert find_suspect_spans(lines) == [
         SuspectSpan(1, "锟斤拷锟斤拷"),
