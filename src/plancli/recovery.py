@@ -351,8 +351,8 @@ def trail_byte(state: str | None) -> int | None:
 
 def logsumexp(values: Iterable[float]) -> float:
     values = [value for value in values if value != -math.inf]
-    if not values:
-        return -math.inf
+    if len(values) < 2:
+        return values[0] if values else -math.inf
     top = max(values)
     return top + math.log(sum(math.exp(value - top) for value in values))
 
@@ -377,10 +377,28 @@ class Lattice:
     viterbi: dict[str | None, float]
     pointers: list[dict[str, str | None]] = field(default_factory=list)
     history: list[dict[str | None, float]] = field(default_factory=list)  # forward, per slot
+    best_history: list[dict[str | None, float]] = field(default_factory=list)  # Viterbi
 
     @classmethod
     def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
         return cls(lexicon, context.bias, {context.left: 0.0}, {context.left: 0.0})
+
+    def prefix(self, length: int, context: Context) -> Lattice | None:
+        """A copy of this lattice as it was after its first `length` slots (None if the
+        walk had stopped before them)."""
+        if length == 0:
+            return Lattice.start(self.lexicon, context)
+        if length > len(self.history) or not self.history[length - 1]:
+            return None
+        return Lattice(
+            self.lexicon,
+            self.bias,
+            self.history[length - 1],
+            self.best_history[length - 1],
+            self.pointers[:length],
+            self.history[:length],
+            self.best_history[:length],
+        )
 
     def step(self, slot: Slot, after_drop: bool = False) -> None:
         """Move to the next slot; `after_drop`: the previous slot and this one are the two
@@ -407,6 +425,7 @@ class Lattice:
         self.forward, self.viterbi = forward, viterbi
         self.pointers.append(pointers)
         self.history.append(forward)
+        self.best_history.append(viterbi)
 
     def sparse_scores(
         self, char: str, backoff: float, forward_all: float, top: str | None
@@ -502,11 +521,14 @@ def walk_layout(
     lexicon: Lexicon,
     context: Context,
     clamp: dict[int, str] | None = None,
+    resume: Lattice | None = None,
 ) -> tuple[float, list[str] | None, Lattice]:
     """(log mass incl. the layout prior, best path, lattice) with some slots clamped to one
-    character; the lattice's history holds the forward scores after every slot."""
-    lattice = Lattice.start(lexicon, context)
-    for index, slot in enumerate(slots):
+    character; the lattice's history holds the forward scores after every slot. `resume`:
+    a lattice already past the first slots (which it must have walked identically)."""
+    lattice = resume or Lattice.start(lexicon, context)
+    for index in range(len(lattice.pointers), len(slots)):
+        slot = slots[index]
         if clamp and index in clamp:
             slot = Slot((clamp[index],))
         lattice.step(slot, after_drop=index == layout.split)
@@ -641,9 +663,16 @@ def readings(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
 ) -> list[Reading]:
     """Every layout with its log mass; paths are left for `recover` to find where needed."""
+    return layout_readings(run, lexicon, alphabet, context)[0]
+
+
+def layout_readings(
+    run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
+) -> tuple[list[Reading], Lattice | None]:
+    """`readings`, and the lattice of the walk through the unsplit layout."""
     layouts = list(original_layouts(run))
     if not layouts:
-        return []
+        return [], None
     base = layouts[0]
     base_slots = tuple(make_slot(pair, lexicon, alphabet) for pair in base.pairs)
     base_mass, _, lattice = walk_layout(base, base_slots, lexicon, context)
@@ -660,7 +689,7 @@ def readings(
         else:
             mass = split_mass(layout, slots, prefix, suffix, lexicon, context)
         found.append(Reading(layout, slots, mass, None))
-    return found
+    return found, lattice
 
 
 def split_mass(
@@ -726,7 +755,15 @@ def shown_text(
             clamp[index] = char
         else:
             chars[index] = UNKNOWN
-    mass = read_layout(layout, reading.slots, lexicon, context, clamp)[0]
+    mass = reading.log_mass
+    if clamp:  # the slots before the first clamped one are walked as in the reading itself
+        first = min(clamp)
+        start = Lattice.start(lexicon, context)
+        if first:
+            start = Lattice(
+                lexicon, context.bias, history[first - 1], {}, [{}] * first, history[:first]
+            )
+        mass = walk_layout(layout, reading.slots, lexicon, context, clamp, start)[0]
     return re.sub(f"{UNKNOWN}+", UNKNOWN, "".join(chars)), mass
 
 
@@ -734,15 +771,23 @@ def recover(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
 ) -> Recovery | None:
     """The most probable reading of the run, as far as the bytes and the document decide it."""
-    found = readings(run, lexicon, alphabet, context)
+    found, base = layout_readings(run, lexicon, alphabet, context)
     everything = logsumexp(reading.log_mass for reading in found)
-    if everything == -math.inf:
+    if everything == -math.inf or base is None:
         return None
     walked = []
     for number, reading in enumerate(found):
         if reading.log_mass < everything - PRUNE:
             continue
-        mass, path, lattice = walk_layout(reading.layout, reading.slots, lexicon, context)
+        layout = reading.layout
+        # every layout shares the unsplit walk up to its split pair
+        shared = base.prefix(
+            len(layout.pairs) - 1 if layout.split is None else layout.split - 1, context
+        )
+        if shared is None:
+            mass, path, lattice = -math.inf, None, base
+        else:
+            mass, path, lattice = walk_layout(layout, reading.slots, lexicon, context, None, shared)
         found[number] = Reading(reading.layout, reading.slots, mass, path)
         walked.append((found[number], lattice.history))
     everything = logsumexp(reading.log_mass for reading in found)
