@@ -38,6 +38,7 @@ from plancli.recovery import (
     Lexicon,
     LineContext,
     backward_scores,
+    layout_readings,
     read_layout,
     readings,
     run_context,
@@ -345,12 +346,15 @@ def test_layout_masses_from_prefix_and_suffix_equal_a_full_walk() -> None:
 
 def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -> None:
     for run, lexicon, alphabet, context in sample_runs():
-        for reading in readings(run, lexicon, alphabet, context):
+        found, _, unsplit = layout_readings(run, lexicon, alphabet, context)
+        for reading in found:
             _, path, lattice = walk_layout(reading.layout, reading.slots, lexicon, context)
             if path is None:
                 continue
             layout, history = reading.layout, lattice.history
-            backward = backward_scores(reading.slots, layout.split, history, lexicon, context)
+            backward = backward_scores(
+                reading.slots, layout.split, history, lexicon, context, unsplit
+            )
             for index, slot in enumerate(reading.slots):
                 if not slot.open:
                     continue

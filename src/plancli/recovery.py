@@ -647,16 +647,27 @@ def backward_scores(
     history: list[dict[str | None, float]],
     lexicon: Lexicon,
     context: Context,
+    unsplit: list[Backward] | None = None,
 ) -> list[Backward]:
-    """Backward score functions after every slot (index i: the continuation past slot i)."""
-    scores = [final_backward(lexicon, context)]
-    for index in range(len(slots) - 1, 0, -1):
-        after = scores[-1]
-        if index == split:
-            scores.append(dense_backward(slots[index], after, history[index - 1], lexicon, context))
+    """Backward score functions after every slot (index i: the continuation past slot i).
+    `unsplit`: those of the unsplit layout, which a split layout shares past its split."""
+    scores: list[Backward | None] = [None] * len(slots)
+    if unsplit is not None and split is not None:
+        scores[split:] = unsplit[split - 1 :]
+        last = split - 1
+    else:
+        scores[-1] = final_backward(lexicon, context)
+        last = len(slots) - 2
+    for index in range(last, -1, -1):
+        after = scores[index + 1]
+        assert after is not None
+        if index + 1 == split:
+            scores[index] = dense_backward(
+                slots[index + 1], after, history[index], lexicon, context
+            )
         else:
-            scores.append(sparse_backward(slots[index], after, lexicon, context))
-    return scores[::-1]
+            scores[index] = sparse_backward(slots[index + 1], after, lexicon, context)
+    return scores  # type: ignore[return-value]
 
 
 def readings(
@@ -668,11 +679,11 @@ def readings(
 
 def layout_readings(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
-) -> tuple[list[Reading], Lattice | None]:
-    """`readings`, and the lattice of the walk through the unsplit layout."""
+) -> tuple[list[Reading], Lattice | None, list[Backward]]:
+    """`readings`, and the forward lattice and backward scores of the unsplit layout."""
     layouts = list(original_layouts(run))
     if not layouts:
-        return [], None
+        return [], None, []
     base = layouts[0]
     base_slots = tuple(make_slot(pair, lexicon, alphabet) for pair in base.pairs)
     base_mass, _, lattice = walk_layout(base, base_slots, lexicon, context)
@@ -689,7 +700,7 @@ def layout_readings(
         else:
             mass = split_mass(layout, slots, prefix, suffix, lexicon, context)
         found.append(Reading(layout, slots, mass, None))
-    return found, lattice
+    return found, lattice, suffix
 
 
 def split_mass(
@@ -736,13 +747,17 @@ def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) 
 
 
 def shown_text(
-    reading: Reading, history: list[dict[str | None, float]], lexicon: Lexicon, context: Context
+    reading: Reading,
+    history: list[dict[str | None, float]],
+    lexicon: Lexicon,
+    context: Context,
+    unsplit: list[Backward] | None = None,
 ) -> tuple[str, float]:
     """The best path with every guessed character the model is unsure of shown as □ (runs of
     □ merged), and the log mass of all paths that agree with what is shown."""
     assert reading.path is not None
     layout = reading.layout
-    backward = backward_scores(reading.slots, layout.split, history, lexicon, context)
+    backward = backward_scores(reading.slots, layout.split, history, lexicon, context, unsplit)
     clamp: dict[int, str] = {}
     chars = list(reading.path)
     for index, slot in enumerate(reading.slots):
@@ -771,7 +786,7 @@ def recover(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
 ) -> Recovery | None:
     """The most probable reading of the run, as far as the bytes and the document decide it."""
-    found, base = layout_readings(run, lexicon, alphabet, context)
+    found, base, unsplit = layout_readings(run, lexicon, alphabet, context)
     everything = logsumexp(reading.log_mass for reading in found)
     if everything == -math.inf or base is None:
         return None
@@ -795,7 +810,7 @@ def recover(
     for reading, history in walked:
         if reading.path is None or reading.log_mass < everything - PRUNE:
             continue
-        text, mass = shown_text(reading, history, lexicon, context)
+        text, mass = shown_text(reading, history, lexicon, context, unsplit)
         patterns.setdefault(text, []).append(mass)
     if not patterns:
         return None
