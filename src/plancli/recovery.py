@@ -341,12 +341,15 @@ def allowed_groups(
     return allowed, logsumexp(group.forward for group in groups), best.best, best.viterbi
 
 
+@cache
+def trail_bytes() -> dict[str, int]:
+    """Every GBK character's trail byte (None and OTHER, not characters, have none)."""
+    return {char: raw[1] for char, raw in gbk_table().code.items()}
+
+
 def trail_byte(state: str | None) -> int | None:
     """The trail byte of a lattice state's GBK code (None: no known byte)."""
-    if state is None or state == OTHER:
-        return None
-    raw = gbk_table().code.get(state)
-    return raw[1] if raw else None
+    return trail_bytes().get(state)  # type: ignore[arg-type]
 
 
 def logsumexp(values: Iterable[float]) -> float:
@@ -451,8 +454,9 @@ class Lattice:
     def previous_by_trail(self) -> dict[int | None, Group]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
         members: dict[int | None, list[str | None]] = {}
+        trails = trail_bytes()
         for previous in self.forward:
-            members.setdefault(trail_byte(previous), []).append(previous)
+            members.setdefault(trails.get(previous), []).append(previous)
         groups = {}
         for trail, group in members.items():
             named = [previous for previous in group if previous in self.viterbi]
