@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import JIANGXI, JIMSAR
-from plancli.fastpath import parse_normalize
+from conftest import CHONGQING, JIANGXI, JIMSAR
+from plancli.fastpath import EXTRACT_FORMATS, parse_extract, parse_normalize
 
 TYPER_ONLY = (
     "import sys; from plancli.cli import build_app; "
@@ -34,6 +34,10 @@ def run_typer(*args: str) -> subprocess.CompletedProcess[bytes]:
         ),
         (["normalize", "--report", "--format", "json", str(JIANGXI)], '"encoding": "utf-8"'),
         (["normalize", str(JIANGXI), "--report", "-f", "json"], '"script": "'),
+        (["extract", str(JIMSAR)], "schema_version: '1'"),
+        (["extract", str(CHONGQING), "-f", "json"], '"candidate": "。“十四五”期间"'),
+        (["extract", "--format=md", str(JIANGXI)], "# "),
+        (["extract", "-f", "jsonl", str(JIMSAR)], '{"schema_version":"1"'),
     ],
 )
 def test_fast_path_output_equals_typer_output(args: list[str], expected: str) -> None:
@@ -84,3 +88,55 @@ def test_parse_normalize_accepts_plain_forms(args: list[str], expected: dict) ->
 )
 def test_parse_normalize_leaves_everything_else_to_typer(args: list[str]) -> None:
     assert parse_normalize(args) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["a.txt"], {"file": "a.txt", "output": None, "fmt": "yaml"}),
+        (["-", "-f", "json"], {"file": "-", "output": None, "fmt": "json"}),
+        (["--output=o.yaml", "a.txt"], {"file": "a.txt", "output": "o.yaml", "fmt": "yaml"}),
+    ],
+)
+def test_parse_extract_accepts_plain_forms(args: list[str], expected: dict) -> None:
+    assert parse_extract(args) == expected
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["--help"], ["a.txt", "b.txt"], ["a.txt", "--report"], ["a.txt", "-f"]]
+)
+def test_parse_extract_leaves_everything_else_to_typer(args: list[str]) -> None:
+    assert parse_extract(args) is None
+
+
+def test_fast_extract_formats_are_the_emitter_formats() -> None:
+    from plancli.emit import FORMATS
+
+    assert EXTRACT_FORMATS == FORMATS
+
+
+def test_fast_extract_writes_output_file_like_typer(tmp_path: Path) -> None:
+    fast_out, slow_out = tmp_path / "fast.json", tmp_path / "slow.json"
+    assert run_fast("extract", str(JIMSAR), "-f", "json", "-o", str(fast_out)).returncode == 0
+    assert (
+        run_typer("extract", str(JIMSAR), "--format", "json", "-o", str(slow_out)).returncode == 0
+    )
+    assert fast_out.read_bytes() == slow_out.read_bytes()
+
+
+def test_fast_extract_json_imports_no_cli_framework_yaml_or_rich() -> None:
+    code = (
+        "import sys, io; from plancli.cli import main; sys.stdout = io.StringIO(); "
+        f"main(['extract', {str(JIMSAR)!r}, '-f', 'json']); sys.stdout = sys.__stdout__; "
+        "print(sorted({'typer', 'click', 'rich', 'yaml'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_fast_extract_unknown_format_is_one_line_usage_error() -> None:
+    result = run_fast("extract", str(JIMSAR), "-f", "xml")
+    assert result.returncode == 2
+    assert result.stderr == (
+        b"plancli: error: unknown format 'xml'; choose one of yaml, json, jsonl, md\n"
+    )

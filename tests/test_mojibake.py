@@ -9,6 +9,8 @@ document does not decide).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -19,7 +21,29 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
-from plancli.mojibake import MIN_CONFIDENCE, UNKNOWN, find_suspect_spans, fold
+from plancli.mojibake import (
+    BRACKET_PENALTY,
+    GBK_TABLE_FILE,
+    MIN_CONFIDENCE,
+    UNKNOWN,
+    build_gbk_table,
+    dump_gbk_table,
+    find_suspect_spans,
+    fold,
+    load_gbk_table,
+    scan_line,
+)
+from plancli.recovery import (
+    Context,
+    Lexicon,
+    LineContext,
+    backward_scores,
+    layout_readings,
+    read_layout,
+    readings,
+    run_context,
+    walk_layout,
+)
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
 
@@ -247,3 +271,110 @@ def test_any_lines_give_spans_inside_their_line(texts: list[str]) -> None:
         assert span.text and span.text in texts[span.line - 1]
         if span.candidate is not None:
             assert span.confidence is not None and 0 <= span.confidence <= 1
+
+
+context_alphabet = "?（）()“”《》【】社区a nèi)(jié"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(context_alphabet, max_size=30), st.data())
+def test_line_context_equals_the_context_computed_from_scratch(
+    text: str, data: st.DataObject
+) -> None:
+    markers = [index for index, char in enumerate(text) if char == "?"]
+    if not markers:
+        return
+    start = data.draw(st.sampled_from(markers))
+    end = data.draw(st.integers(start + 1, len(text)))
+    assert LineContext(text).context(start, end) == run_context(text, start, end)
+
+
+def test_a_line_context_balances_brackets_on_both_sides() -> None:
+    text = "（一）加强“社区?服务”(fú)”建设《规划》"
+    start = text.index("?")
+    context = LineContext(text).context(start, start + 1)
+    assert context == Context("区", "服", {"”": BRACKET_PENALTY})
+
+
+def test_a_400k_character_line_of_runs_takes_linear_time() -> None:
+    import time
+
+    def seconds(repeats: int) -> float:
+        line = Line("社区?服务“建设”(jiàn)" * repeats, 1)
+        began = time.perf_counter()
+        find_suspect_spans([line])
+        return time.perf_counter() - began
+
+    small, large = seconds(2_500), seconds(25_000)  # 40k and 400k characters
+    assert large < 12 * small + 1.0
+
+
+def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
+    """If this fails, run tools/make_gbk_table.py (the codec or OpenCC changed)."""
+    with open(GBK_TABLE_FILE, encoding="utf-8") as handle:
+        stored = handle.read()
+    assert stored == dump_gbk_table(build_gbk_table())
+    table = load_gbk_table(stored)
+    assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
+    assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
+
+
+def sample_runs() -> list[tuple]:
+    """(run, lexicon, alphabet, context) for every framed run of the damaged samples."""
+    found = []
+    for path in (CHONGQING, SHAOYANG):
+        lines = list(raw_lines(path))
+        document = Lexicon.from_texts(line.text for line in lines)
+        for line in lines:
+            for start, end, run in scan_line(line.text):
+                if run is not None and run.framed:
+                    context = LineContext(line.text).context(start, end)
+                    found.append(
+                        (run, document.for_line([line.text]), document.alphabet(), context)
+                    )
+    return found
+
+
+def test_layout_masses_from_prefix_and_suffix_equal_a_full_walk() -> None:
+    runs = sample_runs()
+    assert len(runs) == 10
+    for run, lexicon, alphabet, context in runs:
+        for reading in readings(run, lexicon, alphabet, context):
+            walked = read_layout(reading.layout, reading.slots, lexicon, context)[0]
+            assert reading.log_mass == pytest.approx(walked, rel=1e-9, abs=1e-9)
+
+
+def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -> None:
+    for run, lexicon, alphabet, context in sample_runs():
+        found, _, unsplit = layout_readings(run, lexicon, alphabet, context)
+        for reading in found:
+            _, path, lattice = walk_layout(reading.layout, reading.slots, lexicon, context)
+            if path is None:
+                continue
+            layout, history = reading.layout, lattice.history
+            backward = backward_scores(
+                reading.slots, layout.split, history, lexicon, context, unsplit
+            )
+            for index, slot in enumerate(reading.slots):
+                if not slot.open:
+                    continue
+                char = path[index]
+                clamped = read_layout(layout, reading.slots, lexicon, context, {index: char})[0]
+                combined = layout.log_prior + history[index][char] + backward[index](char)
+                assert combined == pytest.approx(clamped, rel=1e-9, abs=1e-9)
+
+
+def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
+    code = (
+        "import sys; from plancli.core import Line; "
+        "from plancli.mojibake import find_suspect_spans; "
+        "find_suspect_spans([Line('加强社区服务锟斤拷锟斤拷', 1), Line('养老\ue30f设施', 2)]); "
+        "print('plancli.recovery' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    lines = [Line("加强社区服务锟斤拷锟斤拷体系建设", 1), Line("完善养老\ue30f\ue848设施", 2)]
+    assert find_suspect_spans(lines) == [
+        SuspectSpan(1, "锟斤拷锟斤拷"),
+        SuspectSpan(2, "\ue30f\ue848"),
+    ]

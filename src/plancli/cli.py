@@ -26,7 +26,7 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
 
     import typer
 
-    from plancli.fastpath import UsageError, emit_text, run_normalize
+    from plancli.fastpath import UsageError, run_extract, run_normalize
 
     app = typer.Typer(
         name=PROG,
@@ -58,17 +58,7 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         ] = None,
     ) -> None:
         """Extract goals, tasks, units and numeric targets from a document."""
-        from plancli.emit import FORMATS, refuse_overwriting_inputs, render, to_jsonl
-        from plancli.pipeline import process_file
-
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        if len(files) > 1 and fmt != "jsonl":
-            raise UsageError("several files need --format jsonl (or use `plancli batch`)")
-        refuse_overwriting_inputs(output, files)
-        documents = [process_file(path) for path in files]
-        text = to_jsonl(documents) if fmt == "jsonl" else render(documents[0], fmt)
-        emit_text(text, output)
+        run_extract(files, fmt, output)
 
     @app.command()
     def normalize(

@@ -2,10 +2,10 @@
 
 Typer (which loads pydantic to convert parameters) costs more start-up time than
 the whole normalize stage. `plancli --version` and the plain forms of
-`plancli normalize` are parsed here by a small table of the same options; any
-other argument (``--help``, an unknown option, a second file) returns None and
-the full typer CLI takes over, so the two paths cannot disagree on behaviour:
-both call `run_normalize`.
+`plancli normalize FILE` and `plancli extract FILE` are parsed here by a small
+table of the same options; any other argument (``--help``, an unknown option, a
+second file) returns None and the full typer CLI takes over, so the two paths
+cannot disagree on behaviour: both call `run_normalize` / `run_extract`.
 """
 
 from __future__ import annotations
@@ -18,33 +18,44 @@ from plancli import __version__
 if TYPE_CHECKING:
     from pathlib import Path
 
-NORMALIZE_VALUE_OPTIONS = {"-o": "output", "--output": "output", "-f": "fmt", "--format": "fmt"}
+VALUE_OPTIONS = {"-o": "output", "--output": "output", "-f": "fmt", "--format": "fmt"}
 NORMALIZE_FLAGS = {"--report": "report"}
 REPORT_FORMATS = ("table", "json")
+EXTRACT_FORMATS = ("yaml", "json", "jsonl", "md")  # as emit.FORMATS, without importing emit
 
 
 class UsageError(Exception):
     """Bad arguments that typer cannot see (exit code 2)."""
 
 
-def parse_normalize(args: list[str]) -> dict | None:
-    """Parse `normalize` arguments, or return None when they are not a plain invocation."""
-    options: dict = {"file": None, "output": None, "report": False, "fmt": "table"}
+def parse_plain(args: list[str], defaults: dict, flags: dict[str, str]) -> dict | None:
+    """Parse one FILE plus -o/-f (and `flags`), or return None when the form is not plain."""
+    options: dict = {"file": None, "output": None, **defaults}
     tokens = iter(args)
     for token in tokens:
         name, _, inline = token.partition("=") if token.startswith("--") else (token, "", "")
-        if name in NORMALIZE_VALUE_OPTIONS:
+        if name in VALUE_OPTIONS:
             value = inline or next(tokens, None)
             if value is None:
                 return None
-            options[NORMALIZE_VALUE_OPTIONS[name]] = value
-        elif token in NORMALIZE_FLAGS:
-            options[NORMALIZE_FLAGS[token]] = True
+            options[VALUE_OPTIONS[name]] = value
+        elif token in flags:
+            options[flags[token]] = True
         elif (token == "-" or not token.startswith("-")) and options["file"] is None:
             options["file"] = token
         else:
             return None
     return options if options["file"] is not None else None
+
+
+def parse_normalize(args: list[str]) -> dict | None:
+    """Parse `normalize` arguments, or return None when they are not a plain invocation."""
+    return parse_plain(args, {"report": False, "fmt": "table"}, NORMALIZE_FLAGS)
+
+
+def parse_extract(args: list[str]) -> dict | None:
+    """Parse `extract` arguments (one file), or return None when they are not plain."""
+    return parse_plain(args, {"fmt": "yaml"}, {})
 
 
 def emit_text(text: str, output: str | Path | None) -> None:
@@ -78,6 +89,31 @@ def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt
         print_report(decoded, normalized)
 
 
+def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) -> None:
+    """The `plancli extract` command (shared by the fast path and typer)."""
+    from pathlib import Path
+
+    from plancli.pipeline import process_file
+
+    if fmt not in EXTRACT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(EXTRACT_FORMATS)}")
+    if len(files) > 1 and fmt != "jsonl":
+        raise UsageError("several files need --format jsonl (or use `plancli batch`)")
+    from plancli.emit import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs(output, files)
+    documents = [process_file(Path(path)) for path in files]
+    if fmt == "jsonl":
+        from plancli.emit import to_jsonl
+
+        text = to_jsonl(documents)
+    else:
+        from plancli.emit import render
+
+        text = render(documents[0], fmt)
+    emit_text(text, output)
+
+
 def try_fast_path(args: list[str]) -> bool:
     """Run `args` if they are a fast-path invocation; False means typer must handle them."""
     if args in (["--version"], ["-V"]):
@@ -85,5 +121,8 @@ def try_fast_path(args: list[str]) -> bool:
         return True
     if args[:1] == ["normalize"] and (options := parse_normalize(args[1:])) is not None:
         run_normalize(options["file"], options["output"], options["report"], options["fmt"])
+        return True
+    if args[:1] == ["extract"] and (options := parse_extract(args[1:])) is not None:
+        run_extract([options["file"]], options["fmt"], options["output"])
         return True
     return False

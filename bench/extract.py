@@ -1,0 +1,145 @@
+"""Speed of `plancli extract`, every figure a ratio against a baseline measured in the same run.
+
+    python bench/extract.py [--runs 7] [--sizes 1,4,16] [--only floor,warm,scaling]
+
+- floor: whole-process `plancli extract SAMPLE -f json` on each sample vs. the floor, a
+  `python -c` that imports opencc and converts the same file (median of --runs runs each,
+  interleaved so that load on the machine hits both alike). Aim: <= 4x on every sample.
+  Wall time and CPU time (user + sys) are both shown: on a shared machine CPU time is the
+  steadier figure.
+- warm: one process, imports paid, the pipeline plus JSON rendering on each sample (best of
+  --runs, CPU time of the process): MB/s per sample and over the five.
+  Aim: >= 3 MB/s over the five, none < 1.5.
+- scaling: the samples concatenated to 1, 4 and 16 MB (MB = 2**20 bytes), one warm run each:
+  seconds per MB at each size and as a ratio of the 1 MB figure. Aim: 16 MB within 1.3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+MB = 2**20
+
+
+def plancli_command() -> list[str]:
+    script = Path(sys.executable).with_name("plancli")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "plancli"]
+
+
+def floor_command(path: Path) -> list[str]:
+    code = (
+        "import opencc, sys; "
+        f"sys.stdout.write(opencc.OpenCC('hk2s').convert(open({str(path)!r}, "
+        "encoding='utf-8').read()))"
+    )
+    return [sys.executable, "-c", code]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def seconds_of(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one whole process."""
+    cpu, start = children_cpu(), time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True)
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+def floor_run(runs: int) -> None:
+    print(f"extract vs floor (whole process, median of {runs} runs, interleaved)")
+    for path in SAMPLES:
+        extract = [*plancli_command(), "extract", str(path), "-f", "json"]
+        floor = floor_command(path)
+        seconds_of(extract), seconds_of(floor)  # warm the file cache
+        pairs = [(seconds_of(extract), seconds_of(floor)) for _ in range(runs)]
+        wall, base_wall = (statistics.median(p[i][0] for p in pairs) for i in (0, 1))
+        cpu, base_cpu = (statistics.median(p[i][1] for p in pairs) for i in (0, 1))
+        verdict = "ok" if min(wall / base_wall, cpu / base_cpu) <= 4 else "MISSED"
+        print(
+            f"  {path.name[:32]:<32} wall {wall * 1000:5.0f}/{base_wall * 1000:3.0f} ms "
+            f"= {wall / base_wall:5.2f}x  cpu {cpu * 1000:5.0f}/{base_cpu * 1000:3.0f} ms "
+            f"= {cpu / base_cpu:5.2f}x  (aim <= 4x: {verdict})"
+        )
+
+
+def pipeline_seconds(data: bytes, path: str) -> float:
+    from plancli.emit import render
+    from plancli.pipeline import process_bytes
+
+    start = time.process_time()
+    render(process_bytes(data, path), "json")
+    return time.process_time() - start
+
+
+def warm_run(runs: int) -> None:
+    print(f"warm throughput (one process, best of {runs} runs, MB = 2**20 bytes)")
+    total_bytes, total_seconds, slowest = 0, 0.0, float("inf")
+    for path in SAMPLES:
+        data = path.read_bytes()
+        pipeline_seconds(data, str(path))
+        best = min(pipeline_seconds(data, str(path)) for _ in range(runs))
+        rate = len(data) / best / MB
+        slowest = min(slowest, rate)
+        total_bytes, total_seconds = total_bytes + len(data), total_seconds + best
+        print(f"  {path.name[:40]:<40} {best * 1000:6.1f} ms  {rate:5.2f} MB/s")
+    overall = total_bytes / total_seconds / MB
+    verdict = "ok" if overall >= 3 and slowest >= 1.5 else "MISSED"
+    print(
+        f"  over the five: {overall:.2f} MB/s, slowest {slowest:.2f} MB/s  "
+        f"(aim >= 3 and none < 1.5: {verdict})"
+    )
+
+
+def concatenated(size: int) -> bytes:
+    pieces, total = [], 0
+    while total < size:
+        for path in SAMPLES:
+            data = path.read_bytes() + b"\n"
+            pieces.append(data)
+            total += len(data)
+    return b"".join(pieces)[:size]
+
+
+def scaling_run(sizes: list[int]) -> None:
+    print("scaling (samples concatenated into one document, one warm run per size)")
+    pipeline_seconds(SAMPLES[0].read_bytes(), "warm-up")
+    first = None
+    with tempfile.TemporaryDirectory(prefix="plancli-scaling-") as folder:
+        for megabytes in sizes:
+            data = concatenated(megabytes * MB)
+            path = Path(folder) / f"{megabytes}mb.txt"
+            path.write_bytes(data)
+            per_mb = pipeline_seconds(data, str(path)) / megabytes
+            first = first or per_mb
+            print(f"  {megabytes:3d} MB  {per_mb:6.2f} s/MB  {per_mb / first:5.2f}x the first size")
+    print("  aim: the largest size within 1.3x of the first")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default="1,4,16", help="MB, comma-separated")
+    parser.add_argument("--only", default="floor,warm,scaling")
+    args = parser.parse_args()
+    parts = args.only.split(",")
+    if "floor" in parts:
+        floor_run(args.runs)
+    if "warm" in parts:
+        warm_run(args.runs)
+    if "scaling" in parts:
+        scaling_run([int(size) for size in args.sizes.split(",")])
+
+
+if __name__ == "__main__":
+    main()
