@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, JIANGXI, JIMSAR
-from plancli import batch
-from plancli.batch import (
+from plancli.commands import batch
+from plancli.commands.batch import (
     WORKER_DIED,
     Index,
     Job,

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, ROOT
-from plancli import check
-from plancli.check import (
+from plancli.commands import check
+from plancli.commands.check import (
     FileResult,
     Finding,
     check_file,
@@ -95,7 +95,7 @@ def test_boxes_alone_are_not_headings() -> None:
 
 
 def test_chongqing_lost_its_headings() -> None:
-    from plancli.check import check_file
+    from plancli.commands.check import check_file
 
     result = check_file(CHONGQING)
     assert "no-headings" in [f.code for f in result.findings]
@@ -335,7 +335,7 @@ def test_baseline_round_trip(corpus: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xml"], "unknown format 'xml'"),
+        (["--format", "xml"], "'xml' is not one of 'text'"),
         (["--baseline", "no/such/baseline.json"], "no such file"),
     ],
 )
@@ -455,7 +455,7 @@ def test_pre_commit_hook_runs_check_on_text_documents() -> None:
 def test_workers_give_the_same_report_in_the_same_order(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from plancli.batch import worker_count
+    from plancli.commands.batch import worker_count
 
     if worker_count(0) < 2:
         pytest.skip("one core: check runs in-process")

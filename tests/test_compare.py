@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, JIANGXI, JIMSAR, SHAOYANG
-from plancli.compare import compare_documents, in_date_order
-from plancli.compare.measures import (
+from plancli.commands.compare import compare_documents, in_date_order
+from plancli.commands.compare.measures import (
     Measure,
     classify,
     match,
@@ -31,7 +31,7 @@ from plancli.compare.measures import (
     measure_of,
     pairing,
 )
-from plancli.compare.model import (
+from plancli.commands.compare.model import (
     Comparison,
     DocumentRef,
     MeasureCell,
@@ -40,8 +40,8 @@ from plancli.compare.model import (
     TaskRow,
     TaskStep,
 )
-from plancli.compare.render import render
-from plancli.compare.tasks import unit_kind
+from plancli.commands.compare.render import render
+from plancli.commands.compare.tasks import unit_kind
 from plancli.models import Document, Target
 from plancli.normalize import normalize
 from plancli.pipeline import process_bytes, process_file
@@ -462,8 +462,8 @@ def test_document_text_is_never_read_as_markup() -> None:
     ("args", "message"),
     [
         ([str(JIMSAR)], "at least two documents"),
-        ([str(JIMSAR), str(CHANGJI), "--format", "yaml"], "unknown format 'yaml'"),
-        ([str(JIMSAR), str(CHANGJI), "--by", "size"], "unknown order 'size'"),
+        ([str(JIMSAR), str(CHANGJI), "--format", "yaml"], "'yaml' is not one of 'table'"),
+        ([str(JIMSAR), str(CHANGJI), "--by", "size"], "'size' is not one of 'order'"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ALL_SAMPLES, JIMSAR, SAMPLES
-from plancli.export import (
+from plancli.commands.export import (
     COLUMNS,
     ExportError,
     Table,
@@ -26,7 +26,7 @@ from plancli.export import (
     gather,
     write_tables,
 )
-from plancli.fastpath import UsageError
+from plancli.core import UsageError
 from plancli.pipeline import process_file
 
 JIMSAR_TITLE = "吉木萨尔县落实《自治区“十四五”城乡社区服务体系建设规划》实施方案"

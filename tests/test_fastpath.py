@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CHONGQING, JIANGXI, JIMSAR
-from plancli.fastpath import EXTRACT_FORMATS, parse_extract, parse_normalize
+from plancli.commands.fast import EXTRACT_FORMATS, parse_extract, parse_normalize
 
 TYPER_ONLY = (
-    "import sys; from plancli.cli import build_app; "
+    "import sys; from plancli.commands.app import build_app; "
     "build_app()(args=sys.argv[1:], prog_name='plancli')"
 )
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CHANGJI, JIMSAR
-from plancli import check, emit, pipeline
-from plancli.batch import DocumentTimeout, Index, run_batch, time_limit
+from plancli import emit, pipeline
 from plancli.cli import main
+from plancli.commands import check
+from plancli.commands.batch import DocumentTimeout, Index, run_batch, time_limit
 from plancli.core import InputError
 from plancli.emit import OutputError, write_atomic
 
@@ -365,7 +366,7 @@ def test_batch_timeout_fails_the_slow_file_only(tmp_path: Path) -> None:
 WORKER_SCRIPT = """
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from plancli.batch import init_worker
+from plancli.commands.batch import init_worker
 
 def report_pid(_):
     return os.getpid()
@@ -419,7 +420,7 @@ def test_emit_module_does_not_load_pydantic_for_a_plain_write() -> None:
 
 
 def test_a_worker_stuck_past_the_hard_limit_is_killed_and_the_item_failed() -> None:
-    from plancli.batch import WORKER_DIED, run_in_workers
+    from plancli.commands.batch import WORKER_DIED, run_in_workers
 
     started = time.monotonic()
     results = list(

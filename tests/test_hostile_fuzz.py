@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plancli import check
-from plancli.batch import time_limit
+from plancli.commands import check
+from plancli.commands.batch import time_limit
+from plancli.commands.terminal import UNPRINTABLE
 from plancli.core import InputError
 from plancli.emit import render
 from plancli.pipeline import process_bytes
-from plancli.terminal import UNPRINTABLE
 
 SECONDS_PER_DOCUMENT = 20.0
 PEAK_BYTES = 96 * 2**20
@@ -128,7 +128,7 @@ def test_every_stage_survives_hostile_documents(text: str, encoding: str) -> Non
 def test_views_and_check_formats_print_no_control_characters(text: str, name: str) -> None:
     from rich.console import Console
 
-    from plancli.views import outline_tree
+    from plancli.commands.views import outline_tree
 
     document = within_budget(text.encode("utf-8"))
     if document is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIMSAR
-from plancli.html_report import report_file
+from plancli.commands.html_report import report_file
 from plancli.pipeline import process_file
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -249,6 +249,6 @@ def test_report_command_never_overwrites_its_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"plancli: error: {notice}: is the input document; write the page to another file\n"
+        == f"plancli: error: {notice}: is the input {notice}; refusing to overwrite it\n"
     )
     assert notice.read_bytes() == JIMSAR.read_bytes()

@@ -15,7 +15,11 @@ Script = Literal["simplified", "traditional", "mixed"]
 
 
 class InputError(Exception):
-    """A file that cannot be processed; the message is one line for the user."""
+    """A file that cannot be processed; the message is one line for the user (exit 1)."""
+
+
+class UsageError(Exception):
+    """Arguments that cannot work together, or an output that names an input (exit 2)."""
 
 
 class Line(NamedTuple):

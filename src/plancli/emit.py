@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pydantic only when a model is rendered, never for a plain w
 
     from pydantic import BaseModel
 
-FORMATS = ("yaml", "json", "jsonl", "md")
+FORMATS = ("yaml", "json", "jsonl", "md")  # commands.choices.ExtractFormat
 
 
 def to_data(model: BaseModel) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def refuse_overwriting_inputs(output: str | Path | None, inputs: Iterable[str | 
         return
     for source in inputs:
         if str(source) != "-" and same_file(output, source):
-            from plancli.fastpath import UsageError
+            from plancli.core import UsageError
 
             raise UsageError(f"{output}: is the input {source}; refusing to overwrite it")
 

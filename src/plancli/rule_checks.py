@@ -209,7 +209,7 @@ def check_pattern(pattern: str, where: str) -> None:
 
 def backtracks_badly(pattern: str) -> bool:
     """Time the pattern, with the engine the stages use, on runs of its own characters."""
-    from plancli.batch import DocumentTimeout, time_limit
+    from plancli.commands.batch import DocumentTimeout, time_limit
 
     compiled = re.compile(pattern)
     literals = {char for char in re.sub(r"\\.", "", pattern) if char.isalnum()}

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from plancli.commands.terminal import print_error, printable
 from plancli.core import Decoded, Normalized
-from plancli.terminal import print_error, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -232,7 +232,7 @@ def read_documents(files: list[Path]) -> tuple[list[Document], int]:
 
 def print_units(paths: list[Path], fmt: str) -> int:
     """Print the responsibility matrix; return the exit code (1 when a file was skipped)."""
-    from plancli.fastpath import UsageError
+    from plancli.core import UsageError
 
     files = expand_paths(paths)
     if not files:

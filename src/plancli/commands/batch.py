@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from plancli.terminal import print_error, printable
+from plancli.commands.terminal import print_error, printable
 
 INDEX_NAME = "index.jsonl"
 EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
@@ -538,7 +538,7 @@ class RichProgress:
             TimeRemainingColumn,
         )
 
-        from plancli.views import console
+        from plancli.commands.views import console
 
         self.progress = Progress(
             TextColumn("converting"),
@@ -571,7 +571,7 @@ def make_progress(total: int) -> PlainProgress | RichProgress:
 def print_summary(records: list[Record], seconds: float, index_path: Path) -> None:
     from rich.table import Table
 
-    from plancli.views import console
+    from plancli.commands.views import console
 
     converted = [r for r in records if r["status"] != "skipped"]
     failing = [r for r in records if r["result"] == "failed"]

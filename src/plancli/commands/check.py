@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from plancli.commands.choices import CheckFormat, values
+from plancli.commands.terminal import print_error, printable
 from plancli.core import Diagnostic, Level
-from plancli.terminal import print_error, printable
 
-FORMATS = ("text", "json", "github", "junit", "sarif")
+FORMATS = values(CheckFormat)
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -235,7 +236,7 @@ def check_file(
     path: Path, display: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
 ) -> FileResult:
     """Run the pipeline on one file and return every finding, fingerprinted."""
-    from plancli.batch import DocumentTimeout, time_limit
+    from plancli.commands.batch import DocumentTimeout, time_limit
     from plancli.core import InputError
 
     name = display or display_path(path)
@@ -495,7 +496,7 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
     for result in results:
         name = xml_safe(printable(result.path))
         case = ET.SubElement(
-            suite, "testcase", {"classname": "plancli.check", "name": name, "file": name}
+            suite, "testcase", {"classname": "plancli.commands.check", "name": name, "file": name}
         )
         properties = ET.SubElement(case, "properties")
         for level in ("error", "warning", "info"):
@@ -598,7 +599,7 @@ def check_paths(
     paths: Iterable[Path], glob: str, timeout: float = DEFAULT_TIMEOUT
 ) -> list[FileResult]:
     """Check every input, in worker processes on all cores when there are several files."""
-    from plancli.batch import discover_inputs, hard_limit, run_in_workers, worker_count
+    from plancli.commands.batch import discover_inputs, hard_limit, run_in_workers, worker_count
 
     items = [
         (n, str(item.path), display_path(item.path), timeout)

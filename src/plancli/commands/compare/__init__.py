@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from plancli.compare.model import Comparison
+    from plancli.commands.compare.model import Comparison
     from plancli.models import Document
 
 __all__ = ["compare_documents", "in_date_order"]
@@ -24,9 +24,9 @@ def in_date_order(documents: Sequence[Document]) -> list[Document]:
 
 def compare_documents(documents: Sequence[Document]) -> Comparison:
     """Align the documents' measures and tasks, in the order given (higher level first)."""
-    from plancli.compare.measures import measure_rows
-    from plancli.compare.model import Comparison, DocumentRef
-    from plancli.compare.tasks import task_rows
+    from plancli.commands.compare.measures import measure_rows
+    from plancli.commands.compare.model import Comparison, DocumentRef
+    from plancli.commands.compare.tasks import task_rows
 
     chain = list(documents)
     return Comparison(

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from plancli.fastpath import UsageError
+from plancli.commands.choices import ExportFormat, values
+from plancli.core import UsageError
 
 if TYPE_CHECKING:
     from plancli.models import Document, Target
@@ -34,7 +35,7 @@ __all__ = [
     "write_tables",
 ]
 
-FORMATS = ("xlsx", "parquet", "duckdb", "csv")
+FORMATS = values(ExportFormat)
 SUFFIXES = {".xlsx": "xlsx", ".duckdb": "duckdb", ".db": "duckdb"}
 FOLDER_FORMATS = ("parquet", "csv")
 EXTRAS = {
@@ -325,7 +326,7 @@ class Outcome(NamedTuple):
 
 def convert_file(path: str) -> Outcome:
     """Worker: convert one document; every failure becomes an Outcome, never a raise."""
-    from plancli.batch import error_text
+    from plancli.commands.batch import error_text
     from plancli.pipeline import process_file
 
     try:
@@ -339,14 +340,14 @@ def failed_outcome(path: str, error: str) -> Outcome:
 
 
 def is_batch_folder(path: Path) -> bool:
-    from plancli.batch import INDEX_NAME
+    from plancli.commands.batch import INDEX_NAME
 
     return path.is_dir() and (path / INDEX_NAME).is_file()
 
 
 def batch_outcomes(folder: Path) -> Iterator[Outcome]:
     """The documents a `plancli batch` run wrote, read back from its outputs."""
-    from plancli.batch import INDEX_NAME, Index
+    from plancli.commands.batch import INDEX_NAME, Index
 
     for record in Index(folder / INDEX_NAME).load().values():
         name = record.get("rel", "?")
@@ -373,7 +374,7 @@ def load_output(path: Path) -> Document:
 
 def document_outcomes(paths: list[Path], jobs: int, glob: str) -> Iterator[Outcome]:
     """Convert the documents under `paths`, in input order."""
-    from plancli.batch import discover_inputs, run_in_workers, worker_count
+    from plancli.commands.batch import discover_inputs, run_in_workers, worker_count
 
     files = [str(item.path) for item in discover_inputs(paths, glob)]
     workers = min(worker_count(jobs), len(files))
@@ -430,7 +431,7 @@ def require(fmt: str) -> Any:
 
 def write_tables(tables: list[Table], output: Path, fmt: str) -> None:
     """Write the tables as one file (xlsx, duckdb) or a folder of files (parquet, csv)."""
-    from plancli import export_writers as writers
+    from plancli.commands import export_writers as writers
 
     if fmt in FOLDER_FORMATS:
         if output.exists() and not output.is_dir():

@@ -21,9 +21,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from plancli.compare.model import MeasureCell, MeasureChange, MeasureRow, MeasureStep
-from plancli.compare.rules import compare_rules
-from plancli.compare.similarity import containment, dice
+from plancli.commands.compare.model import MeasureCell, MeasureChange, MeasureRow, MeasureStep
+from plancli.commands.compare.rules import compare_rules
+from plancli.commands.compare.similarity import containment, dice
 from plancli.models import Document, Target
 from plancli.text import fold_width
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from plancli.core import Line
     from plancli.models import Diagnostic, Document, Section, Target, Task
 
-__all__ = ["refuse_overwriting_input", "render_report", "report_file"]
+__all__ = ["render_report", "report_file"]
 
 ROLE_NAMES = {"lead": "牵头", "responsible": "负责", "support": "配合"}
 DIAGNOSTIC_MARKS = {"error": "✖", "warning": "▲", "info": "●"}
@@ -58,18 +58,6 @@ def report_file(path: str | Path) -> str:
     outline = segment(normalized)
     document = build_document(data, path, decoded, normalized, outline, extract(outline))
     return render_report(document, normalized.lines)
-
-
-def refuse_overwriting_input(file: str | Path, output: str | Path | None) -> None:
-    """`plancli report notice.txt -o notice.txt` would destroy the document: a usage error."""
-    import os
-
-    from plancli.fastpath import UsageError
-
-    if output is None or str(file) == "-" or not os.path.exists(output):
-        return
-    if os.path.exists(file) and os.path.samefile(file, output):
-        raise UsageError(f"{output}: is the input document; write the page to another file")
 
 
 # --- where things were read ------------------------------------------------------------------

@@ -14,18 +14,16 @@ import sys
 from typing import TYPE_CHECKING
 
 from plancli import __version__
+from plancli.commands.choices import ExtractFormat, ReportFormat, values
+from plancli.core import UsageError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 VALUE_OPTIONS = {"-o": "output", "--output": "output", "-f": "fmt", "--format": "fmt"}
 NORMALIZE_FLAGS = {"--report": "report"}
-REPORT_FORMATS = ("table", "json")
-EXTRACT_FORMATS = ("yaml", "json", "jsonl", "md")  # as emit.FORMATS, without importing emit
-
-
-class UsageError(Exception):
-    """Bad arguments that typer cannot see (exit code 2)."""
+REPORT_FORMATS = values(ReportFormat)
+EXTRACT_FORMATS = values(ExtractFormat)
 
 
 def parse_plain(args: list[str], defaults: dict, flags: dict[str, str]) -> dict | None:
@@ -81,7 +79,7 @@ def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt
     if not report:
         emit_text(normalized.text + "\n", output)
         return
-    from plancli.views import print_report, report_json
+    from plancli.commands.views import print_report, report_json
 
     if fmt == "json" or output is not None or not sys.stdout.isatty():
         emit_text(report_json(decoded, normalized), output)

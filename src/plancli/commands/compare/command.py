@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from plancli.fastpath import UsageError, emit_text
+from plancli.commands.fast import emit_text
+from plancli.core import UsageError
 
 ORDERS = ("order", "date")
 
@@ -13,8 +14,8 @@ ORDERS = ("order", "date")
 def run_compare(
     files: Sequence[Path], by: str = "order", fmt: str = "table", output: Path | None = None
 ) -> None:
-    from plancli.compare import compare_documents, in_date_order
-    from plancli.compare.render import FORMATS, print_comparison, render
+    from plancli.commands.compare import compare_documents, in_date_order
+    from plancli.commands.compare.render import FORMATS, print_comparison, render
     from plancli.pipeline import process_file
 
     if fmt not in FORMATS:
@@ -26,7 +27,7 @@ def run_compare(
     documents = [process_file(path) for path in files]
     comparison = compare_documents(in_date_order(documents) if by == "date" else documents)
     if fmt == "table" and output is None:
-        from plancli.views import console
+        from plancli.commands.views import console
 
         print_comparison(comparison, console())
         return

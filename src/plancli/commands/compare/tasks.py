@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from plancli.compare.model import TaskCell, TaskRow, TaskStep
-from plancli.compare.rules import compare_rules
-from plancli.compare.similarity import dice
+from plancli.commands.compare.model import TaskCell, TaskRow, TaskStep
+from plancli.commands.compare.rules import compare_rules
+from plancli.commands.compare.similarity import dice
 from plancli.models import Document, Task
 from plancli.text import fold_width
 

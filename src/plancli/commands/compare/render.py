@@ -10,13 +10,14 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from plancli.compare.model import Comparison, MeasureCell, MeasureStep, TaskCell, TaskStep
+from plancli.commands.choices import CompareFormat, values
+from plancli.commands.compare.model import Comparison, MeasureCell, MeasureStep, TaskCell, TaskStep
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-FORMATS = ("table", "json", "csv", "md")
+FORMATS = values(CompareFormat)
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "~": "≈"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from plancli.export import Table
+    from plancli.commands.export import Table
 
 MAX_COLUMN_WIDTH = 60
 MAX_CELL_CHARS = 32767  # Excel refuses a workbook with a longer cell
