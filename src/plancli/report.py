@@ -5,15 +5,17 @@ from __future__ import annotations
 from plancli.models import Document, Target, Task
 
 
-def cell(text: object) -> str:
+def markdown_cell(text: object) -> str:
     """A Markdown table cell: pipes escaped, line breaks flattened."""
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
+def markdown_row(cells: list[object]) -> str:
+    return "| " + " | ".join(markdown_cell(value) for value in cells) + " |"
+
+
 def markdown_table(header: list[str], rows: list[list[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
-    return lines
+    return [markdown_row(header), "|" + "---|" * len(header), *map(markdown_row, rows)]
 
 
 def format_value(target: Target) -> str:

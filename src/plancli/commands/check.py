@@ -26,6 +26,7 @@ from urllib.parse import quote
 from plancli.commands.choices import CheckFormat, values
 from plancli.commands.terminal import print_error, printable
 from plancli.core import Diagnostic, Level
+from plancli.text import plural
 
 FORMATS = values(CheckFormat)
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -446,7 +447,9 @@ def format_github(results: list[FileResult], suppressed: int) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    return printable(text.replace("|", "\\|").replace("\n", " "))
+    from plancli.report import markdown_cell as plain_cell
+
+    return printable(plain_cell(text))
 
 
 def format_markdown_summary(results: list[FileResult], suppressed: int) -> str:
@@ -516,10 +519,6 @@ def format_junit(results: list[FileResult], suppressed: int, strict: bool = Fals
             )
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def sarif_rule(code: str) -> dict[str, Any]:

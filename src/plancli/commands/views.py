@@ -6,12 +6,13 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plancli.commands.terminal import print_error, printable
 from plancli.core import Decoded, Normalized
+from plancli.text import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -117,10 +118,6 @@ def counts_by_section(document: Document) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def outline_tree(document: Document) -> Tree:
     from rich.tree import Tree
 
@@ -193,13 +190,6 @@ def print_tables(file: Path, csv_dir: Path | None) -> None:
 # --- units ------------------------------------------------------------------------
 
 
-def expand_paths(paths: Iterable[Path], pattern: str = "*.txt") -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob(pattern)) if path.is_dir() else [path])
-    return files
-
-
 def unit_matrix(documents: list[Document]) -> dict[str, dict[str, str]]:
     """Unit name → {task label: role marks}; task labels are `file#task` for several files."""
     matrix: dict[str, dict[str, str]] = defaultdict(dict)
@@ -232,9 +222,10 @@ def read_documents(files: list[Path]) -> tuple[list[Document], int]:
 
 def print_units(paths: list[Path], fmt: str) -> int:
     """Print the responsibility matrix; return the exit code (1 when a file was skipped)."""
+    from plancli.commands.batch import discover_inputs
     from plancli.core import UsageError
 
-    files = expand_paths(paths)
+    files = [item.path for item in discover_inputs(paths, "*.txt")]
     if not files:
         raise UsageError("no input files (*.txt)")
     documents, failed = read_documents(files)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from plancli.commands.choices import CompareFormat, values
 from plancli.commands.compare.model import Comparison, MeasureCell, MeasureStep, TaskCell, TaskStep
+from plancli.report import markdown_row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -127,11 +128,6 @@ def to_markdown(comparison: Comparison) -> str:
         lines += ["", f"## {title}", "", markdown_row(header), markdown_row(["---"] * len(header))]
         lines += [markdown_row(row) for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def markdown_row(cells: list[str]) -> str:
-    escaped = (cell.replace("|", "\\|").replace("\n", "<br>") for cell in cells)
-    return "| " + " | ".join(escaped) + " |"
 
 
 def to_csv(comparison: Comparison) -> str:
