@@ -127,10 +127,15 @@ def build_document(
         *outline.diagnostics,
         *extraction.diagnostics,
     ]
-    normalization = Normalization.model_validate(normalized.report)
-    normalization.repairs = sorted(
-        [*normalization.repairs, *(Repair.model_validate(r) for r in outline.repairs)],
-        key=lambda r: r.line,
+    report = normalized.report
+    normalization = Normalization.model_validate(
+        {
+            **report.as_dict(),
+            "repairs": sorted(
+                [*map(Repair.model_validate, report.repairs), *outline.repairs],
+                key=lambda repair: repair.line,
+            ),
+        }
     )
     return Document.model_validate(
         {
