@@ -14,9 +14,23 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from plancli import rules
-from plancli.core import Line, Removal
+from plancli.core import Diagnostic, Line, Removal
 
 ZONES = frozenset({"head", "tail", "anywhere"})
+
+
+class DocumentLike(NamedTuple):
+    """The stronger evidence a line with document-like content needs to be called spam."""
+
+    threshold: float
+    min_strong_terms: int
+    patterns: tuple[re.Pattern[str], ...]
+
+    def describes(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern in self.patterns)
+
+
+STRONG_WEIGHT = 3.0
 
 
 class SpamScore(NamedTuple):
@@ -25,13 +39,26 @@ class SpamScore(NamedTuple):
     threshold: float
     terms: tuple[tuple[str, float], ...]
     features: tuple[tuple[re.Pattern[str], float], ...]
+    max_chars: int | None = None
+    document_like: DocumentLike | None = None
 
     def score(self, text: str) -> float:
         found = sum(weight for word, weight in self.terms if word in text)
         return found + sum(weight for pattern, weight in self.features if pattern.search(text))
 
+    def strong_terms(self, text: str) -> int:
+        return sum(1 for word, weight in self.terms if weight >= STRONG_WEIGHT and word in text)
+
     def matches(self, text: str) -> bool:
-        return self.score(text) >= self.threshold
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return False
+        score = self.score(text)
+        if score < self.threshold:
+            return False
+        strict = self.document_like
+        if strict is None or not strict.describes(text):
+            return True
+        return score >= strict.threshold and self.strong_terms(text) >= strict.min_strong_terms
 
 
 class Rule(NamedTuple):
@@ -55,6 +82,8 @@ class Ruleset(NamedTuple):
     sentence: re.Pattern[str]
     residue_rule: str
     residue_max_chars: int
+    short_line_chars: int = 30
+    document_like: DocumentLike | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -72,7 +101,20 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
         (re.compile(feature["pattern"]), float(feature["weight"]))
         for feature in raw.get("features", [])
     )
-    return SpamScore(float(raw["threshold"]), tuple(terms.items()), features)
+    strict = raw.get("document_like")
+    document_like = (
+        DocumentLike(
+            float(strict["threshold"]),
+            int(strict.get("min_strong_terms", 0)),
+            tuple(re.compile(pattern) for pattern in strict.get("patterns", [])),
+        )
+        if strict
+        else None
+    )
+    max_chars = int(raw["max_chars"]) if raw.get("max_chars") is not None else None
+    return SpamScore(
+        float(raw["threshold"]), tuple(terms.items()), features, max_chars, document_like
+    )
 
 
 def parse_rule(raw: dict[str, Any]) -> Rule:
@@ -88,12 +130,17 @@ def parse_rule(raw: dict[str, Any]) -> Rule:
 def load_ruleset() -> Ruleset:
     data = rules.load("boilerplate")
     residue = data.get("tail_residue", {})
+    parsed = tuple(parse_rule(raw) for raw in data.get("rules", []))
     return Ruleset(
-        rules=tuple(parse_rule(raw) for raw in data.get("rules", [])),
+        rules=parsed,
         anchors=tuple(re.compile(anchor["pattern"]) for anchor in data.get("body_anchors", [])),
         sentence=re.compile(data.get("sentence", "。")),
         residue_rule=str(residue.get("name", "tail-residue")),
         residue_max_chars=int(residue.get("max_chars", 20)),
+        short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),
+        document_like=next(
+            (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
+        ),
     )
 
 
@@ -165,3 +212,29 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
         else:
             removed.append(Removal(line.line, line.text, name))
     return kept, removed
+
+
+def removal_diagnostics(removed: Sequence[Removal]) -> list[Diagnostic]:
+    """Every removal of more than a short line, so `check` shows it.
+
+    A removed line with document-like content (marker, unit clause, number with a unit, full
+    sentence) is a warning: it may be a body line lost; other long lines are info.
+    """
+    ruleset = load_ruleset()
+    diagnostics: list[Diagnostic] = []
+    for removal in removed:
+        if len(removal.text) <= ruleset.short_line_chars:
+            continue
+        suspicious = ruleset.document_like is not None and ruleset.document_like.describes(
+            removal.text
+        )
+        preview = removal.text[:40] + ("…" if len(removal.text) > 40 else "")
+        diagnostics.append(
+            Diagnostic(
+                "warning" if suspicious else "info",
+                "long-line-removed",
+                removal.line,
+                f"{len(removal.text)}-character line removed as {removal.rule}: {preview}",
+            )
+        )
+    return diagnostics

@@ -500,7 +500,7 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     Garbled-run analysis never changes the text, only the report; callers that
     print just the text pass ``find_garbled=False`` and skip its cost.
     """
-    from plancli.boilerplate import strip_boilerplate
+    from plancli.boilerplate import removal_diagnostics, strip_boilerplate
 
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []
@@ -517,6 +517,7 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     if folded is not None:
         diagnostics.append(folded)
     lines, report.boilerplate_removed = strip_boilerplate(lines)
+    diagnostics.extend(removal_diagnostics(report.boilerplate_removed))
     lines, space_repairs = fix_spaces(lines)
     lines, zero_repairs = fold_look_alike_zero(lines)
     lines, join_repairs = join_broken_lines(lines)
