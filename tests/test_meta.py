@@ -175,6 +175,8 @@ EXPECTED = {
         "body_line": 9,
     },
 }
+for expected in EXPECTED.values():
+    expected["portal"] = {}  # no sample page has a portal info box
 
 
 @pytest.mark.parametrize("state", ["prepared", "improved"])
@@ -434,3 +436,28 @@ def test_cut_and_truncated_samples_never_raise(path: Path) -> None:
         assert parse_wrapper(truncated, []).body_start <= len(truncated)
         rest = lines[cut:]
         assert parse_wrapper(rest, []).body_start <= len(rest)
+
+
+def test_publication_note_after_the_signature_is_never_the_title() -> None:
+    texts = [
+        "各镇人民政府,县政府各部门:",
+        "现将《绛县促进专业镇高质量发展实施方案》印发给你们,请认真贯彻落实。",
+        "绛县人民政府办公室",
+        "2023年5月10日",
+        "(此件公开发布)",
+        "绛县促进专业镇高质量发展实施方案",
+        "一、总体要求",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    assert (meta.title, meta.title_line, meta.issuer) == (
+        "绛县促进专业镇高质量发展实施方案",
+        6,
+        "绛县人民政府办公室",
+    )
+
+
+def test_a_deletion_note_is_not_a_title() -> None:
+    texts = ["国务院关于加快发展养老服务业的若干意见", "(本文有删减)", "一、总体要求"]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    assert parse_wrapper(lines, []).meta.title != "(本文有删减)"

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.core import Diagnostic, Line, Removal
+from plancli.portal import PORTAL_RULE, find_box
 
 ZONES = frozenset({"head", "tail", "anywhere"})
 
@@ -199,12 +200,15 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     ruleset = load_ruleset()
     head = head_end(lines, ruleset)
     tail = tail_start(lines, ruleset, head)
+    box = set(find_box([line.text for line in lines], head or len(lines)))
     kept: list[Line] = []
     removed: list[Removal] = []
     for index, line in enumerate(lines):
         zone = zone_of(index, head, tail)
         rule = first_rule(line.text, zone, ruleset)
         name = rule.name if rule is not None else None
+        if index in box:
+            name = PORTAL_RULE
         if name is None and zone == "tail" and is_residue(line.text, ruleset):
             name = ruleset.residue_rule
         if name is None:

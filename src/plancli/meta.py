@@ -23,6 +23,7 @@ from typing import Any
 from plancli import rules
 from plancli.core import Diagnostic, Line, Removal, Repair
 from plancli.models import Meta, Period, Reference
+from plancli.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
 
 HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4
@@ -57,6 +58,7 @@ PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
 SENTENCE_END = re.compile(r"[。!?;]")
+PORTAL_DATE_KEYS = ("成文日期", "生效日期", "发布日期")  # signing date first
 
 
 @dataclass
@@ -357,6 +359,7 @@ def looks_like_title(text: str) -> bool:
         and not HEADING.match(text)
         and parse_date(text) is None
         and not DOC_NUMBER.fullmatch(text)
+        and not is_publication_note(text)
     )
 
 
@@ -522,9 +525,25 @@ def locate_parts(texts: list[str]) -> Parts:
     return parts
 
 
+def skip_notes(texts: list[str], index: int) -> int:
+    """Past the publication notes (`(此件公开发布)`) that follow a signature."""
+    while index < len(texts) and is_publication_note(texts[index]):
+        index += 1
+    return index
+
+
+@cache
+def _publication_note() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _rules()["publication_notes"]))
+
+
+def is_publication_note(text: str) -> bool:
+    return _publication_note().search(text) is not None
+
+
 def wrapper_end(texts: list[str], parts: Parts) -> int:
     if parts.signature is not None:
-        return parts.signature.date_index + 1
+        return skip_notes(texts, parts.signature.date_index + 1)
     if parts.recipients is None:
         return parts.notice.end if parts.notice else 0
     end = parts.recipients + 1
@@ -663,4 +682,31 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     meta.references = merge_references(refs, own)
     for ref in meta.references:
         ref.title = restored(ref.title, ref.line or 0, out.repairs)
+    fill_from_portal(meta, removed, out)
     return Wrapper(meta, body_start, out.repairs, out.diagnostics)
+
+
+def fill_from_portal(meta: Meta, removed: list[Removal], out: Report) -> None:
+    """Read the page's info box into `meta.portal`; it fills what the document does not say."""
+    box = [removal for removal in removed if removal.rule == PORTAL_RULE]
+    meta.portal = read_fields([removal.text for removal in box])
+    if not meta.portal:
+        return
+    first = box[0].line
+    if meta.doc_number is None and (number := portal_doc_number(meta.portal)):
+        meta.doc_number = number
+        out.info("meta-from-portal", first, f"document number {number} read from the info box")
+    issuer = meta.portal.get("发布机构")
+    if meta.issuer is None and issuer and is_org(issuer) and SENTENCE_END.search(issuer) is None:
+        meta.issuer = issuer
+        out.info("meta-from-portal", first, f"issuer {issuer} read from the info box")
+    if meta.date is None and (date := portal_date(meta.portal, PORTAL_DATE_KEYS)):
+        meta.date = date.isoformat()
+        out.info("meta-from-portal", first, f"date {meta.date} read from the info box")
+    if is_repealed(meta.portal):
+        out.warn("repealed", first, f"the info box marks the document {meta.portal['有效性']!r}")
+
+
+def portal_doc_number(portal: dict[str, str]) -> str | None:
+    found = doc_number_in(portal.get("发文字号", ""))
+    return found[1] if found else None

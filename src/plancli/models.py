@@ -96,6 +96,9 @@ class Meta(Model):
     title_line: int | None = None
     notice_line: int | None = None
     body_line: int | None = None  # first line of the plan's own body
+    # A portal info box read into normalised keys (索引号, 主题分类, 发布机构, 成文日期, 发布日期,
+    # 发文字号, 有效性 …; rules/portal.yaml); empty when the page had none.
+    portal: dict[str, str] = Field(default_factory=dict)
 
 
 # --- structure --------------------------------------------------------------------
