@@ -461,3 +461,39 @@ def test_a_deletion_note_is_not_a_title() -> None:
     texts = ["国务院关于加快发展养老服务业的若干意见", "(本文有删减)", "一、总体要求"]
     lines = [Line(text, number) for number, text in enumerate(texts, 1)]
     assert parse_wrapper(lines, []).meta.title != "(本文有删减)"
+
+
+STATE_COUNCIL_OPINION = [
+    "国务院关于加快推进农业机械化和",
+    "农机装备产业转型升级的指导意见",
+    "国发〔2018〕42号",
+    "各省、自治区、直辖市人民政府,国务院各部委、各直属机构:",
+    "农业机械化和农机装备是转变农业发展方式、提高农村生产力的重要基础。",
+    "一、总体要求",
+    "(一)指导思想。以习近平新时代中国特色社会主义思想为指导,全面贯彻党的十九大精神。",
+    "(二)强化地方政府责任。各省级人民政府要认真研究实施乡村振兴战略。",
+    "国务院",
+    "2018年12月21日",
+    "(此件公开发布)",
+]
+
+
+def test_directly_issued_opinion_title_over_two_lines_and_closing_signature() -> None:
+    lines = [Line(text, number) for number, text in enumerate(STATE_COUNCIL_OPINION, 1)]
+    wrapper = parse_wrapper(lines, [])
+    meta = wrapper.meta
+    assert (meta.title, meta.title_line, meta.doc_number) == (
+        "国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见",
+        1,
+        "国发〔2018〕42号",
+    )
+    assert (meta.issuer, meta.date, meta.notice_title) == ("国务院", "2018-12-21", None)
+    assert lines[wrapper.body_start].line == 5
+
+
+def test_directly_issued_excerpt_without_signature_leaves_the_issuer_unknown() -> None:
+    texts = STATE_COUNCIL_OPINION[:7]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    assert meta.title == "国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见"
+    assert (meta.issuer, meta.date) == (None, None)

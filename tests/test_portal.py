@@ -89,7 +89,7 @@ def test_box_line_shapes() -> None:
     assert box_fields("• 发文字号:民发〔2021〕51号") == [("发文字号", "民发〔2021〕51号")]
     assert box_fields("主题分类: 其他 发文单位: 咸宁市民政局") == [
         ("主题分类", "其他"),
-        ("发布机构", "咸宁市民政局"),
+        ("发文机关", "咸宁市民政局"),
     ]
     assert box_fields("文号管理要规范。") is None
     assert box_fields("一、总体要求") is None
@@ -98,7 +98,8 @@ def test_box_line_shapes() -> None:
 def test_box_fills_meta_the_document_lacks_and_flags_a_repealed_document() -> None:
     page = [
         "发文机关:山西省人民政府",
-        "发布日期:2018年03月27",
+        "发布日期:2018年04月02",
+        "生效日期:2018年03月27",
         "时效性 :失效",
         "文号 :晋政发〔2018〕13号",
         "各市、县人民政府,省人民政府各委、办、厅、局:",
@@ -113,7 +114,20 @@ def test_box_fills_meta_the_document_lacks_and_flags_a_repealed_document() -> No
         "山西省人民政府",
         "2018-03-27",
     )
-    assert meta.portal["有效性"] == "失效"
+    assert (meta.portal["有效性"], meta.portal["发布日期"]) == ("失效", "2018年04月02")
     assert [(d.code, d.line) for d in document.diagnostics if d.code == "repealed"] == [
         ("repealed", 1)
     ]
+
+
+def test_the_portal_that_published_the_page_is_not_the_issuer() -> None:
+    page = [
+        "索引号 | llajj/20221222-00001 | 发布机构 | 龙陵县应急管理局 |",
+        "公开目录 | 发展规划 | 发布日期 | 2022-12-22 |",
+        "龙陵县“十四五”综合防灾减灾救灾规划",
+        "一、现状与形势",
+        "“十三五”时期,全县深入贯彻落实防灾减灾救灾重要论述精神。",
+    ]
+    meta = process_bytes("\n".join(page).encode()).meta
+    assert (meta.issuer, meta.date) == (None, None)
+    assert meta.portal["发布机构"] == "龙陵县应急管理局"

@@ -58,7 +58,7 @@ PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
 SENTENCE_END = re.compile(r"[。!?;]")
-PORTAL_DATE_KEYS = ("成文日期", "生效日期", "发布日期")  # signing date first
+PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
 
 
 @dataclass
@@ -286,6 +286,48 @@ def find_notice(texts: list[str], stop: int) -> Span | None:
     if bare and notice.start > 0 and is_org(texts[notice.start - 1]):
         return Span(notice.start - 1, notice.end, texts[notice.start - 1] + notice.text)
     return notice
+
+
+@cache
+def _direct_start() -> re.Pattern[str]:
+    return re.compile(r"^(?P<org>[^《》〈〉“”〔〕\[\]。,:]{0,30}?)关于")
+
+
+def ends_direct(text: str) -> bool:
+    return text.rstrip("》").endswith(tuple(_rules()["direct_endings"])) and is_balanced(text)
+
+
+def find_direct_title(texts: list[str], stop: int) -> Span | None:
+    """A document that is itself the issued text (`国务院关于…的指导意见` over one or more lines,
+    then its 发文字号): its title starts the page, before `stop` (recipients or first heading)."""
+    for start in range(min(stop, MAX_TITLE_LINES + 2)):
+        if not _direct_start().match(texts[start]) or _notice_start().match(texts[start]):
+            continue
+        text = texts[start]
+        for end in range(start + 1, min(stop, start + MAX_TITLE_LINES) + 1):
+            if not looks_like_title(texts[end - 1]):
+                break
+            if ends_direct(text):
+                return Span(start, end, text)
+            if end < stop:
+                text += texts[end]
+    return None
+
+
+def direct_issuer(title: str) -> str | None:
+    match = _direct_start().match(title)
+    org = match["org"].strip() if match else ""
+    return org if org and is_org(org) else None
+
+
+def find_end_signature(texts: list[str], floor: int) -> Signature | None:
+    """The issuer/date signature closing the document (publication notes after it skipped)."""
+    index = len(texts) - 1
+    while index > floor and is_publication_note(texts[index]):
+        index -= 1
+    if index <= floor:
+        return None
+    return signature_at(texts, index, floor)
 
 
 def notice_issuer(notice: Span | None) -> str | None:
@@ -665,13 +707,20 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     meta = Meta()
     text_start, text_stop = notice_text_range(parts)
     name = plan_name(parts.notice, texts, text_start, text_stop)
-    parts.title = find_title(texts, parts.wrapper_end, name)
+    direct = None
+    if parts.notice is None and parts.signature is None:
+        direct = find_direct_title(texts, parts.recipients or parts.limit)
+    parts.title = direct or find_title(texts, parts.wrapper_end, name)
     fill_titles(meta, lines, texts, parts, name, out)
     fill_signature(meta, lines, texts, parts, removed, out)
-    meta.doc_number = find_doc_number(lines, texts, parts.wrapper_end, out)
+    if direct is not None:
+        fill_direct_signature(meta, texts, direct, out)
+    meta.doc_number = find_doc_number(lines, texts, max(parts.wrapper_end, direct_end(direct)), out)
     if parts.recipients is not None:
         meta.recipients = split_recipients(texts[parts.recipients])
     body_start = parts.title.end if parts.title else parts.wrapper_end
+    if direct is not None:
+        body_start = parts.recipients + 1 if parts.recipients is not None else direct_end(direct)
     meta.body_line = lines[body_start].line if body_start < len(lines) else None
     meta.period = find_period(
         [t for t in (meta.title, meta.notice_title) if t] + texts[body_start : body_start + 1]
@@ -686,6 +735,25 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     return Wrapper(meta, body_start, out.repairs, out.diagnostics)
 
 
+def direct_end(direct: Span | None) -> int:
+    """Index after a directly issued title and the 发文字号 line under it."""
+    return 0 if direct is None else direct.end + 1
+
+
+def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Report) -> None:
+    """Issuer and date of a directly issued document: its closing signature, else the title's
+    own issuer (`国务院关于…`)."""
+    signature = find_end_signature(texts, direct.end)
+    if signature is not None:
+        meta.issuer = signature.issuer or meta.issuer
+        date = parse_date(signature.date_text)
+        meta.date = date.isoformat() if date else meta.date
+    if meta.issuer is None and _rules().get("issuer_from_title", False):
+        meta.issuer = direct_issuer(direct.text)
+    if signature is None:
+        out.info("no-signature", None, "the document has no issuer/date signature at its end")
+
+
 def fill_from_portal(meta: Meta, removed: list[Removal], out: Report) -> None:
     """Read the page's info box into `meta.portal`; it fills what the document does not say."""
     box = [removal for removal in removed if removal.rule == PORTAL_RULE]
@@ -696,7 +764,7 @@ def fill_from_portal(meta: Meta, removed: list[Removal], out: Report) -> None:
     if meta.doc_number is None and (number := portal_doc_number(meta.portal)):
         meta.doc_number = number
         out.info("meta-from-portal", first, f"document number {number} read from the info box")
-    issuer = meta.portal.get("发布机构")
+    issuer = meta.portal.get("发文机关")
     if meta.issuer is None and issuer and is_org(issuer) and SENTENCE_END.search(issuer) is None:
         meta.issuer = issuer
         out.info("meta-from-portal", first, f"issuer {issuer} read from the info box")
