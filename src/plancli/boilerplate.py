@@ -77,6 +77,18 @@ class Rule(NamedTuple):
         return "anywhere" in self.zones or zone in self.zones
 
 
+class PageTitle(NamedTuple):
+    """How to recognise a head line that only repeats the document's own title lines."""
+
+    name: str
+    min_chars: int
+    max_run: int
+    max_lines: int
+    ignore: re.Pattern[str]
+    doc_number: re.Pattern[str]
+    truncation: re.Pattern[str]
+
+
 class Ruleset(NamedTuple):
     rules: tuple[Rule, ...]
     anchors: tuple[re.Pattern[str], ...]
@@ -85,6 +97,7 @@ class Ruleset(NamedTuple):
     residue_max_chars: int
     short_line_chars: int = 30
     document_like: DocumentLike | None = None
+    page_title: PageTitle | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -127,6 +140,18 @@ def parse_rule(raw: dict[str, Any]) -> Rule:
     return Rule(name, parse_zones(raw.get("zone"), name), pattern, spam)
 
 
+def parse_page_title(raw: dict[str, Any]) -> PageTitle:
+    return PageTitle(
+        str(raw.get("name", "page-title")),
+        int(raw.get("min_chars", 8)),
+        int(raw.get("max_run", 4)),
+        int(raw.get("max_lines", 60)),
+        re.compile(raw["ignore"]),
+        re.compile(raw["doc_number"]),
+        re.compile(raw["truncation"]),
+    )
+
+
 @cache
 def load_ruleset() -> Ruleset:
     data = rules.load("boilerplate")
@@ -139,6 +164,7 @@ def load_ruleset() -> Ruleset:
         residue_rule=str(residue.get("name", "tail-residue")),
         residue_max_chars=int(residue.get("max_chars", 20)),
         short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),
+        page_title=parse_page_title(data["page_title"]) if data.get("page_title") else None,
         document_like=next(
             (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
         ),
@@ -201,6 +227,7 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     head = head_end(lines, ruleset)
     tail = tail_start(lines, ruleset, head)
     box = set(find_box([line.text for line in lines], head or len(lines)))
+    repeats = repeated_titles([line.text for line in lines], head, ruleset)
     kept: list[Line] = []
     removed: list[Removal] = []
     for index, line in enumerate(lines):
@@ -209,6 +236,8 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
         name = rule.name if rule is not None else None
         if index in box:
             name = PORTAL_RULE
+        elif index in repeats and ruleset.page_title is not None:
+            name = ruleset.page_title.name
         if name is None and zone == "tail" and is_residue(line.text, ruleset):
             name = ruleset.residue_rule
         if name is None:
@@ -216,6 +245,54 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
         else:
             removed.append(Removal(line.line, line.text, name))
     return kept, removed
+
+
+def title_key(text: str, rule: PageTitle) -> tuple[str, bool]:
+    """The text compared between head lines, and whether it carried a doc number or an ellipsis."""
+    stripped = rule.truncation.sub("", text)
+    stripped, numbered = rule.doc_number.subn("", stripped)
+    return rule.ignore.sub("", stripped), bool(numbered) or stripped != text
+
+
+def covered(key: str, keys: list[str], index: int, alive: set[int], max_run: int) -> bool:
+    """Is `key` inside the joined text of up to `max_run` consecutive other live lines?"""
+    others = [i for i in sorted(alive) if i != index]
+    for position in range(len(others)):
+        run = ""
+        for other in others[position : position + max_run]:
+            run += keys[other]
+            if key in run:
+                return True
+    return False
+
+
+def repeated_titles(texts: Sequence[str], head: int, ruleset: Ruleset) -> set[int]:
+    """Head lines (below `head`) that only repeat the title lines of the page (the page's
+    <title>, a listing entry with the 发文字号 glued on, a summary cut off with …): the fullest
+    copy stays. The first lines of the body may serve as the copy, never be removed."""
+    rule = ruleset.page_title
+    if rule is None or head == 0:
+        return set()
+    head = min(head, rule.max_lines)  # a page's title lines are at its top: bounded work
+    texts = texts[: head + rule.max_run]
+    keyed = [title_key(text, rule) for text in texts]
+    keys = [key for key, _ in keyed]
+    candidates = {
+        i
+        for i, (key, _) in enumerate(keyed[:head])
+        if len(key) >= rule.min_chars and not is_sentence(texts[i], ruleset)
+    }
+    alive = set(range(len(texts)))
+    repeated: set[int] = set()
+    decorated = [i for i in sorted(candidates) if keyed[i][1]]
+    plain = [i for i in sorted(candidates) if not keyed[i][1]]
+    head_titles = {i for i in alive if i < head and not is_sentence(texts[i], ruleset)}
+    for index in [*decorated, *plain]:
+        later = {i for i in alive & head_titles if i > index} if index in plain else alive
+        if covered(keys[index], keys, index, later, rule.max_run):
+            repeated.add(index)
+            alive.discard(index)
+    return repeated
 
 
 def removal_diagnostics(removed: Sequence[Removal]) -> list[Diagnostic]:
