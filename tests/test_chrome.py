@@ -51,3 +51,86 @@ def test_html_title_over_a_title_broken_in_two_and_a_cut_off_summary() -> None:
 def test_a_title_that_appears_once_stays() -> None:
     page = ["北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知", *NOTICE_BODY]
     assert removed(page) == []
+
+
+PLAN_OPENING = [
+    "一、总体要求",
+    "坚持以人民为中心的发展思想,推进城乡社区服务体系建设。",
+]
+
+
+def test_legal_database_header_and_link() -> None:
+    page = [
+        "    【法宝引证码】 CLI.12.5115678",
+        "原文链接：https://www.pkulaw.com/lar/ea5258e56c60aba96802bb670d6bf530bdfb.html",
+        "包头市人民政府办公室关于印发《包头市2022年数字政府建设考评办法》的通知",
+        "包府办发〔2022〕43号",
+        *PLAN_OPENING,
+    ]
+    assert removed(page) == [(1, "legal-database"), (2, "legal-database")]
+
+
+def test_search_form_and_database_note() -> None:
+    page = [
+        "精确检索",
+        "开始检索",
+        "莆田市人民政府关于加快发展养老服务业的实施意见",
+        "莆政综〔2014〕76号",
+        "税谱®提示:根据2019年5月16日 莆田市人民政府关于公布行政规范性文件清理结果的通知》",
+        *PLAN_OPENING,
+    ]
+    assert removed(page) == [(1, "search-form"), (2, "search-form"), (5, "legal-database")]
+
+
+def test_document_sharing_page() -> None:
+    page = [
+        "浙江省城乡现代社区服务体系建设“十四五”规划方案(2021-2025年)(17页).pdf",
+        "下载文档",
+        "上传人:hx8****",
+        "编号:766060",
+        "2023-10-11",
+        "17页",
+        "1.16MB",
+        "浙江省城乡现代社区服务体系建设“十四五”规划",
+        *PLAN_OPENING,
+    ]
+    assert removed(page) == [(n, "document-sharing") for n in range(1, 8)]
+    assert kept(page)[0] == "浙江省城乡现代社区服务体系建设“十四五”规划"
+
+
+def test_reprint_lead_in_goes_and_the_title_stays() -> None:
+    page = [
+        "国家教育事业发展“十三五”规划",
+        "国务院日前印发《国家教育事业发展“十三五”规划》(以下简称《规划》),确定了目标。",
+        "规划全文",
+        "国家教育事业发展“十三五”规划",
+        *PLAN_OPENING,
+    ]
+    assert removed(page) == [(1, "page-title"), (2, "reprint-lead"), (3, "reprint-lead")]
+    assert kept(page)[0] == "国家教育事业发展“十三五”规划"
+
+
+def test_font_size_read_aloud_and_share_controls() -> None:
+    page = [
+        "今天是:",
+        "无障碍阅读",
+        "| 字号: |",
+        "字体大小:",
+        "用微信扫描二维码",
+        "分享至好友和朋友圈",
+        "中卫市残疾人事业“十三五”发展规划",
+        *PLAN_OPENING,
+        "【打印本页】",
+        "【关闭窗口】",
+    ]
+    rules = dict(removed(page))
+    assert sorted(rules) == [1, 2, 3, 4, 5, 6, 10, 11]
+    assert kept(page) == ["中卫市残疾人事业“十三五”发展规划", *PLAN_OPENING]
+
+
+def test_chrome_words_in_a_body_sentence_stay() -> None:
+    page = [
+        *PLAN_OPENING,
+        "(一)精确检索服务。建设全文检索平台,为群众提供规划全文下载和字号调整等服务。",
+    ]
+    assert removed(page) == []

@@ -89,6 +89,14 @@ class PageTitle(NamedTuple):
     truncation: re.Pattern[str]
 
 
+class Reprint(NamedTuple):
+    """The label (内容全文, 规划全文 …) under which a news page reprints the document."""
+
+    name: str
+    label: re.Pattern[str]
+    max_lines: int
+
+
 class Ruleset(NamedTuple):
     rules: tuple[Rule, ...]
     anchors: tuple[re.Pattern[str], ...]
@@ -98,6 +106,7 @@ class Ruleset(NamedTuple):
     short_line_chars: int = 30
     document_like: DocumentLike | None = None
     page_title: PageTitle | None = None
+    reprint: Reprint | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -152,6 +161,12 @@ def parse_page_title(raw: dict[str, Any]) -> PageTitle:
     )
 
 
+def parse_reprint(raw: dict[str, Any]) -> Reprint:
+    return Reprint(
+        str(raw.get("name", "reprint-lead")), re.compile(raw["label"]), int(raw["max_lines"])
+    )
+
+
 @cache
 def load_ruleset() -> Ruleset:
     data = rules.load("boilerplate")
@@ -165,6 +180,7 @@ def load_ruleset() -> Ruleset:
         residue_max_chars=int(residue.get("max_chars", 20)),
         short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),
         page_title=parse_page_title(data["page_title"]) if data.get("page_title") else None,
+        reprint=parse_reprint(data["reprint"]) if data.get("reprint") else None,
         document_like=next(
             (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
         ),
@@ -184,6 +200,18 @@ def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
         if rule.fires_in(zone) and rule.matches(text):
             return rule
     return None
+
+
+def reprint_label(lines: Sequence[Line], ruleset: Ruleset) -> int:
+    """Index of the last full-text label near the top (-1 if none): the document follows it."""
+    rule = ruleset.reprint
+    if rule is None:
+        return -1
+    found = -1
+    for index, line in enumerate(lines[: rule.max_lines]):
+        if rule.label.search(line.text):
+            found = index
+    return found
 
 
 def head_end(lines: Sequence[Line], ruleset: Ruleset) -> int:
@@ -225,6 +253,8 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     """Return the lines that belong to the document and the chrome that was removed."""
     ruleset = load_ruleset()
     head = head_end(lines, ruleset)
+    lead = reprint_label(lines, ruleset)
+    head = max(head, lead + 1)
     tail = tail_start(lines, ruleset, head)
     box = set(find_box([line.text for line in lines], head or len(lines)))
     repeats = repeated_titles([line.text for line in lines], head, ruleset)
@@ -236,6 +266,8 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
         name = rule.name if rule is not None else None
         if index in box:
             name = PORTAL_RULE
+        elif index <= lead and (index == lead or is_sentence(line.text, ruleset)):
+            name = ruleset.reprint.name if ruleset.reprint else None
         elif index in repeats and ruleset.page_title is not None:
             name = ruleset.page_title.name
         if name is None and zone == "tail" and is_residue(line.text, ruleset):
@@ -286,7 +318,7 @@ def repeated_titles(texts: Sequence[str], head: int, ruleset: Ruleset) -> set[in
     repeated: set[int] = set()
     decorated = [i for i in sorted(candidates) if keyed[i][1]]
     plain = [i for i in sorted(candidates) if not keyed[i][1]]
-    head_titles = {i for i in alive if i < head and not is_sentence(texts[i], ruleset)}
+    head_titles = {i for i in alive if not is_sentence(texts[i], ruleset)}
     for index in [*decorated, *plain]:
         later = {i for i in alive & head_titles if i > index} if index in plain else alive
         if covered(keys[index], keys, index, later, rule.max_run):
