@@ -497,3 +497,28 @@ def test_directly_issued_excerpt_without_signature_leaves_the_issuer_unknown() -
     meta = parse_wrapper(lines, []).meta
     assert meta.title == "国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见"
     assert (meta.issuer, meta.date) == (None, None)
+
+
+def test_cover_page_title_over_three_lines_with_office_and_month() -> None:
+    texts = [
+        "克孜勒苏柯尔克孜自治州",
+        "国民经济和社会发展第十四个五年规划和",
+        "2035年远景目标纲要",
+        "(2021年1月3日在克州第十四届人民代表大会第五次会议通过)",
+        "克孜勒苏柯尔克孜自治州人民政府",
+        "二○二一年九月",
+        "目 录",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    assert (
+        meta.title == "克孜勒苏柯尔克孜自治州国民经济和社会发展第十四个五年规划和2035年远景目标纲要"
+    )
+    assert (meta.issuer, meta.date) == ("克孜勒苏柯尔克孜自治州人民政府", None)
+
+
+def test_a_title_that_names_its_kind_is_not_joined_with_the_next_line() -> None:
+    texts = ["滁州市“十四五”民政事业发展规划", "滁州市民政局", "2022年1月", "一、发展基础"]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    assert (meta.title, meta.issuer) == ("滁州市“十四五”民政事业发展规划", "滁州市民政局")

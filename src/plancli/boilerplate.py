@@ -84,6 +84,7 @@ class PageTitle(NamedTuple):
     min_chars: int
     max_run: int
     max_lines: int
+    min_share: float
     ignore: re.Pattern[str]
     doc_number: re.Pattern[str]
     truncation: re.Pattern[str]
@@ -155,6 +156,7 @@ def parse_page_title(raw: dict[str, Any]) -> PageTitle:
         int(raw.get("min_chars", 8)),
         int(raw.get("max_run", 4)),
         int(raw.get("max_lines", 60)),
+        float(raw.get("min_share", 0.75)),
         re.compile(raw["ignore"]),
         re.compile(raw["doc_number"]),
         re.compile(raw["truncation"]),
@@ -286,15 +288,20 @@ def title_key(text: str, rule: PageTitle) -> tuple[str, bool]:
     return rule.ignore.sub("", stripped), bool(numbered) or stripped != text
 
 
-def covered(key: str, keys: list[str], index: int, alive: set[int], max_run: int) -> bool:
-    """Is `key` inside the joined text of up to `max_run` consecutive other live lines?"""
+def covered(
+    key: str, keys: list[str], index: int, alive: set[int], max_run: int, share: float = 0.0
+) -> bool:
+    """Is `key` inside the joined text of up to `max_run` consecutive other live lines, and at
+    least `share` of that text (so a fragment of a longer title is no copy of it)?"""
     others = [i for i in sorted(alive) if i != index]
     for position in range(len(others)):
         run = ""
         for other in others[position : position + max_run]:
             run += keys[other]
             if key in run:
-                return True
+                if len(key) >= share * len(run):
+                    return True
+                break
     return False
 
 
@@ -320,8 +327,11 @@ def repeated_titles(texts: Sequence[str], head: int, ruleset: Ruleset) -> set[in
     plain = [i for i in sorted(candidates) if not keyed[i][1]]
     head_titles = {i for i in alive if not is_sentence(texts[i], ruleset)}
     for index in [*decorated, *plain]:
-        later = {i for i in alive & head_titles if i > index} if index in plain else alive
-        if covered(keys[index], keys, index, later, rule.max_run):
+        if index in plain:
+            later, share = {i for i in alive & head_titles if i > index}, rule.min_share
+        else:
+            later, share = alive, 0.0
+        if covered(keys[index], keys, index, later, rule.max_run, share):
             repeated.add(index)
             alive.discard(index)
     return repeated

@@ -58,6 +58,10 @@ PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
 SENTENCE_END = re.compile(r"[。!?;]")
+YEAR_MONTH = re.compile(
+    r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
+)
+BRACKETED_NOTE = re.compile(r"^\(.*\)$")
 PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
 
 
@@ -402,6 +406,7 @@ def looks_like_title(text: str) -> bool:
         and parse_date(text) is None
         and not DOC_NUMBER.fullmatch(text)
         and not is_publication_note(text)
+        and text not in _rules()["not_titles"]
     )
 
 
@@ -412,10 +417,31 @@ def continues_title(text: str, following: str, name: str | None) -> bool:
         return False
     if not is_balanced(text):
         return True
+    if breaks_cover_title(text, following):
+        return True
     if name is None:
         return False
     whole, joined = bracket_key(name), bracket_key(text + following)
     return bracket_key(text) != whole and whole.startswith(joined)
+
+
+def breaks_cover_title(text: str, following: str) -> bool:
+    """A cover title set over lines (`松阳县国民经济和社会发展` / `第十三个五年规划纲要`):
+    the text so far names no kind of document yet, and the next line is neither an office nor
+    a date."""
+    return (
+        not text.endswith(tuple(_rules()["direct_endings"]))
+        and not is_org(following)
+        and not find_dates(following)
+        and not YEAR_MONTH.search(following)
+        and not is_publication_note(following)
+        and match_kind_word(following)
+    )
+
+
+def match_kind_word(text: str) -> bool:
+    """The line goes on to (or ends with) a word naming a kind of document (规划, 纲要 …)."""
+    return any(word in text for word in _rules()["direct_endings"])
 
 
 # --- doc number, period, references ---------------------------------------------------
@@ -731,8 +757,27 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     meta.references = merge_references(refs, own)
     for ref in meta.references:
         ref.title = restored(ref.title, ref.line or 0, out.repairs)
+    if parts.notice is None and parts.signature is None and parts.title is not None:
+        fill_cover_signature(meta, texts, parts.title.end)
     fill_from_portal(meta, removed, out)
     return Wrapper(meta, body_start, out.repairs, out.diagnostics)
+
+
+def fill_cover_signature(meta: Meta, texts: list[str], after: int) -> None:
+    """A cover page: the title, then the office and the month (`庐江县人民政府`, `2021 年 5 月`)."""
+    while after < len(texts) and BRACKETED_NOTE.match(texts[after]):
+        after += 1  # (2021年1月3日在…人民代表大会…通过)
+    if meta.issuer is not None or after + 1 >= len(texts):
+        return
+    office, when = texts[after], texts[after + 1]
+    if not is_org(office) or len(office) > MAX_ORG_CHARS:
+        return
+    date = parse_date(when)
+    if date is None and not YEAR_MONTH.search(when):
+        return
+    meta.issuer = office
+    if date is not None and meta.date is None:
+        meta.date = date.isoformat()
 
 
 def direct_end(direct: Span | None) -> int:
