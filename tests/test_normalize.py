@@ -496,3 +496,23 @@ def test_chongqing_reference_reads_with_a_real_zero() -> None:
     assert [(r.line, r.kind) for r in document.normalization.repairs if r.kind == "zero"] == [
         (3, "zero")
     ]
+
+
+def test_html_paragraphs_split_tags_dropped_entities_decoded() -> None:
+    from plancli.normalize import normalize
+
+    text = (
+        "<p>各市、县人民政府:</p><p>&nbsp;现将《实施方案》印发给你们,请认真贯彻执行。</p>\n"
+        "<p>一、<strong>总体要求</strong>&ldquo;人民至上&rdquo;</p>\n"
+        "县<政府工作报告>任务分解"
+    )
+    result = normalize(text)
+    assert [(line.text, line.line) for line in result.lines] == [
+        ("各市、县人民政府:", 1),
+        ("现将《实施方案》印发给你们,请认真贯彻执行。", 1),
+        ("一、总体要求“人民至上”", 2),
+        ("县<政府工作报告>任务分解", 3),
+    ]
+    assert [(d.code, d.line) for d in result.diagnostics if d.code == "html-removed"] == [
+        ("html-removed", 1)
+    ]

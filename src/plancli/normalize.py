@@ -91,6 +91,53 @@ def clean_characters(text: str) -> list[Line]:
     return [Line(raw, number) for number, raw in enumerate(text.split("\n"), 1)]
 
 
+# --- pass 1b: HTML left in scraped text ----------------------------------------------------
+
+
+@cache
+def _html_rules() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str]]:
+    """(tag pattern, block tag names, entity pattern) from rules/normalize.yaml `html`."""
+    settings = rules.load("normalize")["html"]
+    block = frozenset(str(tag).lower() for tag in settings["block_tags"])
+    names = sorted({*block, *(str(tag).lower() for tag in settings["inline_tags"])}, key=len)
+    alternation = "|".join(re.escape(name) for name in reversed(names))
+    tag = re.compile(rf"</?\s*(?P<name>{alternation})(?:\s[^<>]{{0,400}})?/?>", re.IGNORECASE)
+    entity = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+    return tag, block, entity
+
+
+def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """Tags removed (a block tag such as <p> or <br> ends a line) and entities decoded.
+
+    The pieces of a split line keep its original line number; one info diagnostic counts what
+    was removed.
+    """
+    import html
+
+    tag, block, entity = _html_rules()
+    result: list[Line] = []
+    count = 0
+    first: int | None = None
+    for line in lines:
+        text = line.text
+        if "<" not in text and "&" not in text:
+            result.append(line)
+            continue
+        removed = len(tag.findall(text))
+        text = tag.sub(lambda m: "\n" if m["name"].lower() in block else "", text)
+        if "&" in text:
+            removed += len(entity.findall(text))
+            text = entity.sub(lambda m: html.unescape(m.group()), text).translate(CLEANUP)
+        if removed and first is None:
+            first = line.line
+        count += removed
+        result.extend(Line(piece, line.line) for piece in text.split("\n"))
+    if not count:
+        return result, None
+    message = f"{count} HTML tags and entities removed (first on line {first})"
+    return result, Diagnostic("info", "html-removed", first, message)
+
+
 # --- pass 2: pinyin glosses ---------------------------------------------------------------
 
 
@@ -505,7 +552,10 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []
     glossed: list[GlossedLine] = []
-    for line in clean_characters(text):
+    cleaned, html = strip_html(clean_characters(text))
+    if html is not None:
+        diagnostics.append(html)
+    for line in cleaned:
         stripped, removed = strip_glosses(line)
         glossed.append(stripped)
         report.annotations_removed += removed
