@@ -522,3 +522,16 @@ def test_a_title_that_names_its_kind_is_not_joined_with_the_next_line() -> None:
     lines = [Line(text, number) for number, text in enumerate(texts, 1)]
     meta = parse_wrapper(lines, []).meta
     assert (meta.title, meta.issuer) == ("滁州市“十四五”民政事业发展规划", "滁州市民政局")
+
+
+def test_recipients_with_parenthesised_notes_start_the_notice_text() -> None:
+    texts = [
+        "各镇(街道)人民政府(办事处),临港经济开发区管委会,区政府各部门、直属机构:",
+        "现将《<政府工作报告>任务分解表》印发给你们。",
+        "盘锦市大洼区人民政府办公室",
+        "2021年1月25日",
+        "(此件公开发布)",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    assert (meta.issuer, meta.date) == ("盘锦市大洼区人民政府办公室", "2021-01-25")

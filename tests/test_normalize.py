@@ -516,3 +516,33 @@ def test_html_paragraphs_split_tags_dropped_entities_decoded() -> None:
     assert [(d.code, d.line) for d in result.diagnostics if d.code == "html-removed"] == [
         ("html-removed", 1)
     ]
+
+
+def test_question_marks_of_a_lost_indent_are_removed() -> None:
+    from plancli.normalize import normalize
+
+    text = "\n".join(
+        [
+            "区政府各委、办、局,各街道办事处:",
+            "??区发展改革委《静安区促进养老托育服务高质量发展实施方案》已经区政府审核通过,现转发给你们。",
+            "??上海市静安区人民政府办公室",
+            "??2023年4月23日",
+            "??",
+            "一、为什么要做?怎么做?",
+        ]
+    )
+    result = normalize(text)
+    assert [line.text for line in result.lines][2:] == [
+        "上海市静安区人民政府办公室",
+        "2023年4月23日",
+        "一、为什么要做?怎么做?",
+    ]
+    assert [(d.code, d.line) for d in result.diagnostics if d.code == "lost-indent"] == [
+        ("lost-indent", 2)
+    ]
+
+
+def test_one_question_mark_at_a_line_start_stays() -> None:
+    from plancli.normalize import normalize
+
+    assert normalize("?怎么办\n一、总体要求").lines[0].text == "?怎么办"

@@ -62,6 +62,7 @@ YEAR_MONTH = re.compile(
     r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
 )
 BRACKETED_NOTE = re.compile(r"^\(.*\)$")
+TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
 PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
 
 
@@ -248,7 +249,7 @@ def split_recipients(text: str) -> list[str]:
 def is_recipients_line(text: str) -> bool:
     if not text.endswith(":") or "。" in text or len(text) > 160:
         return False
-    pieces = [p.strip() for p in re.split(r"[,;]", text[:-1])]
+    pieces = [TRAILING_NOTE.sub("", p.strip()) for p in re.split(r"[,;]", text[:-1])]
     return all(p and _suffix_pattern().search(p) for p in pieces)
 
 

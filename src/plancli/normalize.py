@@ -390,6 +390,25 @@ def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     return folded, Diagnostic("info", "punctuation-folded", first, message)
 
 
+LOST_INDENT = re.compile(r"^\?{1,4}(?=[^\s?])|^\?+$")
+
+
+def strip_lost_indent(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """`??上海市静安区人民政府办公室`: an indent of spaces the page's encoding could not hold,
+    turned into question marks at the start of a line, is removed. Only when at least
+    `min_lines` lines start that way (one `?` at a line start may be real)."""
+    settings = rules.load("normalize")["lost_indent"]
+    marked = [line.line for line in lines if line.text.startswith("?")]
+    if len(marked) < settings["min_lines"]:
+        return lines, None
+    fixed = [Line(LOST_INDENT.sub("", line.text), line.line) for line in lines]
+    changed = sum(1 for a, b in zip(lines, fixed, strict=True) if a.text != b.text)
+    if not changed:
+        return lines, None
+    message = f"question marks left for a lost indent removed on {changed} lines"
+    return fixed, Diagnostic("info", "lost-indent", marked[0], message)
+
+
 def drop_blank(lines: list[Line]) -> list[Line]:
     return [Line(line.text.strip(), line.line) for line in lines if line.text.strip()]
 
@@ -564,6 +583,10 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
         report.suspect_spans = garbled_spans(glossed)
     converted, report.converted_chars = convert_lines(glossed, report.script)
     lines, folded = fold_punctuation(drop_blank(converted))
+    lines, indent = strip_lost_indent(lines)
+    lines = drop_blank(lines)
+    if indent is not None:
+        diagnostics.append(indent)
     if folded is not None:
         diagnostics.append(folded)
     lines, report.boilerplate_removed = strip_boilerplate(lines)
