@@ -61,6 +61,10 @@ SENTENCE_END = re.compile(r"[。!?;]")
 YEAR_MONTH = re.compile(
     r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
 )
+# A listing entry's tail after a title: (鲁政发〔2021〕5号)2021.04.27798 — number, date, count.
+LISTING_TAIL = re.compile(
+    r"\s*\(?[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,5}号\)?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}\d*)?$"
+)
 BRACKETED_NOTE = re.compile(r"^\(.*\)$")
 TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
 PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
@@ -275,6 +279,8 @@ def notice_at(texts: list[str], start: int, stop: int) -> Span | None:
     for end in range(start + 1, min(stop, start + MAX_TITLE_LINES) + 1):
         if ends_notice(text):
             return Span(start, end, text)
+        if ends_notice(core := LISTING_TAIL.sub("", text)):
+            return Span(start, end, core)
         if end < stop:
             text += texts[end]
     return None
@@ -655,7 +661,10 @@ def fill_titles(
         meta.title_line = lines[parts.title.start].line
         return
     at = lines[parts.wrapper_end].line if parts.wrapper_end < len(lines) else None
-    if name:
+    if meta.notice_title:
+        meta.title = meta.notice_title
+        out.warn("no-title", at, "no plan title after the notice; the notice title stands in")
+    elif name:
         meta.title = restore_lost_quote(name)
         out.warn("no-title", at, "no plan title after the notice; the name it cites stands in")
     else:
