@@ -177,6 +177,7 @@ EXPECTED = {
 }
 for expected in EXPECTED.values():
     expected["portal"] = {}  # no sample page has a portal info box
+    expected["co_issuers"] = []
 
 
 @pytest.mark.parametrize("state", ["prepared", "improved"])
@@ -557,4 +558,38 @@ def test_listing_entry_tail_after_the_notice_title_and_school_recipients() -> No
         "鲁政发〔2021〕5号",
         "山东省人民政府",
         "2021-04-06",
+    )
+
+
+def test_joint_signers_on_two_lines_and_run_together_on_one() -> None:
+    head = [
+        "雄县、容城、安新县委和人民政府,新区各部门:",
+        "现将《实施方案》印发给你们,请认真贯彻落实。",
+    ]
+    two_lines = [*head, "中共河北雄安新区工作委员会", "河北雄安新区管理委员会", "2021年3月15日"]
+    one_line = [*head, "南陵县民政局南陵县发展和改革委员会", "2023年12月21日"]
+    for texts, issuer, others in [
+        (two_lines, "中共河北雄安新区工作委员会", ["河北雄安新区管理委员会"]),
+        (one_line, "南陵县民政局", ["南陵县发展和改革委员会"]),
+    ]:
+        lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+        meta = parse_wrapper(lines, []).meta
+        assert (meta.issuer, meta.co_issuers) == (issuer, others)
+
+
+def test_damaged_signature_date_and_distribution_line_are_not_titles() -> None:
+    texts = [
+        "各乡(镇)人民政府、街道办事处,县级机关各单位:",
+        "《常山县提升助老三件事服务能力的实施办法》已经县政府同意,现印发给你们。",
+        "常山县人民政府办公室",
+        "2023626",
+        "抄送:县委办公室",
+        "常山县提升助老三件事服务能力的实施办法",
+        "一、总体要求",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    assert (meta.title, meta.issuer) == (
+        "常山县提升助老三件事服务能力的实施办法",
+        "常山县人民政府办公室",
     )

@@ -52,7 +52,9 @@ DATE_HAN = re.compile(
     rf"(?P<y>[{HAN_DIGITS}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月"
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
 )
-DAMAGED_DATE = re.compile(r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$")
+DAMAGED_DATE = re.compile(
+    r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$"
+)  # 2023626: 年月日 lost
 PERIOD_RANGE = re.compile(rf"(?P<a>{YEAR})\s*年?\s*[—–\-~至到]+\s*(?P<b>{YEAR})\s*年?")
 PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*年?\s*\)$")
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
@@ -367,15 +369,42 @@ class Signature:
     issuer_index: int | None
     date_text: str
     date_index: int
+    co_issuers: list[str] = field(default_factory=list)
+
+
+def split_joint(text: str) -> list[str]:
+    """Joint signers run together on one line (`南陵县民政局南陵县发展和改革委员会`): split where
+    both sides are offices and the second repeats the first's place name (or drops its 中共)."""
+    for cut in range(4, len(text) - 3):
+        left, right = text[:cut], text[cut:]
+        place = left[2:4] if left.startswith("中共") else left[:2]
+        if right.startswith(place) and is_org(left) and is_org(right):
+            return [left, *split_joint(right)]
+    return [text]
+
+
+def signature_block(texts: list[str], last: int, floor: int) -> tuple[list[str], int] | None:
+    """The office line(s) ending at `last`: one per line or run together; (names, first index)."""
+    if last < floor or not is_org(texts[last]) or len(texts[last]) > MAX_ORG_CHARS * 2:
+        return None
+    first = last
+    while (
+        first - 1 >= floor and is_org(texts[first - 1]) and len(texts[first - 1]) <= MAX_ORG_CHARS
+    ):
+        first -= 1
+    names = [name for text in texts[first : last + 1] for name in split_joint(text)]
+    return names, first
 
 
 def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
     """Issuer line + date line ending at line `i`, or both on line `i`."""
     text = texts[i]
     if parse_date(text) or is_damaged_date(text):
-        before = i - 1
-        issuer = texts[before] if before >= floor and is_org(texts[before]) else None
-        return Signature(issuer, before if issuer else None, text, i)
+        block = signature_block(texts, i - 1, floor)
+        if block is None:
+            return Signature(None, None, text, i)
+        names, first = block
+        return Signature(names[0], first, text, i, names[1:])
     dates = find_dates(text)
     if dates and dates[-1][1] == len(text) and is_org(text[: dates[-1][0]].strip()):
         return Signature(text[: dates[-1][0]].strip(), i, text[dates[-1][0] :], i)
@@ -661,14 +690,23 @@ def fill_titles(
         meta.title_line = lines[parts.title.start].line
         return
     at = lines[parts.wrapper_end].line if parts.wrapper_end < len(lines) else None
-    if meta.notice_title:
-        meta.title = meta.notice_title
-        out.warn("no-title", at, "no plan title after the notice; the notice title stands in")
-    elif name:
+    if name and name_stands_alone(texts, name):
         meta.title = restore_lost_quote(name)
         out.warn("no-title", at, "no plan title after the notice; the name it cites stands in")
+    elif meta.notice_title:
+        meta.title = meta.notice_title
+        out.warn("no-title", at, "no plan title after the notice; the notice title stands in")
     else:
         out.warn("no-title", at, "no plan title found")
+
+
+def name_stands_alone(texts: list[str], name: str) -> bool:
+    """Does the plan's name stand on a line (or two adjacent lines) of its own somewhere?"""
+    key = bracket_key(name)
+    return any(
+        bracket_key(text) == key or bracket_key(text + following) == key
+        for text, following in zip(texts, [*texts[1:], ""], strict=True)
+    )
 
 
 def fill_signature(
@@ -686,6 +724,7 @@ def fill_signature(
             out.info("no-signature", None, "the notice has no issuer/date signature block")
         return
     meta.issuer = reconcile_issuer(signature, letterhead, lines, out)
+    meta.co_issuers = signature.co_issuers
     date = parse_date(signature.date_text)
     if date is None:
         date = stand_in_date(signature, lines, texts[: parts.wrapper_end], removed, out)
@@ -801,6 +840,7 @@ def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Repor
     signature = find_end_signature(texts, direct.end)
     if signature is not None:
         meta.issuer = signature.issuer or meta.issuer
+        meta.co_issuers = signature.co_issuers
         date = parse_date(signature.date_text)
         meta.date = date.isoformat() if date else meta.date
     if meta.issuer is None and _rules().get("issuer_from_title", False):

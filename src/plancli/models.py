@@ -89,6 +89,7 @@ class Meta(Model):
     notice_title: str | None = None
     doc_number: str | None = None
     issuer: str | None = None
+    co_issuers: list[str] = Field(default_factory=list)  # joint signers after the first
     date: str | None = None  # ISO YYYY-MM-DD
     recipients: list[str] = Field(default_factory=list)
     period: Period | None = None
