@@ -546,3 +546,32 @@ def test_one_question_mark_at_a_line_start_stays() -> None:
     from plancli.normalize import normalize
 
     assert normalize("?怎么办\n一、总体要求").lines[0].text == "?怎么办"
+
+
+def test_a_whole_page_on_one_line_is_split_before_its_headings() -> None:
+    from plancli.normalize import normalize
+
+    goal = "到2025年,城乡社区综合服务设施覆盖率达到100%,社区服务体系更加健全。" * 9
+    page = (
+        "各县市人民政府:现将《实施方案》印发给你们,请认真抓好落实。"
+        f"一、工作目标{goal}二、重点任务(一)完善城乡社区服务格局1.健全党建引领机制。"
+        "坚持党的领导。第十一条按照规定执行,第三条(一)项除外。十一、保障措施"
+    )
+    assert len(page) >= 400
+    result = normalize(page)
+    assert [line.text[:8] for line in result.lines] == [
+        "各县市人民政府:",
+        "一、工作目标到2",
+        "二、重点任务",
+        "(一)完善城乡社",
+        "第十一条按照规定",
+        "十一、保障措施",
+    ]
+    assert {line.line for line in result.lines} == {1}
+    assert [d.code for d in result.diagnostics if d.code == "split-line"] == ["split-line"]
+
+
+def test_a_short_line_with_markers_is_never_cut() -> None:
+    from plancli.normalize import normalize
+
+    assert len(normalize("一、总体要求(一)指导思想").lines) == 1

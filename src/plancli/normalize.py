@@ -34,6 +34,7 @@ Every Line keeps the 1-based line number it had in the original file.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 import unicodedata
@@ -390,6 +391,37 @@ def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     return folded, Diagnostic("info", "punctuation-folded", first, message)
 
 
+@cache
+def _run_on_split() -> tuple[int, re.Pattern[str]]:
+    settings = rules.load("normalize")["run_on"]
+    return int(settings["min_chars"]), re.compile(settings["split_before"])
+
+
+def split_run_on_lines(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """A whole page on one line (a long line holding several headings) is cut before each
+    heading marker that follows a sentence end; the pieces keep the line's number."""
+    min_chars, marker = _run_on_split()
+    result: list[Line] = []
+    split: list[int] = []
+    for line in lines:
+        if len(line.text) < min_chars:
+            result.append(line)
+            continue
+        cuts = [m.start() for m in marker.finditer(line.text) if m.start() > 0]
+        if not cuts:
+            result.append(line)
+            continue
+        split.append(line.line)
+        bounds = [0, *cuts, len(line.text)]
+        result.extend(
+            Line(line.text[a:b].strip(), line.line) for a, b in itertools.pairwise(bounds)
+        )
+    if not split:
+        return lines, None
+    message = f"{len(split)} long lines holding several headings split (first on line {split[0]})"
+    return result, Diagnostic("info", "split-line", split[0], message)
+
+
 LOST_INDENT = re.compile(r"^\?{1,4}(?=[^\s?])|^\?+$")
 
 
@@ -584,7 +616,10 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     converted, report.converted_chars = convert_lines(glossed, report.script)
     lines, folded = fold_punctuation(drop_blank(converted))
     lines, indent = strip_lost_indent(lines)
+    lines, run_on = split_run_on_lines(lines)
     lines = drop_blank(lines)
+    if run_on is not None:
+        diagnostics.append(run_on)
     if indent is not None:
         diagnostics.append(indent)
     if folded is not None:
