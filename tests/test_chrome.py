@@ -134,3 +134,40 @@ def test_chrome_words_in_a_body_sentence_stay() -> None:
         "(一)精确检索服务。建设全文检索平台,为群众提供规划全文下载和字号调整等服务。",
     ]
     assert removed(page) == []
+
+
+BODY_PARAGRAPH = "坚持以人民为中心的发展思想,推进民政事业高质量发展。"
+
+
+def test_table_of_contents_with_page_numbers_is_not_a_second_set_of_headings() -> None:
+    page = [
+        "咸宁市民政事业“十四五”规划",
+        "目 录",
+        "第一章 发展现状 1",
+        "一、社会救助保障体系进一步完善 1",
+        "二、多元养老服务体系初步形成 2",
+        "第二章 总体要求 7",
+        "第一章 发展现状",
+        "一、社会救助保障体系进一步完善",
+        BODY_PARAGRAPH,
+    ]
+    assert removed(page) == [(n, "table-of-contents") for n in range(2, 7)]
+    assert kept(page)[1] == "第一章发展现状"
+
+
+def test_table_of_contents_without_page_numbers_ends_where_the_body_repeats_it() -> None:
+    page = ["目录", "一、总体要求", "二、重点任务", "三、保障措施", "一、总体要求", BODY_PARAGRAPH]
+    assert removed(page) == [(n, "table-of-contents") for n in range(1, 5)]
+
+
+def test_pdf_page_numbers_go_and_table_cells_stay() -> None:
+    filler = [f"{BODY_PARAGRAPH[:-1]}第{n}段。" for n in range(11)]
+    page = ["一、总体要求", *filler, "- 2 -", *filler, "3", *filler, "4", *filler, "5"]
+    table = ["序号", "指标", "单位", "1", "覆盖率", "%", "2", "人数", "人", "3", "面积", "平方米"]
+    assert [item for item in removed([*page, *table]) if item[1] == "page-number"] == [
+        (13, "page-number"),
+        (25, "page-number"),
+        (37, "page-number"),
+        (49, "page-number"),
+    ]
+    assert kept([*page, *table])[-12:] == table

@@ -98,6 +98,18 @@ class Reprint(NamedTuple):
     max_lines: int
 
 
+class Layout(NamedTuple):
+    """Table of contents and PDF page numbers (boilerplate.yaml `layout`)."""
+
+    toc_label: re.Pattern[str]
+    toc_page: re.Pattern[str]
+    toc_max_lines: int
+    toc_entry_chars: int
+    lone_page: re.Pattern[str]
+    page_min_run: int
+    page_min_gap: int
+
+
 class Ruleset(NamedTuple):
     rules: tuple[Rule, ...]
     anchors: tuple[re.Pattern[str], ...]
@@ -108,6 +120,7 @@ class Ruleset(NamedTuple):
     document_like: DocumentLike | None = None
     page_title: PageTitle | None = None
     reprint: Reprint | None = None
+    layout: Layout | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -169,6 +182,19 @@ def parse_reprint(raw: dict[str, Any]) -> Reprint:
     )
 
 
+def parse_layout(raw: dict[str, Any]) -> Layout:
+    toc, pages = raw["toc"], raw["page_numbers"]
+    return Layout(
+        re.compile(toc["label"]),
+        re.compile(toc["page"]),
+        int(toc["max_lines"]),
+        int(toc["entry_chars"]),
+        re.compile(pages["lone"]),
+        int(pages["min_run"]),
+        int(pages["min_gap"]),
+    )
+
+
 @cache
 def load_ruleset() -> Ruleset:
     data = rules.load("boilerplate")
@@ -183,6 +209,7 @@ def load_ruleset() -> Ruleset:
         short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),
         page_title=parse_page_title(data["page_title"]) if data.get("page_title") else None,
         reprint=parse_reprint(data["reprint"]) if data.get("reprint") else None,
+        layout=parse_layout(data["layout"]) if data.get("layout") else None,
         document_like=next(
             (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
         ),
@@ -259,7 +286,10 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     head = max(head, lead + 1)
     tail = tail_start(lines, ruleset, head)
     box = set(find_box([line.text for line in lines], head or len(lines)))
-    repeats = repeated_titles([line.text for line in lines], head, ruleset)
+    texts = [line.text for line in lines]
+    repeats = repeated_titles(texts, head, ruleset)
+    contents = set(toc_lines(texts, ruleset))
+    page_numbers = page_number_lines(texts, ruleset)
     kept: list[Line] = []
     removed: list[Removal] = []
     for index, line in enumerate(lines):
@@ -272,6 +302,10 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
             name = ruleset.reprint.name if ruleset.reprint else None
         elif index in repeats and ruleset.page_title is not None:
             name = ruleset.page_title.name
+        elif index in contents:
+            name = "table-of-contents"
+        elif index in page_numbers:
+            name = "page-number"
         if name is None and zone == "tail" and is_residue(line.text, ruleset):
             name = ruleset.residue_rule
         if name is None:
@@ -335,6 +369,69 @@ def repeated_titles(texts: Sequence[str], head: int, ruleset: Ruleset) -> set[in
             repeated.add(index)
             alive.discard(index)
     return repeated
+
+
+def toc_lines(texts: Sequence[str], ruleset: Ruleset) -> list[int]:
+    """A table of contents near the top: the 目录 label and its entries.
+
+    Entries are the short non-sentences after the label; they end where the first entry comes
+    again (the body's own first heading) or, without that, after the last entry that ends with
+    a page number.
+    """
+    layout = ruleset.layout
+    if layout is None:
+        return []
+    label = next(
+        (i for i, t in enumerate(texts[: layout.toc_max_lines]) if layout.toc_label.match(t)), None
+    )
+    if label is None:
+        return []
+    run = label + 1
+    while (
+        run < len(texts)
+        and len(texts[run]) <= layout.toc_entry_chars
+        and not is_sentence(texts[run], ruleset)
+    ):
+        run += 1
+    if run == label + 1:
+        return []
+    key = entry_key(texts[label + 1], layout)
+    again = next(
+        (i for i in range(label + 2, len(texts)) if entry_key(texts[i], layout) == key), None
+    )
+    if again is not None and again <= run:
+        return list(range(label, again))
+    numbered = [i for i in range(label + 1, run) if layout.toc_page.search(texts[i])]
+    if len(numbered) < 2:
+        return []
+    return list(range(label, numbered[-1] + 1))
+
+
+def entry_key(text: str, layout: Layout) -> str:
+    return re.sub(r"\s+", "", layout.toc_page.sub("", text))
+
+
+def page_number_lines(texts: Sequence[str], ruleset: Ruleset) -> set[int]:
+    """Lone numbers left by a PDF conversion: a rising run (n, n+1, …) spread over the text."""
+    layout = ruleset.layout
+    if layout is None:
+        return set()
+    found: set[int] = set()
+    run: list[tuple[int, int]] = []  # (index, number)
+    for index, text in enumerate(texts):
+        match = layout.lone_page.match(text)
+        if match is None:
+            continue
+        number = int(match.group("n"))
+        if run and number == run[-1][1] + 1 and index - run[-1][0] >= layout.page_min_gap:
+            run.append((index, number))
+        else:
+            if len(run) >= layout.page_min_run:
+                found.update(i for i, _ in run)
+            run = [(index, number)]
+    if len(run) >= layout.page_min_run:
+        found.update(i for i, _ in run)
+    return found
 
 
 def removal_diagnostics(removed: Sequence[Removal]) -> list[Diagnostic]:
