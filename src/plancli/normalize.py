@@ -599,6 +599,7 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     print just the text pass ``find_garbled=False`` and skip its cost.
     """
     from plancli.boilerplate import removal_diagnostics, strip_boilerplate
+    from plancli.pipeless import rebuild_tables
 
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []
@@ -628,8 +629,11 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     diagnostics.extend(removal_diagnostics(report.boilerplate_removed))
     lines, space_repairs = fix_spaces(lines)
     lines, zero_repairs = fold_look_alike_zero(lines)
+    lines, table_repairs, table_diagnostics = rebuild_tables(lines)
+    diagnostics.extend(table_diagnostics)
     lines, join_repairs = join_broken_lines(lines)
     report.repairs = sorted(
-        [*space_repairs, *zero_repairs, *join_repairs], key=lambda repair: repair.line
+        [*space_repairs, *zero_repairs, *table_repairs, *join_repairs],
+        key=lambda repair: repair.line,
     )
     return Normalized(lines, report, diagnostics)
