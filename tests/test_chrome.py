@@ -176,3 +176,19 @@ def test_pdf_page_numbers_go_and_table_cells_stay() -> None:
         "2 | 人数 | 人 |",
         "3 | 面积 | 平方米 |",
     ]
+
+
+def test_a_reprinted_document_is_named_by_its_lead_in() -> None:
+    from plancli.pipeline import process_bytes
+
+    page = [
+        "发布信息",
+        "2023年12月,中共山西省委办公厅、山西省人民政府办公厅发布《山西省乡村振兴责任制实施细则》,"
+        "自发布之日起施行。",
+        "内容全文",
+        "第一章 总则",
+        "第一条 为了全面落实乡村振兴责任制,制定本细则。",
+    ]
+    document = process_bytes("\n".join(page).encode())
+    assert removed(page) == [(1, "reprint-lead"), (2, "reprint-lead"), (3, "reprint-lead")]
+    assert document.meta.title == "山西省乡村振兴责任制实施细则"

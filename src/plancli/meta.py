@@ -700,6 +700,18 @@ def fill_titles(
         out.warn("no-title", at, "no plan title found")
 
 
+def reprinted_name(removed: list[Removal]) -> str | None:
+    """The document a news page's lead-in announces (`…发布《山西省乡村振兴责任制实施细则》`)."""
+    for removal in removed:
+        if removal.rule != "reprint-lead":
+            continue
+        spans = top_level_titles(clean_text(removal.text))
+        if spans:
+            begin, end = spans[0]
+            return clean_text(removal.text)[begin + 1 : end - 1]
+    return None
+
+
 def name_stands_alone(texts: list[str], name: str) -> bool:
     """Does the plan's name stand on a line (or two adjacent lines) of its own somewhere?"""
     key = bracket_key(name)
@@ -787,6 +799,8 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
         direct = find_direct_title(texts, parts.recipients or parts.limit)
     parts.title = direct or find_title(texts, parts.wrapper_end, name)
     fill_titles(meta, lines, texts, parts, name, out)
+    if meta.title is None:
+        meta.title = reprinted_name(removed)
     fill_signature(meta, lines, texts, parts, removed, out)
     if direct is not None:
         fill_direct_signature(meta, texts, direct, out)
