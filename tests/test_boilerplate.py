@@ -45,10 +45,12 @@ def kept_numbers(lines: list[Line]) -> list[int]:
 
 
 EXPECTED = {
-    # shaoyang 1 spam title, 3 breadcrumb, 5 page meta, 9 page index code; 181-189 share + footer
+    # shaoyang 1 spam title, 3 breadcrumb, 4 the page's headline (the notice title again, in
+    # full on lines 15-17), 5 page meta, 9 page index code; 181-189 share + footer
     SHAOYANG: {
         1: "spam",
         3: "breadcrumb",
+        4: "page-title",
         5: "page-meta",
         9: "index-code",
         181: "share-qr",
@@ -62,8 +64,9 @@ EXPECTED = {
     },
     # chongqing 104 扫一扫获取 / 105 最新情报资讯 / 106 扫一扫免费 / 107 阅读最新报告
     CHONGQING: {104: "share-qr", 105: "tail-residue", 106: "share-qr", 107: "tail-residue"},
-    # jiangxi 43 扫描二维码 关注我们 / 44 本文链接 / 45 本文关键词
-    JIANGXI: {43: "share-qr", 44: "page-link", 45: "page-keywords"},
+    # jiangxi 1 listing entry 赣府厅字〔2022〕77号《…的通知》 (line 2 is the notice title itself);
+    # 43 扫描二维码 关注我们 / 44 本文链接 / 45 本文关键词
+    JIANGXI: {1: "page-title", 43: "share-qr", 44: "page-link", 45: "page-keywords"},
     CHANGJI: {},
     JIMSAR: {},
 }
@@ -77,11 +80,10 @@ def test_exactly_the_chrome_lines_are_removed(path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "number", "start"),
     [
-        (SHAOYANG, 4, "邵阳市人民政府办公室关于印发《邵阳市贯彻落实"),  # page title, before chrome
         (SHAOYANG, 11, "邵市政办发〔202315号"),  # doc number, after the index code
         (SHAOYANG, 13, "邵阳市人民政府办公室"),
         (SHAOYANG, 176, "(三)强化要素保障,加大资金投入。"),  # last paragraph before the QR line
-        (JIANGXI, 1, "赣府厅字〔2022〕77号《江西省人民政府办公厅关于印发"),
+        (JIANGXI, 2, "江西省人民政府办公厅关于印发江西省贯彻落实"),  # the copy of line 1 kept
         (JIANGXI, 41, "(四)强化实施指导。"),
         (CHONGQING, 103, "提升行政区划和界线管理工作智能化水平。"),
     ],

@@ -496,3 +496,82 @@ def test_chongqing_reference_reads_with_a_real_zero() -> None:
     assert [(r.line, r.kind) for r in document.normalization.repairs if r.kind == "zero"] == [
         (3, "zero")
     ]
+
+
+def test_html_paragraphs_split_tags_dropped_entities_decoded() -> None:
+    from plancli.normalize import normalize
+
+    text = (
+        "<p>各市、县人民政府:</p><p>&nbsp;现将《实施方案》印发给你们,请认真贯彻执行。</p>\n"
+        "<p>一、<strong>总体要求</strong>&ldquo;人民至上&rdquo;</p>\n"
+        "县<政府工作报告>任务分解"
+    )
+    result = normalize(text)
+    assert [(line.text, line.line) for line in result.lines] == [
+        ("各市、县人民政府:", 1),
+        ("现将《实施方案》印发给你们,请认真贯彻执行。", 1),
+        ("一、总体要求“人民至上”", 2),
+        ("县<政府工作报告>任务分解", 3),
+    ]
+    assert [(d.code, d.line) for d in result.diagnostics if d.code == "html-removed"] == [
+        ("html-removed", 1)
+    ]
+
+
+def test_question_marks_of_a_lost_indent_are_removed() -> None:
+    from plancli.normalize import normalize
+
+    text = "\n".join(
+        [
+            "区政府各委、办、局,各街道办事处:",
+            "??区发展改革委《静安区促进养老托育服务高质量发展实施方案》已经区政府审核通过,现转发给你们。",
+            "??上海市静安区人民政府办公室",
+            "??2023年4月23日",
+            "??",
+            "一、为什么要做?怎么做?",
+        ]
+    )
+    result = normalize(text)
+    assert [line.text for line in result.lines][2:] == [
+        "上海市静安区人民政府办公室",
+        "2023年4月23日",
+        "一、为什么要做?怎么做?",
+    ]
+    assert [(d.code, d.line) for d in result.diagnostics if d.code == "lost-indent"] == [
+        ("lost-indent", 2)
+    ]
+
+
+def test_one_question_mark_at_a_line_start_stays() -> None:
+    from plancli.normalize import normalize
+
+    assert normalize("?怎么办\n一、总体要求").lines[0].text == "?怎么办"
+
+
+def test_a_whole_page_on_one_line_is_split_before_its_headings() -> None:
+    from plancli.normalize import normalize
+
+    goal = "到2025年,城乡社区综合服务设施覆盖率达到100%,社区服务体系更加健全。" * 9
+    page = (
+        "各县市人民政府:现将《实施方案》印发给你们,请认真抓好落实。"
+        f"一、工作目标{goal}二、重点任务(一)完善城乡社区服务格局1.健全党建引领机制。"
+        "坚持党的领导。第十一条按照规定执行,第三条(一)项除外。十一、保障措施"
+    )
+    assert len(page) >= 400
+    result = normalize(page)
+    assert [line.text[:8] for line in result.lines] == [
+        "各县市人民政府:",
+        "一、工作目标到2",
+        "二、重点任务",
+        "(一)完善城乡社",
+        "第十一条按照规定",
+        "十一、保障措施",
+    ]
+    assert {line.line for line in result.lines} == {1}
+    assert [d.code for d in result.diagnostics if d.code == "split-line"] == ["split-line"]
+
+
+def test_a_short_line_with_markers_is_never_cut() -> None:
+    from plancli.normalize import normalize
+
+    assert len(normalize("一、总体要求(一)指导思想").lines) == 1

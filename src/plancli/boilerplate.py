@@ -14,9 +14,24 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from plancli import rules
-from plancli.core import Line, Removal
+from plancli.core import Diagnostic, Line, Removal
+from plancli.portal import PORTAL_RULE, find_box
 
 ZONES = frozenset({"head", "tail", "anywhere"})
+
+
+class DocumentLike(NamedTuple):
+    """The stronger evidence a line with document-like content needs to be called spam."""
+
+    threshold: float
+    min_strong_terms: int
+    patterns: tuple[re.Pattern[str], ...]
+
+    def describes(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern in self.patterns)
+
+
+STRONG_WEIGHT = 3.0
 
 
 class SpamScore(NamedTuple):
@@ -25,13 +40,26 @@ class SpamScore(NamedTuple):
     threshold: float
     terms: tuple[tuple[str, float], ...]
     features: tuple[tuple[re.Pattern[str], float], ...]
+    max_chars: int | None = None
+    document_like: DocumentLike | None = None
 
     def score(self, text: str) -> float:
         found = sum(weight for word, weight in self.terms if word in text)
         return found + sum(weight for pattern, weight in self.features if pattern.search(text))
 
+    def strong_terms(self, text: str) -> int:
+        return sum(1 for word, weight in self.terms if weight >= STRONG_WEIGHT and word in text)
+
     def matches(self, text: str) -> bool:
-        return self.score(text) >= self.threshold
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return False
+        score = self.score(text)
+        if score < self.threshold:
+            return False
+        strict = self.document_like
+        if strict is None or not strict.describes(text):
+            return True
+        return score >= strict.threshold and self.strong_terms(text) >= strict.min_strong_terms
 
 
 class Rule(NamedTuple):
@@ -49,12 +77,50 @@ class Rule(NamedTuple):
         return "anywhere" in self.zones or zone in self.zones
 
 
+class PageTitle(NamedTuple):
+    """How to recognise a head line that only repeats the document's own title lines."""
+
+    name: str
+    min_chars: int
+    max_run: int
+    max_lines: int
+    min_share: float
+    ignore: re.Pattern[str]
+    doc_number: re.Pattern[str]
+    truncation: re.Pattern[str]
+
+
+class Reprint(NamedTuple):
+    """The label (内容全文, 规划全文 …) under which a news page reprints the document."""
+
+    name: str
+    label: re.Pattern[str]
+    max_lines: int
+
+
+class Layout(NamedTuple):
+    """Table of contents and PDF page numbers (boilerplate.yaml `layout`)."""
+
+    toc_label: re.Pattern[str]
+    toc_page: re.Pattern[str]
+    toc_max_lines: int
+    toc_entry_chars: int
+    lone_page: re.Pattern[str]
+    page_min_run: int
+    page_min_gap: int
+
+
 class Ruleset(NamedTuple):
     rules: tuple[Rule, ...]
     anchors: tuple[re.Pattern[str], ...]
     sentence: re.Pattern[str]
     residue_rule: str
     residue_max_chars: int
+    short_line_chars: int = 30
+    document_like: DocumentLike | None = None
+    page_title: PageTitle | None = None
+    reprint: Reprint | None = None
+    layout: Layout | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -72,7 +138,20 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
         (re.compile(feature["pattern"]), float(feature["weight"]))
         for feature in raw.get("features", [])
     )
-    return SpamScore(float(raw["threshold"]), tuple(terms.items()), features)
+    strict = raw.get("document_like")
+    document_like = (
+        DocumentLike(
+            float(strict["threshold"]),
+            int(strict.get("min_strong_terms", 0)),
+            tuple(re.compile(pattern) for pattern in strict.get("patterns", [])),
+        )
+        if strict
+        else None
+    )
+    max_chars = int(raw["max_chars"]) if raw.get("max_chars") is not None else None
+    return SpamScore(
+        float(raw["threshold"]), tuple(terms.items()), features, max_chars, document_like
+    )
 
 
 def parse_rule(raw: dict[str, Any]) -> Rule:
@@ -84,16 +163,56 @@ def parse_rule(raw: dict[str, Any]) -> Rule:
     return Rule(name, parse_zones(raw.get("zone"), name), pattern, spam)
 
 
+def parse_page_title(raw: dict[str, Any]) -> PageTitle:
+    return PageTitle(
+        str(raw.get("name", "page-title")),
+        int(raw.get("min_chars", 8)),
+        int(raw.get("max_run", 4)),
+        int(raw.get("max_lines", 60)),
+        float(raw.get("min_share", 0.75)),
+        re.compile(raw["ignore"]),
+        re.compile(raw["doc_number"]),
+        re.compile(raw["truncation"]),
+    )
+
+
+def parse_reprint(raw: dict[str, Any]) -> Reprint:
+    return Reprint(
+        str(raw.get("name", "reprint-lead")), re.compile(raw["label"]), int(raw["max_lines"])
+    )
+
+
+def parse_layout(raw: dict[str, Any]) -> Layout:
+    toc, pages = raw["toc"], raw["page_numbers"]
+    return Layout(
+        re.compile(toc["label"]),
+        re.compile(toc["page"]),
+        int(toc["max_lines"]),
+        int(toc["entry_chars"]),
+        re.compile(pages["lone"]),
+        int(pages["min_run"]),
+        int(pages["min_gap"]),
+    )
+
+
 @cache
 def load_ruleset() -> Ruleset:
     data = rules.load("boilerplate")
     residue = data.get("tail_residue", {})
+    parsed = tuple(parse_rule(raw) for raw in data.get("rules", []))
     return Ruleset(
-        rules=tuple(parse_rule(raw) for raw in data.get("rules", [])),
+        rules=parsed,
         anchors=tuple(re.compile(anchor["pattern"]) for anchor in data.get("body_anchors", [])),
         sentence=re.compile(data.get("sentence", "。")),
         residue_rule=str(residue.get("name", "tail-residue")),
         residue_max_chars=int(residue.get("max_chars", 20)),
+        short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),
+        page_title=parse_page_title(data["page_title"]) if data.get("page_title") else None,
+        reprint=parse_reprint(data["reprint"]) if data.get("reprint") else None,
+        layout=parse_layout(data["layout"]) if data.get("layout") else None,
+        document_like=next(
+            (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
+        ),
     )
 
 
@@ -110,6 +229,18 @@ def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
         if rule.fires_in(zone) and rule.matches(text):
             return rule
     return None
+
+
+def reprint_label(lines: Sequence[Line], ruleset: Ruleset) -> int:
+    """Index of the last full-text label near the top (-1 if none): the document follows it."""
+    rule = ruleset.reprint
+    if rule is None:
+        return -1
+    found = -1
+    for index, line in enumerate(lines[: rule.max_lines]):
+        if rule.label.search(line.text):
+            found = index
+    return found
 
 
 def head_end(lines: Sequence[Line], ruleset: Ruleset) -> int:
@@ -151,13 +282,30 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     """Return the lines that belong to the document and the chrome that was removed."""
     ruleset = load_ruleset()
     head = head_end(lines, ruleset)
+    lead = reprint_label(lines, ruleset)
+    head = max(head, lead + 1)
     tail = tail_start(lines, ruleset, head)
+    box = set(find_box([line.text for line in lines], head or len(lines)))
+    texts = [line.text for line in lines]
+    repeats = repeated_titles(texts, head, ruleset)
+    contents = set(toc_lines(texts, ruleset))
+    page_numbers = page_number_lines(texts, ruleset)
     kept: list[Line] = []
     removed: list[Removal] = []
     for index, line in enumerate(lines):
         zone = zone_of(index, head, tail)
         rule = first_rule(line.text, zone, ruleset)
         name = rule.name if rule is not None else None
+        if index in box:
+            name = PORTAL_RULE
+        elif index <= lead and (index == lead or is_sentence(line.text, ruleset)):
+            name = ruleset.reprint.name if ruleset.reprint else None
+        elif index in repeats and ruleset.page_title is not None:
+            name = ruleset.page_title.name
+        elif index in contents:
+            name = "table-of-contents"
+        elif index in page_numbers:
+            name = "page-number"
         if name is None and zone == "tail" and is_residue(line.text, ruleset):
             name = ruleset.residue_rule
         if name is None:
@@ -165,3 +313,148 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
         else:
             removed.append(Removal(line.line, line.text, name))
     return kept, removed
+
+
+def title_key(text: str, rule: PageTitle) -> tuple[str, bool]:
+    """The text compared between head lines, and whether it carried a doc number or an ellipsis."""
+    stripped = rule.truncation.sub("", text)
+    stripped, numbered = rule.doc_number.subn("", stripped)
+    return rule.ignore.sub("", stripped), bool(numbered) or stripped != text
+
+
+def covered(
+    key: str, keys: list[str], index: int, alive: set[int], max_run: int, share: float = 0.0
+) -> bool:
+    """Is `key` inside the joined text of up to `max_run` consecutive other live lines, and at
+    least `share` of that text (so a fragment of a longer title is no copy of it)?"""
+    others = [i for i in sorted(alive) if i != index]
+    for position in range(len(others)):
+        run = ""
+        for other in others[position : position + max_run]:
+            run += keys[other]
+            if key in run:
+                if len(key) >= share * len(run):
+                    return True
+                break
+    return False
+
+
+def repeated_titles(texts: Sequence[str], head: int, ruleset: Ruleset) -> set[int]:
+    """Head lines (below `head`) that only repeat the title lines of the page (the page's
+    <title>, a listing entry with the 发文字号 glued on, a summary cut off with …): the fullest
+    copy stays. The first lines of the body may serve as the copy, never be removed."""
+    rule = ruleset.page_title
+    if rule is None or head == 0:
+        return set()
+    head = min(head, rule.max_lines)  # a page's title lines are at its top: bounded work
+    texts = texts[: head + rule.max_run]
+    keyed = [title_key(text, rule) for text in texts]
+    keys = [key for key, _ in keyed]
+    candidates = {
+        i
+        for i, (key, _) in enumerate(keyed[:head])
+        if len(key) >= rule.min_chars and not is_sentence(texts[i], ruleset)
+    }
+    alive = set(range(len(texts)))
+    repeated: set[int] = set()
+    decorated = [i for i in sorted(candidates) if keyed[i][1]]
+    plain = [i for i in sorted(candidates) if not keyed[i][1]]
+    head_titles = {i for i in alive if not is_sentence(texts[i], ruleset)}
+    for index in [*decorated, *plain]:
+        if index in plain:
+            later, share = {i for i in alive & head_titles if i > index}, rule.min_share
+        else:
+            later, share = alive, 0.0
+        if covered(keys[index], keys, index, later, rule.max_run, share):
+            repeated.add(index)
+            alive.discard(index)
+    return repeated
+
+
+def toc_lines(texts: Sequence[str], ruleset: Ruleset) -> list[int]:
+    """A table of contents near the top: the 目录 label and its entries.
+
+    Entries are the short non-sentences after the label; they end where the first entry comes
+    again (the body's own first heading) or, without that, after the last entry that ends with
+    a page number.
+    """
+    layout = ruleset.layout
+    if layout is None:
+        return []
+    label = next(
+        (i for i, t in enumerate(texts[: layout.toc_max_lines]) if layout.toc_label.match(t)), None
+    )
+    if label is None:
+        return []
+    run = label + 1
+    while (
+        run < len(texts)
+        and len(texts[run]) <= layout.toc_entry_chars
+        and not is_sentence(texts[run], ruleset)
+    ):
+        run += 1
+    if run == label + 1:
+        return []
+    key = entry_key(texts[label + 1], layout)
+    again = next(
+        (i for i in range(label + 2, len(texts)) if entry_key(texts[i], layout) == key), None
+    )
+    if again is not None and again <= run:
+        return list(range(label, again))
+    numbered = [i for i in range(label + 1, run) if layout.toc_page.search(texts[i])]
+    if len(numbered) < 2:
+        return []
+    return list(range(label, numbered[-1] + 1))
+
+
+def entry_key(text: str, layout: Layout) -> str:
+    return re.sub(r"\s+", "", layout.toc_page.sub("", text))
+
+
+def page_number_lines(texts: Sequence[str], ruleset: Ruleset) -> set[int]:
+    """Lone numbers left by a PDF conversion: a rising run (n, n+1, …) spread over the text."""
+    layout = ruleset.layout
+    if layout is None:
+        return set()
+    found: set[int] = set()
+    run: list[tuple[int, int]] = []  # (index, number)
+    for index, text in enumerate(texts):
+        match = layout.lone_page.match(text)
+        if match is None:
+            continue
+        number = int(match.group("n"))
+        if run and number == run[-1][1] + 1 and index - run[-1][0] >= layout.page_min_gap:
+            run.append((index, number))
+        else:
+            if len(run) >= layout.page_min_run:
+                found.update(i for i, _ in run)
+            run = [(index, number)]
+    if len(run) >= layout.page_min_run:
+        found.update(i for i, _ in run)
+    return found
+
+
+def removal_diagnostics(removed: Sequence[Removal]) -> list[Diagnostic]:
+    """Every removal of more than a short line, so `check` shows it.
+
+    A removed line with document-like content (marker, unit clause, number with a unit, full
+    sentence) is a warning: it may be a body line lost; other long lines are info.
+    """
+    ruleset = load_ruleset()
+    diagnostics: list[Diagnostic] = []
+    for removal in removed:
+        if len(removal.text) <= ruleset.short_line_chars:
+            continue
+        suspicious = ruleset.document_like is not None and ruleset.document_like.describes(
+            removal.text
+        )
+        preview = removal.text[:40] + ("…" if len(removal.text) > 40 else "")
+        diagnostics.append(
+            Diagnostic(
+                "warning" if suspicious else "info",
+                "long-line-removed",
+                removal.line,
+                f"{len(removal.text)}-character line removed as {removal.rule}: {preview}",
+            )
+        )
+    return diagnostics

@@ -23,6 +23,7 @@ from typing import Any
 from plancli import rules
 from plancli.core import Diagnostic, Line, Removal, Repair
 from plancli.models import Meta, Period, Reference
+from plancli.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
 
 HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4
@@ -51,12 +52,24 @@ DATE_HAN = re.compile(
     rf"(?P<y>[{HAN_DIGITS}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月"
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
 )
-DAMAGED_DATE = re.compile(r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$")
+DAMAGED_DATE = re.compile(
+    r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$"
+)  # 2023626: 年月日 lost
 PERIOD_RANGE = re.compile(rf"(?P<a>{YEAR})\s*年?\s*[—–\-~至到]+\s*(?P<b>{YEAR})\s*年?")
 PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*年?\s*\)$")
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
 SENTENCE_END = re.compile(r"[。!?;]")
+YEAR_MONTH = re.compile(
+    r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
+)
+# A listing entry's tail after a title: (鲁政发〔2021〕5号)2021.04.27798 — number, date, count.
+LISTING_TAIL = re.compile(
+    r"\s*\(?[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,5}号\)?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}\d*)?$"
+)
+BRACKETED_NOTE = re.compile(r"^\(.*\)$")
+TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
+PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
 
 
 @dataclass
@@ -242,7 +255,7 @@ def split_recipients(text: str) -> list[str]:
 def is_recipients_line(text: str) -> bool:
     if not text.endswith(":") or "。" in text or len(text) > 160:
         return False
-    pieces = [p.strip() for p in re.split(r"[,;]", text[:-1])]
+    pieces = [TRAILING_NOTE.sub("", p.strip()) for p in re.split(r"[,;]", text[:-1])]
     return all(p and _suffix_pattern().search(p) for p in pieces)
 
 
@@ -268,6 +281,8 @@ def notice_at(texts: list[str], start: int, stop: int) -> Span | None:
     for end in range(start + 1, min(stop, start + MAX_TITLE_LINES) + 1):
         if ends_notice(text):
             return Span(start, end, text)
+        if ends_notice(core := LISTING_TAIL.sub("", text)):
+            return Span(start, end, core)
         if end < stop:
             text += texts[end]
     return None
@@ -284,6 +299,48 @@ def find_notice(texts: list[str], stop: int) -> Span | None:
     if bare and notice.start > 0 and is_org(texts[notice.start - 1]):
         return Span(notice.start - 1, notice.end, texts[notice.start - 1] + notice.text)
     return notice
+
+
+@cache
+def _direct_start() -> re.Pattern[str]:
+    return re.compile(r"^(?P<org>[^《》〈〉“”〔〕\[\]。,:]{0,30}?)关于")
+
+
+def ends_direct(text: str) -> bool:
+    return text.rstrip("》").endswith(tuple(_rules()["direct_endings"])) and is_balanced(text)
+
+
+def find_direct_title(texts: list[str], stop: int) -> Span | None:
+    """A document that is itself the issued text (`国务院关于…的指导意见` over one or more lines,
+    then its 发文字号): its title starts the page, before `stop` (recipients or first heading)."""
+    for start in range(min(stop, MAX_TITLE_LINES + 2)):
+        if not _direct_start().match(texts[start]) or _notice_start().match(texts[start]):
+            continue
+        text = texts[start]
+        for end in range(start + 1, min(stop, start + MAX_TITLE_LINES) + 1):
+            if not looks_like_title(texts[end - 1]):
+                break
+            if ends_direct(text):
+                return Span(start, end, text)
+            if end < stop:
+                text += texts[end]
+    return None
+
+
+def direct_issuer(title: str) -> str | None:
+    match = _direct_start().match(title)
+    org = match["org"].strip() if match else ""
+    return org if org and is_org(org) else None
+
+
+def find_end_signature(texts: list[str], floor: int) -> Signature | None:
+    """The issuer/date signature closing the document (publication notes after it skipped)."""
+    index = len(texts) - 1
+    while index > floor and is_publication_note(texts[index]):
+        index -= 1
+    if index <= floor:
+        return None
+    return signature_at(texts, index, floor)
 
 
 def notice_issuer(notice: Span | None) -> str | None:
@@ -312,15 +369,42 @@ class Signature:
     issuer_index: int | None
     date_text: str
     date_index: int
+    co_issuers: list[str] = field(default_factory=list)
+
+
+def split_joint(text: str) -> list[str]:
+    """Joint signers run together on one line (`南陵县民政局南陵县发展和改革委员会`): split where
+    both sides are offices and the second repeats the first's place name (or drops its 中共)."""
+    for cut in range(4, len(text) - 3):
+        left, right = text[:cut], text[cut:]
+        place = left[2:4] if left.startswith("中共") else left[:2]
+        if right.startswith(place) and is_org(left) and is_org(right):
+            return [left, *split_joint(right)]
+    return [text]
+
+
+def signature_block(texts: list[str], last: int, floor: int) -> tuple[list[str], int] | None:
+    """The office line(s) ending at `last`: one per line or run together; (names, first index)."""
+    if last < floor or not is_org(texts[last]) or len(texts[last]) > MAX_ORG_CHARS * 2:
+        return None
+    first = last
+    while (
+        first - 1 >= floor and is_org(texts[first - 1]) and len(texts[first - 1]) <= MAX_ORG_CHARS
+    ):
+        first -= 1
+    names = [name for text in texts[first : last + 1] for name in split_joint(text)]
+    return names, first
 
 
 def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
     """Issuer line + date line ending at line `i`, or both on line `i`."""
     text = texts[i]
     if parse_date(text) or is_damaged_date(text):
-        before = i - 1
-        issuer = texts[before] if before >= floor and is_org(texts[before]) else None
-        return Signature(issuer, before if issuer else None, text, i)
+        block = signature_block(texts, i - 1, floor)
+        if block is None:
+            return Signature(None, None, text, i)
+        names, first = block
+        return Signature(names[0], first, text, i, names[1:])
     dates = find_dates(text)
     if dates and dates[-1][1] == len(text) and is_org(text[: dates[-1][0]].strip()):
         return Signature(text[: dates[-1][0]].strip(), i, text[dates[-1][0] :], i)
@@ -357,6 +441,8 @@ def looks_like_title(text: str) -> bool:
         and not HEADING.match(text)
         and parse_date(text) is None
         and not DOC_NUMBER.fullmatch(text)
+        and not is_publication_note(text)
+        and text not in _rules()["not_titles"]
     )
 
 
@@ -367,10 +453,31 @@ def continues_title(text: str, following: str, name: str | None) -> bool:
         return False
     if not is_balanced(text):
         return True
+    if breaks_cover_title(text, following):
+        return True
     if name is None:
         return False
     whole, joined = bracket_key(name), bracket_key(text + following)
     return bracket_key(text) != whole and whole.startswith(joined)
+
+
+def breaks_cover_title(text: str, following: str) -> bool:
+    """A cover title set over lines (`松阳县国民经济和社会发展` / `第十三个五年规划纲要`):
+    the text so far names no kind of document yet, and the next line is neither an office nor
+    a date."""
+    return (
+        not text.endswith(tuple(_rules()["direct_endings"]))
+        and not is_org(following)
+        and not find_dates(following)
+        and not YEAR_MONTH.search(following)
+        and not is_publication_note(following)
+        and match_kind_word(following)
+    )
+
+
+def match_kind_word(text: str) -> bool:
+    """The line goes on to (or ends with) a word naming a kind of document (规划, 纲要 …)."""
+    return any(word in text for word in _rules()["direct_endings"])
 
 
 # --- doc number, period, references ---------------------------------------------------
@@ -522,9 +629,25 @@ def locate_parts(texts: list[str]) -> Parts:
     return parts
 
 
+def skip_notes(texts: list[str], index: int) -> int:
+    """Past the publication notes (`(此件公开发布)`) that follow a signature."""
+    while index < len(texts) and is_publication_note(texts[index]):
+        index += 1
+    return index
+
+
+@cache
+def _publication_note() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _rules()["publication_notes"]))
+
+
+def is_publication_note(text: str) -> bool:
+    return _publication_note().search(text) is not None
+
+
 def wrapper_end(texts: list[str], parts: Parts) -> int:
     if parts.signature is not None:
-        return parts.signature.date_index + 1
+        return skip_notes(texts, parts.signature.date_index + 1)
     if parts.recipients is None:
         return parts.notice.end if parts.notice else 0
     end = parts.recipients + 1
@@ -567,11 +690,35 @@ def fill_titles(
         meta.title_line = lines[parts.title.start].line
         return
     at = lines[parts.wrapper_end].line if parts.wrapper_end < len(lines) else None
-    if name:
+    if name and name_stands_alone(texts, name):
         meta.title = restore_lost_quote(name)
         out.warn("no-title", at, "no plan title after the notice; the name it cites stands in")
+    elif meta.notice_title:
+        meta.title = meta.notice_title
+        out.warn("no-title", at, "no plan title after the notice; the notice title stands in")
     else:
         out.warn("no-title", at, "no plan title found")
+
+
+def reprinted_name(removed: list[Removal]) -> str | None:
+    """The document a news page's lead-in announces (`…发布《山西省乡村振兴责任制实施细则》`)."""
+    for removal in removed:
+        if removal.rule != "reprint-lead":
+            continue
+        spans = top_level_titles(clean_text(removal.text))
+        if spans:
+            begin, end = spans[0]
+            return clean_text(removal.text)[begin + 1 : end - 1]
+    return None
+
+
+def name_stands_alone(texts: list[str], name: str) -> bool:
+    """Does the plan's name stand on a line (or two adjacent lines) of its own somewhere?"""
+    key = bracket_key(name)
+    return any(
+        bracket_key(text) == key or bracket_key(text + following) == key
+        for text, following in zip(texts, [*texts[1:], ""], strict=True)
+    )
 
 
 def fill_signature(
@@ -589,6 +736,7 @@ def fill_signature(
             out.info("no-signature", None, "the notice has no issuer/date signature block")
         return
     meta.issuer = reconcile_issuer(signature, letterhead, lines, out)
+    meta.co_issuers = signature.co_issuers
     date = parse_date(signature.date_text)
     if date is None:
         date = stand_in_date(signature, lines, texts[: parts.wrapper_end], removed, out)
@@ -646,13 +794,22 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     meta = Meta()
     text_start, text_stop = notice_text_range(parts)
     name = plan_name(parts.notice, texts, text_start, text_stop)
-    parts.title = find_title(texts, parts.wrapper_end, name)
+    direct = None
+    if parts.notice is None and parts.signature is None:
+        direct = find_direct_title(texts, parts.recipients or parts.limit)
+    parts.title = direct or find_title(texts, parts.wrapper_end, name)
     fill_titles(meta, lines, texts, parts, name, out)
+    if meta.title is None:
+        meta.title = reprinted_name(removed)
     fill_signature(meta, lines, texts, parts, removed, out)
-    meta.doc_number = find_doc_number(lines, texts, parts.wrapper_end, out)
+    if direct is not None:
+        fill_direct_signature(meta, texts, direct, out)
+    meta.doc_number = find_doc_number(lines, texts, max(parts.wrapper_end, direct_end(direct)), out)
     if parts.recipients is not None:
         meta.recipients = split_recipients(texts[parts.recipients])
     body_start = parts.title.end if parts.title else parts.wrapper_end
+    if direct is not None:
+        body_start = parts.recipients + 1 if parts.recipients is not None else direct_end(direct)
     meta.body_line = lines[body_start].line if body_start < len(lines) else None
     meta.period = find_period(
         [t for t in (meta.title, meta.notice_title) if t] + texts[body_start : body_start + 1]
@@ -663,4 +820,70 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     meta.references = merge_references(refs, own)
     for ref in meta.references:
         ref.title = restored(ref.title, ref.line or 0, out.repairs)
+    if parts.notice is None and parts.signature is None and parts.title is not None:
+        fill_cover_signature(meta, texts, parts.title.end)
+    fill_from_portal(meta, removed, out)
     return Wrapper(meta, body_start, out.repairs, out.diagnostics)
+
+
+def fill_cover_signature(meta: Meta, texts: list[str], after: int) -> None:
+    """A cover page: the title, then the office and the month (`庐江县人民政府`, `2021 年 5 月`)."""
+    while after < len(texts) and BRACKETED_NOTE.match(texts[after]):
+        after += 1  # (2021年1月3日在…人民代表大会…通过)
+    if meta.issuer is not None or after + 1 >= len(texts):
+        return
+    office, when = texts[after], texts[after + 1]
+    if not is_org(office) or len(office) > MAX_ORG_CHARS:
+        return
+    date = parse_date(when)
+    if date is None and not YEAR_MONTH.search(when):
+        return
+    meta.issuer = office
+    if date is not None and meta.date is None:
+        meta.date = date.isoformat()
+
+
+def direct_end(direct: Span | None) -> int:
+    """Index after a directly issued title and the 发文字号 line under it."""
+    return 0 if direct is None else direct.end + 1
+
+
+def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Report) -> None:
+    """Issuer and date of a directly issued document: its closing signature, else the title's
+    own issuer (`国务院关于…`)."""
+    signature = find_end_signature(texts, direct.end)
+    if signature is not None:
+        meta.issuer = signature.issuer or meta.issuer
+        meta.co_issuers = signature.co_issuers
+        date = parse_date(signature.date_text)
+        meta.date = date.isoformat() if date else meta.date
+    if meta.issuer is None and _rules().get("issuer_from_title", False):
+        meta.issuer = direct_issuer(direct.text)
+    if signature is None:
+        out.info("no-signature", None, "the document has no issuer/date signature at its end")
+
+
+def fill_from_portal(meta: Meta, removed: list[Removal], out: Report) -> None:
+    """Read the page's info box into `meta.portal`; it fills what the document does not say."""
+    box = [removal for removal in removed if removal.rule == PORTAL_RULE]
+    meta.portal = read_fields([removal.text for removal in box])
+    if not meta.portal:
+        return
+    first = box[0].line
+    if meta.doc_number is None and (number := portal_doc_number(meta.portal)):
+        meta.doc_number = number
+        out.info("meta-from-portal", first, f"document number {number} read from the info box")
+    issuer = meta.portal.get("发文机关")
+    if meta.issuer is None and issuer and is_org(issuer) and SENTENCE_END.search(issuer) is None:
+        meta.issuer = issuer
+        out.info("meta-from-portal", first, f"issuer {issuer} read from the info box")
+    if meta.date is None and (date := portal_date(meta.portal, PORTAL_DATE_KEYS)):
+        meta.date = date.isoformat()
+        out.info("meta-from-portal", first, f"date {meta.date} read from the info box")
+    if is_repealed(meta.portal):
+        out.warn("repealed", first, f"the info box marks the document {meta.portal['有效性']!r}")
+
+
+def portal_doc_number(portal: dict[str, str]) -> str | None:
+    found = doc_number_in(portal.get("发文字号", ""))
+    return found[1] if found else None

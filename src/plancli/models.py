@@ -89,6 +89,7 @@ class Meta(Model):
     notice_title: str | None = None
     doc_number: str | None = None
     issuer: str | None = None
+    co_issuers: list[str] = Field(default_factory=list)  # joint signers after the first
     date: str | None = None  # ISO YYYY-MM-DD
     recipients: list[str] = Field(default_factory=list)
     period: Period | None = None
@@ -96,6 +97,9 @@ class Meta(Model):
     title_line: int | None = None
     notice_line: int | None = None
     body_line: int | None = None  # first line of the plan's own body
+    # A portal info box read into normalised keys (索引号, 主题分类, 发布机构, 成文日期, 发布日期,
+    # 发文字号, 有效性 …; rules/portal.yaml); empty when the page had none.
+    portal: dict[str, str] = Field(default_factory=dict)
 
 
 # --- structure --------------------------------------------------------------------

@@ -34,6 +34,7 @@ Every Line keeps the 1-based line number it had in the original file.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 import unicodedata
@@ -89,6 +90,53 @@ def clean_characters(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = CLEANUP_CHARS.sub(lambda match: match.group().translate(CLEANUP), text)
     return [Line(raw, number) for number, raw in enumerate(text.split("\n"), 1)]
+
+
+# --- pass 1b: HTML left in scraped text ----------------------------------------------------
+
+
+@cache
+def _html_rules() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str]]:
+    """(tag pattern, block tag names, entity pattern) from rules/normalize.yaml `html`."""
+    settings = rules.load("normalize")["html"]
+    block = frozenset(str(tag).lower() for tag in settings["block_tags"])
+    names = sorted({*block, *(str(tag).lower() for tag in settings["inline_tags"])}, key=len)
+    alternation = "|".join(re.escape(name) for name in reversed(names))
+    tag = re.compile(rf"</?\s*(?P<name>{alternation})(?:\s[^<>]{{0,400}})?/?>", re.IGNORECASE)
+    entity = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+    return tag, block, entity
+
+
+def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """Tags removed (a block tag such as <p> or <br> ends a line) and entities decoded.
+
+    The pieces of a split line keep its original line number; one info diagnostic counts what
+    was removed.
+    """
+    import html
+
+    tag, block, entity = _html_rules()
+    result: list[Line] = []
+    count = 0
+    first: int | None = None
+    for line in lines:
+        text = line.text
+        if "<" not in text and "&" not in text:
+            result.append(line)
+            continue
+        removed = len(tag.findall(text))
+        text = tag.sub(lambda m: "\n" if m["name"].lower() in block else "", text)
+        if "&" in text:
+            removed += len(entity.findall(text))
+            text = entity.sub(lambda m: html.unescape(m.group()), text).translate(CLEANUP)
+        if removed and first is None:
+            first = line.line
+        count += removed
+        result.extend(Line(piece, line.line) for piece in text.split("\n"))
+    if not count:
+        return result, None
+    message = f"{count} HTML tags and entities removed (first on line {first})"
+    return result, Diagnostic("info", "html-removed", first, message)
 
 
 # --- pass 2: pinyin glosses ---------------------------------------------------------------
@@ -343,6 +391,56 @@ def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     return folded, Diagnostic("info", "punctuation-folded", first, message)
 
 
+@cache
+def _run_on_split() -> tuple[int, re.Pattern[str]]:
+    settings = rules.load("normalize")["run_on"]
+    return int(settings["min_chars"]), re.compile(settings["split_before"])
+
+
+def split_run_on_lines(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """A whole page on one line (a long line holding several headings) is cut before each
+    heading marker that follows a sentence end; the pieces keep the line's number."""
+    min_chars, marker = _run_on_split()
+    result: list[Line] = []
+    split: list[int] = []
+    for line in lines:
+        if len(line.text) < min_chars:
+            result.append(line)
+            continue
+        cuts = [m.start() for m in marker.finditer(line.text) if m.start() > 0]
+        if not cuts:
+            result.append(line)
+            continue
+        split.append(line.line)
+        bounds = [0, *cuts, len(line.text)]
+        result.extend(
+            Line(line.text[a:b].strip(), line.line) for a, b in itertools.pairwise(bounds)
+        )
+    if not split:
+        return lines, None
+    message = f"{len(split)} long lines holding several headings split (first on line {split[0]})"
+    return result, Diagnostic("info", "split-line", split[0], message)
+
+
+LOST_INDENT = re.compile(r"^\?{1,4}(?=[^\s?])|^\?+$")
+
+
+def strip_lost_indent(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
+    """`??上海市静安区人民政府办公室`: an indent of spaces the page's encoding could not hold,
+    turned into question marks at the start of a line, is removed. Only when at least
+    `min_lines` lines start that way (one `?` at a line start may be real)."""
+    settings = rules.load("normalize")["lost_indent"]
+    marked = [line.line for line in lines if line.text.startswith("?")]
+    if len(marked) < settings["min_lines"]:
+        return lines, None
+    fixed = [Line(LOST_INDENT.sub("", line.text), line.line) for line in lines]
+    changed = sum(1 for a, b in zip(lines, fixed, strict=True) if a.text != b.text)
+    if not changed:
+        return lines, None
+    message = f"question marks left for a lost indent removed on {changed} lines"
+    return fixed, Diagnostic("info", "lost-indent", marked[0], message)
+
+
 def drop_blank(lines: list[Line]) -> list[Line]:
     return [Line(line.text.strip(), line.line) for line in lines if line.text.strip()]
 
@@ -500,12 +598,16 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     Garbled-run analysis never changes the text, only the report; callers that
     print just the text pass ``find_garbled=False`` and skip its cost.
     """
-    from plancli.boilerplate import strip_boilerplate
+    from plancli.boilerplate import removal_diagnostics, strip_boilerplate
+    from plancli.pipeless import rebuild_tables
 
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []
     glossed: list[GlossedLine] = []
-    for line in clean_characters(text):
+    cleaned, html = strip_html(clean_characters(text))
+    if html is not None:
+        diagnostics.append(html)
+    for line in cleaned:
         stripped, removed = strip_glosses(line)
         glossed.append(stripped)
         report.annotations_removed += removed
@@ -514,13 +616,24 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
         report.suspect_spans = garbled_spans(glossed)
     converted, report.converted_chars = convert_lines(glossed, report.script)
     lines, folded = fold_punctuation(drop_blank(converted))
+    lines, indent = strip_lost_indent(lines)
+    lines, run_on = split_run_on_lines(lines)
+    lines = drop_blank(lines)
+    if run_on is not None:
+        diagnostics.append(run_on)
+    if indent is not None:
+        diagnostics.append(indent)
     if folded is not None:
         diagnostics.append(folded)
     lines, report.boilerplate_removed = strip_boilerplate(lines)
+    diagnostics.extend(removal_diagnostics(report.boilerplate_removed))
     lines, space_repairs = fix_spaces(lines)
     lines, zero_repairs = fold_look_alike_zero(lines)
+    lines, table_repairs, table_diagnostics = rebuild_tables(lines)
+    diagnostics.extend(table_diagnostics)
     lines, join_repairs = join_broken_lines(lines)
     report.repairs = sorted(
-        [*space_repairs, *zero_repairs, *join_repairs], key=lambda repair: repair.line
+        [*space_repairs, *zero_repairs, *table_repairs, *join_repairs],
+        key=lambda repair: repair.line,
     )
     return Normalized(lines, report, diagnostics)

@@ -333,6 +333,7 @@ class _Segmenter:
         self.tables: list[Table] = []
         self.repairs: list[Repair] = []
         self.diagnostics: list[Diagnostic] = []
+        self.heading_counts: dict[str | None, int] = {}  # parent id → headings under it
 
     # --- walking ------------------------------------------------------------------
 
@@ -602,7 +603,10 @@ class _Segmenter:
         self, parent: _Node | None, marker: Marker, title: str, line: int, kind: Kind
     ) -> _Node:
         siblings = parent.children if parent else self.roots
-        count = sum(1 for node in siblings if node.kind == "heading") + 1
+        parent_id = parent.id if parent else None
+        count = self.heading_counts.get(parent_id, 0) + (kind == "heading")
+        self.heading_counts[parent_id] = count
+        count += kind != "heading"
         node_id = f"{parent.id}.{count}" if parent else f"s{count}"
         level = parent.level + 1 if parent else 1
         node = _Node(node_id, level, marker.text, title, line, kind, marker.family, line)
