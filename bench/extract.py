@@ -74,8 +74,8 @@ def floor_run(runs: int) -> None:
 
 
 def pipeline_seconds(data: bytes, path: str) -> float:
-    from plancli.emit import render
     from plancli.pipeline import process_bytes
+    from plancli.stages.emit import render
 
     start = time.process_time()
     render(process_bytes(data, path), "json")

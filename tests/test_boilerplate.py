@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli import rules
-from plancli.boilerplate import load_ruleset, parse_rule, strip_boilerplate
 from plancli.core import Line
+from plancli.stages.boilerplate import load_ruleset, parse_rule, strip_boilerplate
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -199,7 +199,7 @@ def test_a_rule_with_an_unknown_zone_is_refused() -> None:
 
 
 def test_normalize_reports_the_same_removals() -> None:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     report = normalize(SHAOYANG.read_text(encoding="utf-8")).report
     assert {r.line: r.rule for r in report.boilerplate_removed} == EXPECTED[SHAOYANG]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plancli.normalize import normalize
+from plancli.stages.normalize import normalize
 
 NOTICE_BODY = [
     "各区人民政府,市政府各委、办、局,各市属机构:",

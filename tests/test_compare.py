@@ -43,9 +43,9 @@ from plancli.commands.compare.model import (
 from plancli.commands.compare.render import render
 from plancli.commands.compare.tasks import unit_kind
 from plancli.models import Document, Target
-from plancli.normalize import normalize
 from plancli.pipeline import process_bytes, process_file
-from plancli.read import decode
+from plancli.stages.normalize import normalize
+from plancli.stages.read import decode
 
 
 @cache

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 from conftest import ALL_SAMPLES, JIANGXI
-from plancli.boilerplate import strip_boilerplate
 from plancli.core import Line
-from plancli.normalize import normalize
-from plancli.segment import segment
+from plancli.stages.boilerplate import strip_boilerplate
+from plancli.stages.normalize import normalize
+from plancli.stages.segment import segment
 
 EXPORT_TASK = (
     "1.拓展国际市场。积极开拓欧美、日本、韩国及东南亚等亚洲市场,支持国产高清视频设备和"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plancli.emit import to_yaml
 from plancli.pipeline import process_file
+from plancli.stages.emit import to_yaml
 
 
 @pytest.mark.skipif(not hasattr(yaml, "CSafeDumper"), reason="PyYAML built without libyaml")

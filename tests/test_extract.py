@@ -18,7 +18,7 @@ from plancli.core import Line, NormalizationReport, Normalized
 from plancli.extract import extract
 from plancli.models import Document, Task
 from plancli.pipeline import process_file
-from plancli.segment import segment
+from plancli.stages.segment import segment
 
 
 @cache

@@ -110,7 +110,7 @@ def test_parse_extract_leaves_everything_else_to_typer(args: list[str]) -> None:
 
 
 def test_fast_extract_formats_are_the_emitter_formats() -> None:
-    from plancli.emit import FORMATS
+    from plancli.stages.emit import FORMATS
 
     assert EXTRACT_FORMATS == FORMATS
 

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CHANGJI, JIMSAR
-from plancli import emit, pipeline
+from plancli import pipeline
 from plancli.cli import main
 from plancli.commands import check
 from plancli.commands.batch import DocumentTimeout, Index, run_batch, time_limit
 from plancli.core import InputError
-from plancli.emit import OutputError, write_atomic
+from plancli.stages import emit
+from plancli.stages.emit import OutputError, write_atomic
 
 PLANCLI = [sys.executable, "-m", "plancli"]
 
@@ -403,7 +404,7 @@ def process_alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be"])
 def test_utf32_is_decoded(codec: str) -> None:
-    from plancli.read import decode
+    from plancli.stages.read import decode
 
     decoded = decode("一、总体要求\n(一)完善机制\n".encode(codec))
     assert (decoded.text, decoded.encoding) == ("一、总体要求\n(一)完善机制\n", "utf-32")
@@ -411,7 +412,7 @@ def test_utf32_is_decoded(codec: str) -> None:
 
 
 def test_emit_module_does_not_load_pydantic_for_a_plain_write() -> None:
-    code = "import sys; import plancli.emit; print('pydantic' in sys.modules)"
+    code = "import sys; import plancli.stages.emit; print('pydantic' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )

@@ -21,8 +21,8 @@ from plancli.commands import check
 from plancli.commands.batch import time_limit
 from plancli.commands.terminal import UNPRINTABLE
 from plancli.core import InputError
-from plancli.emit import render
 from plancli.pipeline import process_bytes
+from plancli.stages.emit import render
 
 SECONDS_PER_DOCUMENT = 20.0
 PEAK_BYTES = 96 * 2**20

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Removal
-from plancli.meta import (
+from plancli.stages.meta import (
     clean_text,
     find_period,
     parse_date,

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIMSAR
-from plancli.normalize import normalize
-from plancli.read import decode
+from plancli.stages.normalize import normalize
+from plancli.stages.read import decode
 
 # Glosses as the samples write them (Jiangxi puts a space before the close).
 GLOSSES = {"關": "關(guān)", "會": "會(huì )", "劃": "劃(huà)", "務": "務(wù)", "區": "區(qū)"}

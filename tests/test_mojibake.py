@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
-from plancli.mojibake import (
+from plancli.stages.mojibake import (
     BRACKET_PENALTY,
     GBK_TABLE_FILE,
     MIN_CONFIDENCE,
@@ -33,7 +33,7 @@ from plancli.mojibake import (
     load_gbk_table,
     scan_line,
 )
-from plancli.recovery import (
+from plancli.stages.recovery import (
     Context,
     Lexicon,
     LineContext,
@@ -199,7 +199,7 @@ def test_full_width_punctuation_gives_the_same_recovery() -> None:
 def test_normalize_reports_the_spans_of_the_original_lines() -> None:
     import opencc
 
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     report = normalize(CHONGQING.read_text(encoding="utf-8")).report
     found = [(s.line, s.text, s.candidate) for s in report.suspect_spans]
@@ -367,9 +367,9 @@ def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -
 def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
     code = (
         "import sys; from plancli.core import Line; "
-        "from plancli.mojibake import find_suspect_spans; "
+        "from plancli.stages.mojibake import find_suspect_spans; "
         "find_suspect_spans([Line('加强社区服务锟斤拷锟斤拷', 1), Line('养老\ue30f设施', 2)]); "
-        "print('plancli.recovery' in sys.modules)"
+        "print('plancli.stages.recovery' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

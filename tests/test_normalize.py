@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
-from plancli.normalize import (
+from plancli.stages.normalize import (
     Reading,
     clean_characters,
     detect_script,
@@ -31,7 +31,7 @@ from plancli.normalize import (
     resolve_zhe,
     strip_glosses,
 )
-from plancli.read import decode
+from plancli.stages.read import decode
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -425,7 +425,7 @@ def test_normalize_never_raises_and_keeps_line_numbers(text: str) -> None:
 
 def test_normalize_does_not_import_heavy_modules() -> None:
     code = (
-        "import sys; from plancli.normalize import normalize; normalize('關(guān)于衞生'); "
+        "import sys; from plancli.stages.normalize import normalize; normalize('關(guān)于衞生'); "
         "print(sorted({'pydantic', 'rich', 'typer', 'regex'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -480,7 +480,7 @@ def test_recovered_candidates_are_simplified_like_the_text() -> None:
     ],
 )
 def test_fold_look_alike_zero(before: str, after: str) -> None:
-    from plancli.normalize import fold_look_alike_zero
+    from plancli.stages.normalize import fold_look_alike_zero
 
     fixed, repairs = fold_look_alike_zero([Line(before, 7)])
     assert fixed[0].text == after
@@ -499,7 +499,7 @@ def test_chongqing_reference_reads_with_a_real_zero() -> None:
 
 
 def test_html_paragraphs_split_tags_dropped_entities_decoded() -> None:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     text = (
         "<p>各市、县人民政府:</p><p>&nbsp;现将《实施方案》印发给你们,请认真贯彻执行。</p>\n"
@@ -519,7 +519,7 @@ def test_html_paragraphs_split_tags_dropped_entities_decoded() -> None:
 
 
 def test_question_marks_of_a_lost_indent_are_removed() -> None:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     text = "\n".join(
         [
@@ -543,13 +543,13 @@ def test_question_marks_of_a_lost_indent_are_removed() -> None:
 
 
 def test_one_question_mark_at_a_line_start_stays() -> None:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     assert normalize("?怎么办\n一、总体要求").lines[0].text == "?怎么办"
 
 
 def test_a_whole_page_on_one_line_is_split_before_its_headings() -> None:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     goal = "到2025年,城乡社区综合服务设施覆盖率达到100%,社区服务体系更加健全。" * 9
     page = (
@@ -572,6 +572,6 @@ def test_a_whole_page_on_one_line_is_split_before_its_headings() -> None:
 
 
 def test_a_short_line_with_markers_is_never_cut() -> None:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     assert len(normalize("一、总体要求(一)指导思想").lines) == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plancli.normalize import normalize
+from plancli.stages.normalize import normalize
 
 HEADER = ["序号", "指标", "单位", "2020年", "2025年", "属性"]
 ROW1 = ["1", "城乡社区综合服务设施覆盖率", "%", "90", "100", "约束性"]

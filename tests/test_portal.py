@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from plancli.normalize import normalize
 from plancli.pipeline import process_bytes
-from plancli.portal import box_fields, read_fields
+from plancli.stages.normalize import normalize
+from plancli.stages.portal import box_fields, read_fields
 
 NOTICE = [
     "各镇人民政府,区政府各部门:",

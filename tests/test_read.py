@@ -1,4 +1,4 @@
-"""The read stage: encodings, line ends, binary input and damaged bytes (plancli.read.decode)."""
+"""The read stage: encodings, line ends, binary input and damaged bytes (stages.read.decode)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, JIMSAR
-from plancli.read import NotText, decode
+from plancli.stages.read import NotText, decode
 
 JIMSAR_TEXT = JIMSAR.read_text(encoding="utf-8")
 # A traditional version of a real document, as a Taiwan (Big5) or Hong Kong site would serve it.

@@ -16,7 +16,7 @@ from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, NormalizationReport, Normalized
 from plancli.models import Outline, Section, iter_sections
 from plancli.pipeline import outline_file
-from plancli.segment import (
+from plancli.stages.segment import (
     is_lead_sentence,
     lead_phrase,
     match_marker,
@@ -26,7 +26,7 @@ from plancli.segment import (
     split_run_on,
     strip_stray_pipe,
 )
-from plancli.tables import is_table_line
+from plancli.stages.tables import is_table_line
 
 
 @cache

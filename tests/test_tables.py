@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING
 from plancli.core import Line
-from plancli.meta import clean_text
 from plancli.models import Table
-from plancli.tables import is_table_line, parse_table, split_row
+from plancli.stages.meta import clean_text
+from plancli.stages.tables import is_table_line, parse_table, split_row
 from test_meta import prepared
 
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli import rules, units
-from plancli.normalize import normalize
-from plancli.read import decode
+from plancli.stages.normalize import normalize
+from plancli.stages.read import decode
 from plancli.units import canonical_unit, parse_units, split_unit_clause
 
 

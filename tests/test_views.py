@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.commands.views import counts_by_section, unit_matrix
 from plancli.pipeline import process_file
-from plancli.report import to_markdown
+from plancli.stages.markdown import to_markdown
 
 
 def plancli(*args: str) -> str:

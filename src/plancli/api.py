@@ -56,8 +56,8 @@ def normalize(source: PathOrText) -> str:
     What was removed or repaired, with original line numbers, is in
     `extract(source).normalization`.
     """
-    from plancli.normalize import normalize as normalize_text
     from plancli.pipeline import decode_input
+    from plancli.stages.normalize import normalize as normalize_text
 
     data, path = input_bytes(source)
     return normalize_text(decode_input(data, path).text, find_garbled=False).text

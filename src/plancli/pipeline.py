@@ -62,7 +62,7 @@ def read_limited(stream: BinaryIO, name: str) -> bytes:
 
 
 def decode_input(data: bytes, path: str | Path) -> Decoded:
-    from plancli.read import NotText, decode
+    from plancli.stages.read import NotText, decode
 
     try:
         return decode(data)
@@ -73,7 +73,7 @@ def decode_input(data: bytes, path: str | Path) -> Decoded:
 def normalize_file(
     path: str | Path, *, find_garbled: bool = True
 ) -> tuple[bytes, Decoded, Normalized]:
-    from plancli.normalize import normalize
+    from plancli.stages.normalize import normalize
 
     data = read_input(path)
     decoded = decode_input(data, path)
@@ -81,7 +81,7 @@ def normalize_file(
 
 
 def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
-    from plancli.segment import segment
+    from plancli.stages.segment import segment
 
     normalized = normalize_file(path)[2]
     return normalized, segment(normalized)
@@ -89,8 +89,8 @@ def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
 
 def process_bytes(data: bytes, path: str | Path = "-") -> Document:
     from plancli.extract import extract
-    from plancli.normalize import normalize
-    from plancli.segment import segment
+    from plancli.stages.normalize import normalize
+    from plancli.stages.segment import segment
 
     decoded = decode_input(data, path)
     normalized = normalize(decoded.text)

@@ -190,7 +190,7 @@ def report(
     """Write the HTML review page: the text with targets, units and headings highlighted."""
     from plancli.commands.fast import emit_text
     from plancli.commands.html_report import report_file
-    from plancli.emit import refuse_overwriting_inputs
+    from plancli.stages.emit import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [file])
     emit_text(report_file(file), output)

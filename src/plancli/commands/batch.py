@@ -157,8 +157,6 @@ def init_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
-    import plancli.emit
-    import plancli.pipeline  # noqa: F401
 
 
 def die_with_parent() -> None:
@@ -228,8 +226,8 @@ def convert(job: Job) -> Record:
     target = Path(job.outdir) / job.output
     try:
         from plancli.core import InputError
-        from plancli.emit import refuse_overwriting_inputs, render, write_atomic
         from plancli.pipeline import process_bytes, read_input
+        from plancli.stages.emit import refuse_overwriting_inputs, render, write_atomic
 
         if job.path == "-":
             raise InputError("-: standard input cannot be batch-converted; name files or folders")
@@ -250,7 +248,7 @@ def convert(job: Job) -> Record:
 
 
 def is_same_file(first: Path, second: str) -> bool:
-    from plancli.emit import same_file
+    from plancli.stages.emit import same_file
 
     return same_file(first, second)
 
@@ -433,7 +431,7 @@ class Index:
 
     def merge(self, records: Iterable[Record]) -> None:
         """Rewrite the index atomically: what is on disk now, updated with `records`."""
-        from plancli.emit import write_atomic
+        from plancli.stages.emit import write_atomic
 
         with self.locked():
             merged = self.load()

@@ -286,7 +286,7 @@ def merge_diagnostics(stage: list[Diagnostic], checks: list[Diagnostic]) -> list
 def source_lines(path: Path) -> list[str]:
     """The original lines as an editor numbers them, for fingerprints; [] if unreadable."""
     try:
-        from plancli.read import decode
+        from plancli.stages.read import decode
 
         text = decode(path.read_bytes()).text
     except Exception:
@@ -447,7 +447,7 @@ def format_github(results: list[FileResult], suppressed: int) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    from plancli.report import markdown_cell as plain_cell
+    from plancli.stages.markdown import markdown_cell as plain_cell
 
     return printable(plain_cell(text))
 
@@ -654,8 +654,8 @@ def run_check(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Check every input; return the process exit code (0 ok, 1 errors, 2 usage)."""
-    from plancli.emit import refuse_overwriting_inputs
     from plancli.rules import check_all
+    from plancli.stages.emit import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(write_baseline, paths)
     check_all()  # a bad PLANCLI_RULES file is one error, not one per document
@@ -670,7 +670,7 @@ def run_check(
         print_error(exc)
         return 2
     if write_baseline is not None:
-        from plancli.emit import write_atomic
+        from plancli.stages.emit import write_atomic
 
         write_atomic(write_baseline, baseline_text(results))
         known |= {f.fingerprint for f in all_findings(results)}

@@ -60,7 +60,7 @@ def emit_text(text: str, output: str | Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from plancli.emit import write_atomic
+    from plancli.stages.emit import write_atomic
 
     write_atomic(output, text)
 
@@ -72,7 +72,7 @@ def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt
     if fmt not in REPORT_FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; choose table or json")
     if output is not None:
-        from plancli.emit import refuse_overwriting_inputs
+        from plancli.stages.emit import refuse_overwriting_inputs
 
         refuse_overwriting_inputs(output, [file])
     _, decoded, normalized = normalize_file(file, find_garbled=report)
@@ -97,16 +97,16 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(EXTRACT_FORMATS)}")
     if len(files) > 1 and fmt != "jsonl":
         raise UsageError("several files need --format jsonl (or use `plancli batch`)")
-    from plancli.emit import refuse_overwriting_inputs
+    from plancli.stages.emit import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, files)
     documents = [process_file(Path(path)) for path in files]
     if fmt == "jsonl":
-        from plancli.emit import to_jsonl
+        from plancli.stages.emit import to_jsonl
 
         text = to_jsonl(documents)
     else:
-        from plancli.emit import render
+        from plancli.stages.emit import render
 
         text = render(documents[0], fmt)
     emit_text(text, output)

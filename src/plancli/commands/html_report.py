@@ -48,9 +48,9 @@ class Span(NamedTuple):
 def report_file(path: str | Path) -> str:
     """Run the pipeline on one file and render its review page."""
     from plancli.extract import extract
-    from plancli.normalize import normalize
     from plancli.pipeline import build_document, decode_input, read_input
-    from plancli.segment import segment
+    from plancli.stages.normalize import normalize
+    from plancli.stages.segment import segment
 
     data = read_input(path)
     decoded = decode_input(data, path)

@@ -161,8 +161,8 @@ def table_csv(header: list[str], rows: list[list[str]]) -> str:
 def print_tables(file: Path, csv_dir: Path | None) -> None:
     from rich.table import Table
 
-    from plancli.emit import OutputError, refuse_overwriting_inputs, write_atomic
     from plancli.pipeline import process_file
+    from plancli.stages.emit import OutputError, refuse_overwriting_inputs, write_atomic
 
     if csv_dir is not None and csv_dir.exists() and not csv_dir.is_dir():
         raise OutputError(f"{csv_dir}: not a directory (--csv names the folder for the CSV files)")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from plancli.commands.choices import CompareFormat, values
 from plancli.commands.compare.model import Comparison, MeasureCell, MeasureStep, TaskCell, TaskStep
-from plancli.report import markdown_row
+from plancli.stages.markdown import markdown_row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -187,7 +187,7 @@ def print_comparison(comparison: Comparison, out: Console) -> None:
 def render(comparison: Comparison, fmt: str, width: int | None = None) -> str:
     """The comparison as text in one of FORMATS (the table as the terminal would show it)."""
     if fmt == "json":
-        from plancli.emit import to_json
+        from plancli.stages.emit import to_json
 
         return to_json(comparison)
     if fmt == "csv":

@@ -25,8 +25,8 @@ from typing import Any
 
 from plancli import rules
 from plancli.core import Diagnostic, Line, Repair
-from plancli.meta import clean_text, fold_width
 from plancli.models import Table
+from plancli.stages.meta import clean_text, fold_width
 
 MAX_CAPTION_CHARS = 60
 ORDINAL = re.compile(

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.core import Diagnostic, Line, Removal
-from plancli.portal import PORTAL_RULE, find_box
+from plancli.stages.portal import PORTAL_RULE, find_box
 
 ZONES = frozenset({"head", "tail", "anywhere"})
 

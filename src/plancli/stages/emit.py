@@ -50,7 +50,7 @@ def render(model: BaseModel, fmt: str) -> str:
     if fmt == "yaml":
         return to_yaml(model)
     if fmt == "md":
-        from plancli.report import to_markdown
+        from plancli.stages.markdown import to_markdown
 
         return to_markdown(model)  # type: ignore[arg-type]
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -355,7 +355,7 @@ class _Segmenter:
 
     @staticmethod
     def is_table_line(text: str) -> bool:
-        from plancli.tables import is_table_line
+        from plancli.stages.tables import is_table_line
 
         return is_table_line(text)
 
@@ -383,7 +383,7 @@ class _Segmenter:
     # --- tables -------------------------------------------------------------------
 
     def take_table(self, start: int) -> int:
-        from plancli.tables import parse_table
+        from plancli.stages.tables import parse_table
 
         end = start
         while end < len(self.lines) and self.is_table_line(
@@ -758,7 +758,7 @@ def segment_body(lines: list[Line]) -> Outline:
 
 def segment(normalized: Normalized) -> Outline:
     """Normalized lines → the document's outline (see the module docstring)."""
-    from plancli.meta import parse_wrapper
+    from plancli.stages.meta import parse_wrapper
 
     wrapper = parse_wrapper(normalized.lines, normalized.report.boilerplate_removed)
     body = segment_body(normalized.lines[wrapper.body_start :])

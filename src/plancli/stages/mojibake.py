@@ -18,7 +18,7 @@ sure of it and it makes known words with its neighbours; otherwise it is shown a
 mark). ``confidence`` is the model's posterior probability that what is shown is right, among
 every restoration it considered, including characters the document never uses.
 
-This module finds the runs; the model and the search live in `plancli.recovery`, imported
+This module finds the runs; the model and the search live in `plancli.stages.recovery`, imported
 only when a run can be recovered. Costs are bounded: MAX_BODY characters per run,
 MAX_RECOVERIES runs per document, and each run's search is linear in its length (one forward
 and one backward pass share the work of every byte layout and every guessed character).
@@ -386,6 +386,6 @@ def find_suspect_spans(lines: list[Line]) -> list[SuspectSpan]:
     if not any(run is not None and run.framed for *_, run in found):
         # nothing to recover, so no character model: each stretch is judged on its own shape
         return [span for span in map(judge_shape, found) if span is not None]
-    from plancli.recovery import recover_spans
+    from plancli.stages.recovery import recover_spans
 
     return recover_spans(by_line)

@@ -9,12 +9,12 @@ Small named passes, each a pure function, run in this order:
    ``(含)``, ``(一)`` stay. Where the reading decides the character (``乾(qián)`` stays 乾,
    ``著(zhe)`` becomes 着; rules/gloss_readings.yaml) the character is pinned.
 3. ``detect_script``: simplified / traditional / mixed, decided before any conversion.
-4. mojibake: ``plancli.mojibake.find_suspect_spans`` sees the lines before conversion (its
+4. mojibake: ``plancli.stages.mojibake.find_suspect_spans`` sees the lines before conversion (its
    byte arithmetic needs the characters as garbled), stripped and without blank lines.
 5. ``convert_lines``: traditional and mixed text goes through OpenCC ``hk2s`` (it folds the
    Hong Kong and Taiwan variants that ``t2s`` leaves, e.g. 衞生), then the 著 rules
    (rules/zhe.yaml). Simplified text is not touched. Pinned characters are kept.
-6. ``fold_punctuation`` then ``plancli.boilerplate.strip_boilerplate`` on stripped,
+6. ``fold_punctuation`` then ``plancli.stages.boilerplate.strip_boilerplate`` on stripped,
    non-blank lines. Folding comes first so that chrome rules see one form of ``:`` and ``|``.
 7. ``fix_spaces``: space runs collapsed; a space between two CJK characters is removed and
    recorded as a ``stray-space`` repair. Spaces between Latin words or numbers stay.
@@ -581,7 +581,7 @@ def garbled_spans(glossed: list[GlossedLine]) -> list[SuspectSpan]:
     A recovery decodes bytes afresh, so it may read traditional characters even in
     a simplified document: candidates are always converted.
     """
-    from plancli.mojibake import find_suspect_spans
+    from plancli.stages.mojibake import find_suspect_spans
 
     spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
     return [
@@ -598,8 +598,8 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
     Garbled-run analysis never changes the text, only the report; callers that
     print just the text pass ``find_garbled=False`` and skip its cost.
     """
-    from plancli.boilerplate import removal_diagnostics, strip_boilerplate
-    from plancli.pipeless import rebuild_tables
+    from plancli.stages.boilerplate import removal_diagnostics, strip_boilerplate
+    from plancli.stages.pipeless import rebuild_tables
 
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []

@@ -1,4 +1,4 @@
-"""Recovery of garbled runs found by `plancli.mojibake`: the document's character model and
+"""Recovery of garbled runs found by `plancli.stages.mojibake`: the document's character model and
 the search over the original byte layouts (see that module's docstring for the method).
 
 Imported only when a document has a run that can be recovered, so clean documents and the
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from plancli.core import Line, SuspectSpan
-from plancli.mojibake import (
+from plancli.stages.mojibake import (
     BIGRAM_WEIGHT,
     BRACKET_PENALTY,
     DROP_RATE,

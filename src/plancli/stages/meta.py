@@ -23,7 +23,7 @@ from typing import Any
 from plancli import rules
 from plancli.core import Diagnostic, Line, Removal, Repair
 from plancli.models import Meta, Period, Reference
-from plancli.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
+from plancli.stages.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
 
 HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4

@@ -1,0 +1,1 @@
+"""plancli subpackage."""
