@@ -19,6 +19,7 @@ what each of them means:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -42,7 +43,13 @@ from plancli.models import (
     iter_sections,
 )
 from plancli.targets import find_targets, table_targets
-from plancli.units import parse_units, split_unit_clause
+from plancli.units import (
+    declares_lead_first,
+    inner_unit_clauses,
+    intact_forms,
+    parse_units,
+    split_unit_clause,
+)
 
 GOAL_HEADING = regex.compile(r"目标")
 NOT_TASK_HEADING = regex.compile(r"原则|指导思想")
@@ -65,11 +72,14 @@ def extract(outline: Outline) -> Extraction:
         goal for paragraph in goal_paragraphs(outline, sections) for goal in [to_goal(paragraph)]
     ]
     assigning = list(clause_paragraphs(outline.paragraphs))
+    items = task_items(outline, sections, assigning)
+    conventions = lead_first_from(items)
     tasks = [
-        to_task(item, index, diagnostics)
-        for index, item in enumerate(task_items(outline, sections, assigning), 1)
+        to_task(item, index, diagnostics, lead_first=item.line >= conventions)
+        for index, item in enumerate(items, 1)
     ]
     tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
+    tasks = complete_truncated_units(tasks, diagnostics)
 
     umbrella = umbrella_year(goals)
     read = reader(outline.suspect_spans)
@@ -240,13 +250,24 @@ def clause_paragraphs(paragraphs: list[Paragraph]) -> Iterable[Item]:
         )
 
 
-def to_task(item: Item, index: int, diagnostics: list[Diagnostic]) -> Task:
+def lead_first_from(items: list[Item]) -> float:
+    """The line from which the document's `列第一位者为牵头单位，下同` convention holds."""
+    return next((item.line for item in items if declares_lead_first(item.text)), math.inf)
+
+
+def to_task(
+    item: Item, index: int, diagnostics: list[Diagnostic], *, lead_first: bool = False
+) -> Task:
     text, clause, _ = split_unit_clause(item.text)
-    if clause is None and (inline := INLINE_LEAD.search(item.text)):
-        clause = inline.group(1) + "牵头"
-    units: list[UnitRef] = []
+    clauses = inner_unit_clauses(text)
     if clause:
-        units, problems = parse_units(clause)
+        clauses.append(clause)
+    elif not clauses and (inline := INLINE_LEAD.search(item.text)):
+        clauses.append(inline.group(1) + "牵头")
+    units: list[UnitRef] = []
+    for one in clauses:
+        found, problems = parse_units(one, lead_first=lead_first)
+        units += [unit for unit in found if unit.name not in {u.name for u in units}]
         diagnostics.extend(with_line(problem, item.line) for problem in problems)
     return Task(
         id=f"t{index}",
@@ -258,6 +279,36 @@ def to_task(item: Item, index: int, diagnostics: list[Diagnostic]) -> Task:
         line=item.line,
         column=item.column_id,
     )
+
+
+def complete_truncated_units(tasks: list[Task], diagnostics: list[Diagnostic]) -> list[Task]:
+    """A unit that lost its first characters (市游广电体育局) takes the name written intact
+    elsewhere in the document with the same level prefix (市文化旅游广电体育局)."""
+    intact = intact_forms({unit.name for task in tasks for unit in task.units})
+    if not intact:
+        return tasks
+    for task in tasks:
+        for unit in task.units:
+            if unit.name in intact:
+                diagnostics.append(
+                    Diagnostic(
+                        level="info",
+                        code="unit-repaired",
+                        line=task.line,
+                        message=f"unit {unit.raw!r} read as {intact[unit.name]!r}",
+                    )
+                )
+    return [
+        task.model_copy(
+            update={
+                "units": [
+                    unit.model_copy(update={"name": intact.get(unit.name, unit.name)})
+                    for unit in task.units
+                ]
+            }
+        )
+        for task in tasks
+    ]
 
 
 def with_line(problem: object, line: int) -> Diagnostic:
