@@ -93,6 +93,11 @@ class Rules:
     comparison_tail: re.Pattern[str]
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
+    equals: tuple[str, ...]
+    operators: tuple[str, ...]
+    respectively: tuple[str, ...]
+    respectively_joiners: re.Pattern[str]
+    shared_measures: tuple[str, ...]  # longest first
 
 
 def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
@@ -147,6 +152,11 @@ def compiled() -> Rules:
         comparison_tail=re.compile(measures["comparison_tail"]),
         columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
         text_columns=re.compile(measures["table_text_columns"]),
+        equals=tuple(measures["formula_signs"]["equals"]),
+        operators=tuple(measures["formula_signs"]["operators"]),
+        respectively=tuple(measures["respectively"]["words"]),
+        respectively_joiners=re.compile(_alternation(measures["respectively"]["joiners"])),
+        shared_measures=tuple(sorted(measures["shared_measures"], key=len, reverse=True)),
     )
 
 
@@ -511,6 +521,40 @@ def assign_indicators(text: str, hits: list[Hit]) -> None:
             hit.indicators = _each(named, left)
         elif enumerated:
             hit.indicators = targets[index - 1].indicators[-1:]
+    _distribute(text, targets, lefts)
+
+
+def _distribute(text: str, targets: list[Hit], lefts: list[str]) -> None:
+    """`A、B分别达到65%和55%`: the run of enumerated figures takes the quantities in order."""
+    start = 0
+    while start < len(targets):
+        end = start + 1
+        while end < len(targets) and _enumerated(text, targets[end - 1], targets[end]):
+            end += 1
+        run = targets[start:end]
+        names = _respective_names(lefts[start], end - start)
+        if names and all(hit.change_start is None for hit in run):  # not `分别从A、B提高到…`
+            for hit, name in zip(run, names, strict=True):
+                hit.indicators = [name]
+        start = end
+
+
+def _respective_names(left: str, count: int) -> list[str] | None:
+    """The `count` quantities named before `分别` (with the measure they share), or None."""
+    word = next((w for w in compiled().respectively if w in left), None)
+    if count < 2 or word is None:
+        return None
+    before, _, after = left.rpartition(word)
+    shared = strip_framing(after)
+    joiners = compiled().respectively_joiners
+    parts = [strip_framing(part) for part in joiners.split(strip_framing(before))]
+    parts = [part for part in parts if part]
+    if len(parts) != count:
+        return None
+    if not shared:
+        shared = next((m for m in compiled().shared_measures if parts[-1].endswith(m)), "")
+        parts[-1] = parts[-1][: len(parts[-1]) - len(shared)] or parts[-1]
+    return [part + shared for part in parts]
 
 
 def first_basis(text: str) -> str | None:
@@ -518,9 +562,12 @@ def first_basis(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+ENUMERATION = frozenset({"、", "和", "及", "与"})
+
+
 def _enumerated(text: str, previous: Hit, hit: Hit) -> bool:
-    """`提高到620元、496元`: only 、 between two numbers."""
-    return text[previous.end : hit.start].strip() == "、"
+    """`提高到620元、496元`, `分别达到65%和55%`: only 、 or 和 between two numbers."""
+    return text[previous.end : hit.start].strip() in ENUMERATION
 
 
 def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[str], list[str]]:
@@ -605,6 +652,27 @@ def last_deadline(sentence: str, position: int) -> tuple[int, int] | None:
     return max(found) if found else None
 
 
+OPENING_CHARS = 12  # `到2025年,` opens a paragraph within this many characters
+
+
+def opening_deadline(text: str) -> int | None:
+    """The deadline a paragraph opens with (`到2020年,…`): every figure after it is due then."""
+    first = sentences(text[: OPENING_CHARS * 4])
+    head = text[:OPENING_CHARS] if not first else first[0][1]
+    if len(first) > 1 and len(head) <= OPENING_CHARS and not last_deadline(head, OPENING_CHARS):
+        head = first[1][1]  # a lead phrase first: `发展目标。到2025年,…`
+    found = last_deadline(head, OPENING_CHARS)
+    return found[1] if found and found[0] < OPENING_CHARS else None
+
+
+def is_formula(clause: str) -> bool:
+    """`半年考评分值=日常监测(60%)+实地调研(20%)`: weights in a formula are no targets."""
+    rules_ = compiled()
+    return any(sign in clause for sign in rules_.equals) and any(
+        sign in clause for sign in rules_.operators
+    )
+
+
 def deadline_before(sentence: str, position: int) -> int | None:
     found = last_deadline(sentence, position)
     return found[1] if found else None
@@ -637,10 +705,14 @@ def find_targets(
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
     path = list(section_path or [])
-    for _, sentence in sentences(fold(text)):
+    folded = fold(text)
+    year = opening_deadline(folded) or year
+    for _, sentence in sentences(folded):
         previous_indicator: str | None = None
         previous_clause = ""
         for clause in clauses(sentence):
+            if is_formula(clause.text):
+                continue
             hits, unread = clause_hits(clause.text)
             diagnostics += [_unread_diagnostic(clause.text, at, line) for at in unread]
             if not hits:

@@ -1,0 +1,84 @@
+"""Targets of kinds the samples do not show: State Council opinions, assessment schemes,
+provincial opinions (issue #10). Each class has its own small example."""
+
+from __future__ import annotations
+
+from plancli.targets import find_targets
+
+
+def read(text: str) -> list[tuple[str, str, float, str, int | None]]:
+    found, _ = find_targets(text, 1)
+    return [
+        (t.indicator, t.comparator, t.value, t.unit, t.year) for t in found if t.kind == "target"
+    ]
+
+
+def test_magnitude_units_are_kept_as_written() -> None:
+    assert read("到2020年,全国农机总动力超过10亿千瓦,其中灌排机械动力达到1.2亿千瓦。") == [
+        ("全国农机总动力", ">", 10, "亿千瓦", 2020),
+        ("灌排机械动力", ">=", 1.2, "亿千瓦", 2020),
+    ]
+    assert read("体育竞赛表演产业总规模达到2万亿元。") == [
+        ("体育竞赛表演产业总规模", ">=", 2, "万亿元", None)
+    ]
+
+
+def test_each_gives_every_quantity_the_same_figure() -> None:
+    assert [(n, c, v) for n, c, v, _, _ in read("马铃薯种植、收获机械化率均达到45%。")] == [
+        ("马铃薯种植", ">=", 45),
+        ("收获机械化率", ">=", 45),
+    ]
+
+
+def test_respectively_pairs_quantities_and_figures_in_order() -> None:
+    assert read("花生种植、收获机械化率分别达到65%和55%。") == [
+        ("花生种植机械化率", ">=", 65, "%", None),
+        ("收获机械化率", ">=", 55, "%", None),
+    ]
+
+
+def test_respectively_with_the_shared_measure_after_it() -> None:
+    assert [
+        (n, c, v)
+        for n, c, v, _, _ in read(
+            "到2024年,全省与其他RCEP国家货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%。"
+        )
+    ] == [
+        ("全省与其他RCEP国家货物贸易占比", ">=", 30),
+        ("对外投资占比", ">=", 20),
+        ("实际利用外资占比", ">=", 10),
+    ]
+
+
+def test_a_paragraph_opening_with_a_deadline_dates_all_its_sentences() -> None:
+    text = (
+        "(三)发展目标。到2025年,体育竞赛表演产业总规模达到2万亿元,基本形成产业体系。"
+        "推出100项具有较大知名度的体育精品赛事,打造100个体育竞赛表演品牌。"
+    )
+    assert [(v, u, y) for _, _, v, u, y in read(text)] == [
+        (2, "万亿元", 2025),
+        (100, "项", 2025),
+        (100, "个", 2025),
+    ]
+
+
+def test_a_deadline_later_in_a_paragraph_does_not_date_what_comes_before() -> None:
+    text = "完善公共服务体系,建成社区服务站50个。到2025年,社区服务站覆盖率达到100%。"
+    assert [(v, y) for _, _, v, _, y in read(text)] == [(50, None), (100, 2025)]
+
+
+def test_weights_in_a_formula_are_not_targets() -> None:
+    assert read("半年考评分值=日常监测(60%)+实地调研(20%)+民意调查(10%)+第三方评估(10%)") == []
+
+
+def test_round_the_clock_hours_are_not_targets() -> None:
+    assert read("保障“7×24小时”全天候服务模式。") == []
+
+
+def test_network_grades_are_not_targets() -> None:
+    assert read("推进条件较好旗县区,分批次实现千兆升级。") == []
+
+
+def test_existing_counts_are_not_targets() -> None:
+    found, _ = find_targets("在现有新生入学、教师资格认定等62项便民服务的基础上,持续拓展。", 1)
+    assert [(t.value, t.kind) for t in found] == [(62, "status")]
