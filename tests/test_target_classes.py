@@ -3,6 +3,7 @@ provincial opinions (issue #10). Each class has its own small example."""
 
 from __future__ import annotations
 
+from plancli.pipeline import process_bytes
 from plancli.targets import find_targets
 
 
@@ -82,3 +83,52 @@ def test_network_grades_are_not_targets() -> None:
 def test_existing_counts_are_not_targets() -> None:
     found, _ = find_targets("在现有新生入学、教师资格认定等62项便民服务的基础上,持续拓展。", 1)
     assert [(t.value, t.kind) for t in found] == [(62, "status")]
+
+
+# --- deadlines and plan periods in a whole document ---------------------------------
+
+
+def document_targets(text: str) -> list[tuple[int, float, int | None, str]]:
+    document = process_bytes(text.encode("utf-8"), "plan.txt")
+    return [(t.line, t.value, t.year, t.kind) for t in document.targets]
+
+
+def test_a_fifteenth_plan_reviews_the_fourteenth() -> None:
+    text = (
+        "某市民政事业发展“十五五”规划\n"
+        "一、发展基础\n"
+        "“十四五”期间,全市养老机构床位达到12000张。\n"
+        "二、发展目标\n"
+        "到2030年,全市养老机构床位达到15000张。\n"
+    )
+    # the review figure is dated to the end of the period it reports on
+    assert document_targets(text) == [(3, 12000, 2025, "status"), (5, 15000, 2030, "target")]
+
+
+def test_the_fourteenth_period_is_a_deadline_in_a_fourteenth_plan() -> None:
+    found, _ = find_targets("“十四五”期间,新增养老床位5000张。", 1, plan_start=2021)
+    assert [(t.value, t.year, t.kind) for t in found] == [(5000, 2025, "target")]
+
+
+def test_an_earlier_period_marks_status_only_relative_to_the_plan() -> None:
+    text = "“十三五”以来,全市建成社区服务站300个。"
+    assert [t.kind for t in find_targets(text, 1, plan_start=2021)[0]] == ["status"]
+    assert [t.kind for t in find_targets(text, 1, plan_start=2011)[0]] == ["target"]
+
+
+def test_an_annual_plan_dates_its_figures_to_its_year() -> None:
+    text = (
+        "包头市2022年数字政府建设考评办法\n"
+        "一、政务服务\n"
+        "1.提升大厅服务。各级大厅综合一窗率达90%以上。(6月底完成,牵头考核单位:市审批服务局)\n"
+    )
+    assert document_targets(text) == [(3, 90, 2022, "target")]
+
+
+def test_a_heading_deadline_dates_the_items_under_it() -> None:
+    text = (
+        "某省促进就业实施方案\n"
+        "一、到2025年主要任务\n"
+        "(一)扩大就业。城镇新增就业50万人以上。(省人力资源社会保障厅负责)\n"
+    )
+    assert document_targets(text) == [(3, 50, 2025, "target")]

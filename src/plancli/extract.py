@@ -42,7 +42,7 @@ from plancli.models import (
     UnitRef,
     iter_sections,
 )
-from plancli.targets import find_targets, table_targets
+from plancli.targets import find_targets, plan_periods, review_openings, table_targets
 from plancli.units import (
     declares_lead_first,
     inner_unit_clauses,
@@ -55,8 +55,7 @@ GOAL_HEADING = regex.compile(r"目标")
 NOT_TASK_HEADING = regex.compile(r"原则|指导思想")
 DEADLINE = regex.compile(r"到\s*(20\d\d)\s*年")
 PRINCIPLE_OPENING = regex.compile(r"^——\s*坚持")
-REVIEW_START = regex.compile(r"^“?十三五”?(?:期间|时期)|^过去五年")
-REVIEW_END = regex.compile(r"十四五")
+YEAR_IN_TITLE = regex.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*[—\-~至到])")
 TASK_COLUMN = regex.compile(r"任务|事项|项目名称|工作内容")
 UNIT_COLUMN = regex.compile(r"责任单位|牵头单位|责任部门")
 INDICATOR_COLUMN = regex.compile(r"指标")
@@ -81,7 +80,9 @@ def extract(outline: Outline) -> Extraction:
     tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
     tasks = complete_truncated_units(tasks, diagnostics)
 
-    umbrella = umbrella_year(goals)
+    plan_year = single_year_plan(outline)
+    umbrella = umbrella_year(goals) or plan_year
+    start = plan_start(outline)
     read = reader(outline.suspect_spans)
     targets: list[Target] = []
     for goal in goals:
@@ -89,30 +90,38 @@ def extract(outline: Outline) -> Extraction:
             find_targets(
                 read(goal.text, goal.line),
                 goal.line,
-                year=goal.year or umbrella,
+                year=goal.year or heading_deadline(goal, sections) or umbrella,
                 section_path=goal.section_path,
+                plan_start=start,
             ),
             diagnostics,
         )
         targets += goal.targets
-    for task in tasks:
+    for task, item in zip(tasks, items, strict=False):
         if task.source == "text":
             task.targets = collect(
-                find_targets(read(task.text, task.line), task.line, section_path=task.section_path),
+                find_targets(
+                    read(task.text, task.line),
+                    task.line,
+                    year=heading_deadline(item, sections) or plan_year,
+                    section_path=task.section_path,
+                    plan_start=start,
+                ),
                 diagnostics,
             )
             targets += task.targets
     already_read = {goal.line for goal in goals} | {item.line for item in assigning}
-    for paragraph, in_review in paragraphs_with_review_flag(outline.paragraphs):
+    for paragraph, in_review in paragraphs_with_review_flag(outline.paragraphs, start):
         if paragraph.line in already_read:
             continue
         targets += collect(
             find_targets(
                 read(paragraph.text, paragraph.line),
                 paragraph.line,
-                year=None,
+                year=None if in_review else heading_deadline(paragraph, sections) or plan_year,
                 section_path=paragraph.section_path,
                 status=in_review,
+                plan_start=start,
             ),
             diagnostics,
         )
@@ -204,6 +213,39 @@ def to_goal(block: Paragraph | Item) -> Goal:
         section_path=block.section_path,
         year=int(deadline.group(1)) if deadline else None,
     )
+
+
+def heading_deadline(block: Paragraph | Item | Goal, sections: dict[str, Section]) -> int | None:
+    """The deadline a heading above the block states (`二、到2025年主要目标`)."""
+    section_id = getattr(block, "section_id", None)
+    for sid in ancestry(section_id, sections):
+        found = DEADLINE.search(sections[sid].title)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def single_year_plan(outline: Outline) -> int | None:
+    """The year of an annual plan (`包头市2022年数字政府建设考评办法`): its deadlines
+    (`6月底完成`) fall in that year. None for a plan that covers a period."""
+    title = outline.meta.title or ""
+    years = {int(year) for year in YEAR_IN_TITLE.findall(title)}
+    if outline.meta.period is not None or len(years) != 1:
+        return None
+    if any(name in title for name in plan_periods()):
+        return None
+    return years.pop()
+
+
+def plan_start(outline: Outline) -> int | None:
+    """The first year of the plan's own period: the stated one, else the latest five-year
+    plan the document names (a 十五五 plan reviews 十四五)."""
+    if outline.meta.period is not None:
+        return outline.meta.period.start
+    periods = plan_periods()
+    texts = [outline.meta.title or "", *(p.text for p in outline.paragraphs)]
+    named = [periods[name][0] for name in periods if any(name in text for text in texts)]
+    return max(named, default=None)
 
 
 def umbrella_year(goals: list[Goal]) -> int | None:
@@ -382,15 +424,33 @@ def attach_table_targets(tasks: list[Task], targets: list[Target]) -> None:
 # --- review period ----------------------------------------------------------------
 
 
-def paragraphs_with_review_flag(paragraphs: list[Paragraph]) -> Iterable[tuple[Paragraph, bool]]:
-    """Pair each paragraph with whether it reviews the previous plan period."""
+def paragraphs_with_review_flag(
+    paragraphs: list[Paragraph], start: int | None
+) -> Iterable[tuple[Paragraph, bool]]:
+    """Pair each paragraph with whether it reviews a period before the plan's own (`start`)."""
+    review_start, review_end = review_patterns(start)
     in_review = False
     for paragraph in paragraphs:
-        if REVIEW_START.search(paragraph.text):
+        if review_start.search(paragraph.text):
             in_review = True
-        elif in_review and REVIEW_END.search(paragraph.text):
+        elif in_review and review_end.search(paragraph.text):
             in_review = False
         yield paragraph, in_review
+
+
+def review_patterns(start: int | None) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A paragraph opening on an earlier period (“十三五”期间) starts a review; one naming the
+    plan's own period (“十四五”) ends it."""
+    periods = plan_periods()
+    past = [name for name, (_, end) in periods.items() if start is not None and end < start]
+    own = [name for name, (first, _) in periods.items() if first == start]
+    openings = [rf"^“?(?:{'|'.join(past)})”?(?:期间|时期)"] if past else []
+    openings += [f"^{word}" for word in review_openings()]
+    never = "(?!)"
+    return (
+        regex.compile("|".join(openings) or never),
+        regex.compile("|".join(own) or never),
+    )
 
 
 # --- columns and units ------------------------------------------------------------

@@ -31,7 +31,7 @@ from plancli import rules
 from plancli.core import Diagnostic
 from plancli.models import Baseline, Table, Target
 
-__all__ = ["find_targets", "parse_number", "table_targets"]
+__all__ = ["find_targets", "parse_number", "plan_periods", "review_openings", "table_targets"]
 
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 CHINESE_DIGITS = {
@@ -77,7 +77,10 @@ class Rules:
     each_markers: tuple[str, ...]
     each_joiners: re.Pattern[str]
     deadlines: tuple[re.Pattern[str], ...]
-    periods: tuple[tuple[re.Pattern[str], int], ...]
+    periods: tuple[tuple[re.Pattern[str], int], ...]  # `“十四五”期间` → 2025
+    reviews: tuple[tuple[re.Pattern[str], int], ...]  # `“十三五”以来`, with the period's end
+    review_openings: tuple[str, ...]
+    plan_periods: dict[str, tuple[int, int]]  # 十四五 → (2021, 2025)
     status: re.Pattern[str]
     units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
@@ -106,6 +109,22 @@ def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tu
     return tuple(sorted(spellings.items(), key=lambda pair: len(pair[0]), reverse=True))
 
 
+def _period_patterns(
+    plans: dict[str, tuple[int, int]], words: str
+) -> tuple[tuple[re.Pattern[str], int], ...]:
+    return tuple((re.compile(re.escape(name) + words), end) for name, (_, end) in plans.items())
+
+
+def plan_periods() -> dict[str, tuple[int, int]]:
+    """Five-year-plan names and the years they cover (十四五 → 2021, 2025), from the rules."""
+    return dict(compiled().plan_periods)
+
+
+def review_openings() -> tuple[str, ...]:
+    """Paragraph openings that start a review of the past (`过去五年`), from the rules."""
+    return compiled().review_openings
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
@@ -121,6 +140,10 @@ def compiled() -> Rules:
         for kind in ("prefix", "suffix")
     }
     bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    plans = {
+        name: (int(years[0]), int(years[1]))
+        for name, years in rules.load("meta")["five_year_plans"].items()
+    }
     return Rules(
         prefix=word_maps["prefix"],
         suffix=word_maps["suffix"],
@@ -132,7 +155,10 @@ def compiled() -> Rules:
         each_markers=tuple(comparators["each_markers"]),
         each_joiners=re.compile(_alternation(comparators["each_joiners"])),
         deadlines=tuple(re.compile(pattern) for pattern in comparators["deadlines"]),
-        periods=tuple((re.compile(p["pattern"]), int(p["year"])) for p in comparators["periods"]),
+        periods=_period_patterns(plans, comparators["period_deadline"]),
+        reviews=_period_patterns(plans, comparators["period_review"]),
+        plan_periods=plans,
+        review_openings=tuple(comparators["review_openings"]),
         status=re.compile("|".join(comparators["status_markers"])),
         units=_unit_spellings(measures["units"], measures["unit_aliases"]),
         not_units=tuple(measures["not_units"]),
@@ -678,9 +704,18 @@ def deadline_before(sentence: str, position: int) -> int | None:
     return found[1] if found else None
 
 
-def status_before(sentence: str, position: int) -> bool:
-    """A review marker (`2016年以来`, `累计`, `已达`) before the number and after any deadline."""
+def status_before(sentence: str, position: int, plan_start: int | None = None) -> bool:
+    """A review marker (`2016年以来`, `已达`, a plan period that ended before `plan_start`)
+    before the number and after any deadline."""
     markers = [match.end() for match in compiled().status.finditer(sentence, 0, position)]
+    if plan_start is not None:
+        markers += [
+            match.end()
+            for pattern, end in compiled().reviews
+            if end < plan_start
+            for match in pattern.finditer(sentence, 0, position)
+        ]
+        markers.sort()
     deadline = last_deadline(sentence, position)
     return bool(markers) and (deadline is None or markers[-1] >= deadline[0])  # 截至2022年底
 
@@ -695,12 +730,15 @@ def find_targets(
     year: int | None = None,
     section_path: list[str] | None = None,
     status: bool = False,
+    plan_start: int | None = None,
 ) -> tuple[list[Target], list[Diagnostic]]:
     """All numeric targets of one sentence, paragraph or item.
 
-    `year` is the umbrella deadline of the enclosing goal; a deadline written in the same
-    sentence before the number overrides it. `status=True` marks every figure as achieved
-    (`kind: status`), as in a review of the previous plan period.
+    `year` is the umbrella deadline of the enclosing goal; a deadline the text opens with
+    (`到2020年,…`) overrides it for the whole text, one written in a sentence before the number
+    for that number. `status=True` marks every figure as achieved (`kind: status`), as in a
+    review of the previous plan period; `plan_start` (the first year of the plan's own period)
+    makes a figure after an earlier period's name (`“十三五”以来`) status too.
     """
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
@@ -725,7 +763,8 @@ def find_targets(
                     continue
                 names = _complete(hit.indicators, previous_indicator, previous_clause, clause.text)
                 position = clause.offset + hit.number_start
-                kind = "status" if status or status_before(sentence, position) else "target"
+                review = status or status_before(sentence, position, plan_start)
+                kind = "status" if review else "target"
                 for name in names:
                     targets.append(
                         _target(
