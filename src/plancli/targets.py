@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -94,6 +95,7 @@ class Rules:
     strip_trailing: re.Pattern[str]
     generic: frozenset[str]
     comparison_tail: re.Pattern[str]
+    multiplier_tail: re.Pattern[str]
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
     equals: tuple[str, ...]
@@ -129,6 +131,9 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
+MAX_CHANGE_CHARS = 200  # `从…提高到`: the baselines sit within a clause, never further away
+
+
 @cache
 def compiled() -> Rules:
     comparators = rules.load("comparators")
@@ -150,7 +155,8 @@ def compiled() -> Rules:
         not_prefix=tuple(comparators.get("not_prefix", [])),
         more_than="".join(comparators["more_than"]),
         change=re.compile(
-            rf"(?:从|由)(?P<from>.*?)(?:{_alternation(comparators['change_verbs'])})(?:到|至)"
+            rf"(?:从|由)(?P<from>.{{0,{MAX_CHANGE_CHARS}}}?)"
+            rf"(?:{_alternation(comparators['change_verbs'])})(?:到|至)"
         ),
         each_markers=tuple(comparators["each_markers"]),
         each_joiners=re.compile(_alternation(comparators["each_joiners"])),
@@ -176,6 +182,7 @@ def compiled() -> Rules:
         ),
         generic=frozenset(measures["generic_indicators"]),
         comparison_tail=re.compile(measures["comparison_tail"]),
+        multiplier_tail=re.compile(rf"\s*[{''.join(comparators['more_than'])}]?\s*([千万亿])?"),
         columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
         text_columns=re.compile(measures["table_text_columns"]),
         equals=tuple(measures["formula_signs"]["equals"]),
@@ -294,33 +301,41 @@ class Clause:
 
 
 def masked_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that are names, dates, ordinals or bases, where no number is a measure."""
+    """Spans that are names, dates, ordinals or bases, where no number is a measure.
+
+    Sorted and merged, so that `overlaps` can bisect them."""
     found = [match.span() for match in compiled().names.finditer(text)]
     found += [match.span() for match in compiled().any_basis.finditer(text)]
-    return found
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < span_end and span_start < end for span_start, span_end in spans)
+    """Whether [start, end) meets one of `spans` (sorted and disjoint: see `masked_spans`)."""
+    k = bisect_left(spans, (end,))  # spans[:k] start before `end`; the last one ends latest
+    return k > 0 and spans[k - 1][1] > start
 
 
 def read_unit(text: str, position: int) -> tuple[str, int] | None:
     """The unit starting at `position` (after spaces), and where it ends."""
     while position < len(text) and text[position] == " ":
         position += 1
-    tail = text[position:]
-    if any(tail.startswith(word) for word in compiled().not_units):
+    if any(text.startswith(word, position) for word in compiled().not_units):
         return None
     for spelling, unit in compiled().units:
-        if tail.startswith(spelling):
+        if text.startswith(spelling, position):
             return unit, position + len(spelling)
     return None
 
 
 def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:
-    tail = text[position:]
     for word in sorted(table, key=len, reverse=True):
-        if tail.startswith(word):
+        if text.startswith(word, position):
             return table[word], position + len(word)
     return None
 
@@ -336,12 +351,12 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
     per, position = _basis_ending_at(text, position)
     if position and text[position - 1] == "全":
         position -= 1
-    before = text[:position]
-    words = [word for word in compiled().prefix if before.endswith(word)]
+    words = [word for word in compiled().prefix if text.endswith(word, 0, position)]
     if not words:
         return None, (position if per else number_start), per
     word = max(words, key=len)
-    if any(before.endswith(other) and len(other) > len(word) for other in compiled().not_prefix):
+    longer = (other for other in compiled().not_prefix if len(other) > len(word))
+    if any(text.endswith(other, 0, position) for other in longer):
         return None, number_start, per
     start = position - len(word)
     outer_per, outer_start = _basis_ending_at(text, start)
@@ -427,13 +442,13 @@ def _number_with_multiplier(text: str, raw: str, end: int) -> tuple[float | None
         return parse_number(raw[3:]), end, 1
     if not raw[0].isdigit():
         return parse_number(raw), end, 1
-    tail = re.match(rf"\s*[{compiled().more_than}]?\s*([千万亿])?", text[end:])
+    tail = compiled().multiplier_tail.match(text, end)
     if tail is None or tail.group(1) is None:
         return float(raw), end, 1
     multiplier = MULTIPLIERS.get(tail.group(1) or "", 1)
-    if multiplier != 1 and _unit_starts(text, end + tail.start(1)):
+    if multiplier != 1 and _unit_starts(text, tail.start(1)):
         return float(raw), end, 1  # 8万人: the unit is 万人
-    return float(raw) * multiplier, end + tail.end(), multiplier
+    return float(raw) * multiplier, tail.end(), multiplier
 
 
 def _unit_starts(text: str, position: int) -> bool:
@@ -444,7 +459,7 @@ def _unit_starts(text: str, position: int) -> bool:
 def _unit_after(text: str, raw: str, position: int) -> tuple[str | None, int]:
     if raw.startswith("百分之"):
         return "%", position
-    more = re.match(rf"[{compiled().more_than}]", text[position:])
+    more = position < len(text) and text[position] in compiled().more_than
     found = read_unit(text, position + (1 if more else 0))
     return found if found else (None, position)
 
@@ -602,13 +617,16 @@ def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[
     Text between two numbers is split at a 、; otherwise it belongs to the second number when
     that one has its own comparator word (`…18人志愿服务站点…覆盖率达到80%`), else to both.
     """
-    lefts = [_left_of(text, hits, hit) for hit in targets]
+    ends = sorted(other.end for other in hits)
+    starts = [other.start for other in hits]  # hits are sorted by start
+    lefts = [_left_of(text, ends, hit) for hit in targets]
     rights = []
     for hit in targets:
-        following = [other.start for other in hits if other.start >= hit.end]
-        rights.append(text[hit.end : min(following, default=len(text))])
+        k = bisect_left(starts, hit.end)
+        rights.append(text[hit.end : starts[k] if k < len(starts) else len(text)])
+    order = {id(hit): index for index, hit in enumerate(hits)}
     for index, (hit, next_hit) in enumerate(pairwise(targets)):
-        if hits.index(next_hit) != hits.index(hit) + 1:
+        if order[id(next_hit)] != order[id(hit)] + 1:
             continue
         between = rights[index]
         if "、" in between:
@@ -621,11 +639,12 @@ def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[
     return lefts, rights
 
 
-def _left_of(text: str, hits: list[Hit], hit: Hit) -> str:
-    """Text before a number back to the previous number (or before its 从…提高到)."""
+def _left_of(text: str, ends: list[int], hit: Hit) -> str:
+    """Text before a number back to the previous number (or before its 从…提高到);
+    `ends` are the ends of the clause's hits, sorted."""
     end = hit.start if hit.change_start is None else hit.change_start
-    before = [other.end for other in hits if other.end <= end]
-    return text[max(before, default=0) : end]
+    k = bisect_right(ends, end)
+    return text[ends[k - 1] if k else 0 : end]
 
 
 def _each(named: str, raw_left: str) -> list[str]:
@@ -663,19 +682,58 @@ def clauses(sentence: str) -> list[Clause]:
     return [clause for clause in found if clause.text.strip()]
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The deadlines and review markers of one sentence, found once for all its numbers."""
+
+    deadline_ends: list[int]
+    latest: list[tuple[int, int]]  # (start, year) of the latest deadline ending by each end
+    status_ends: list[int]
+
+    @classmethod
+    def of(cls, sentence: str, plan_start: int | None = None) -> Marks:
+        rules_ = compiled()
+        found = [
+            (match.end(), match.start(), int(match.group(1)))
+            for pattern in rules_.deadlines
+            for match in pattern.finditer(sentence)
+        ]
+        found += [
+            (match.end(), match.start(), year)
+            for pattern, year in rules_.periods
+            for match in pattern.finditer(sentence)
+        ]
+        found.sort()
+        latest: list[tuple[int, int]] = []
+        for _, start, year in found:
+            latest.append(max(latest[-1], (start, year)) if latest else (start, year))
+        status = [match.end() for match in rules_.status.finditer(sentence)]
+        if plan_start is not None:
+            status += [
+                match.end()
+                for pattern, end in rules_.reviews
+                if end < plan_start
+                for match in pattern.finditer(sentence)
+            ]
+        return cls([end for end, _, _ in found], latest, sorted(status))
+
+    def deadline(self, position: int) -> tuple[int, int] | None:
+        """(offset, year) of the last deadline written before `position`."""
+        k = bisect_right(self.deadline_ends, position)
+        return self.latest[k - 1] if k else None
+
+    def status(self, position: int) -> bool:
+        """A review marker before `position` and after any deadline (截至2022年底 …)."""
+        k = bisect_right(self.status_ends, position)
+        if not k:
+            return False
+        deadline = self.deadline(position)
+        return deadline is None or self.status_ends[k - 1] >= deadline[0]
+
+
 def last_deadline(sentence: str, position: int) -> tuple[int, int] | None:
     """(offset, year) of the last deadline before `position` (`到2025年年底` → 2025)."""
-    found = [
-        (match.start(), int(match.group(1)))
-        for pattern in compiled().deadlines
-        for match in pattern.finditer(sentence, 0, position)
-    ]
-    found += [
-        (match.start(), year)
-        for pattern, year in compiled().periods
-        for match in pattern.finditer(sentence, 0, position)
-    ]
-    return max(found) if found else None
+    return Marks.of(sentence).deadline(position)
 
 
 OPENING_CHARS = 12  # `到2025年,` opens a paragraph within this many characters
@@ -707,17 +765,7 @@ def deadline_before(sentence: str, position: int) -> int | None:
 def status_before(sentence: str, position: int, plan_start: int | None = None) -> bool:
     """A review marker (`2016年以来`, `已达`, a plan period that ended before `plan_start`)
     before the number and after any deadline."""
-    markers = [match.end() for match in compiled().status.finditer(sentence, 0, position)]
-    if plan_start is not None:
-        markers += [
-            match.end()
-            for pattern, end in compiled().reviews
-            if end < plan_start
-            for match in pattern.finditer(sentence, 0, position)
-        ]
-        markers.sort()
-    deadline = last_deadline(sentence, position)
-    return bool(markers) and (deadline is None or markers[-1] >= deadline[0])  # 截至2022年底
+    return Marks.of(sentence, plan_start).status(position)
 
 
 # --- public API ---------------------------------------------------------------------
@@ -743,9 +791,12 @@ def find_targets(
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
     path = list(section_path or [])
+    _framed.cache_clear()
+    _without_comparison.cache_clear()
     folded = fold(text)
     year = opening_deadline(folded) or year
     for _, sentence in sentences(folded):
+        marks = Marks.of(sentence, plan_start)
         previous_indicator: str | None = None
         previous_clause = ""
         for clause in clauses(sentence):
@@ -763,17 +814,17 @@ def find_targets(
                     continue
                 names = _complete(hit.indicators, previous_indicator, previous_clause, clause.text)
                 position = clause.offset + hit.number_start
-                review = status or status_before(sentence, position, plan_start)
-                kind = "status" if review else "target"
+                kind = "status" if status or marks.status(position) else "target"
+                deadline = marks.deadline(position)
                 for name in names:
                     targets.append(
                         _target(
                             hit,
-                            name,
-                            clause.text.strip(),
+                            _clip(name),
+                            evidence(clause.text, hit),
                             line,
                             path,
-                            deadline_before(sentence, position) or year,
+                            deadline[1] if deadline else year,
                             kind,
                         )
                     )
@@ -782,19 +833,46 @@ def find_targets(
     return targets, diagnostics
 
 
+MAX_EVIDENCE_CHARS = 300  # a clause longer than this is quoted only around its figure
+
+
+def evidence(clause: str, hit: Hit) -> str:
+    """The clause a figure was read in, or the part of a very long one around the figure."""
+    if len(clause) <= MAX_EVIDENCE_CHARS:
+        return clause.strip()
+    end = min(len(clause), max(hit.end, hit.start + MAX_EVIDENCE_CHARS // 2))
+    return clause[max(0, end - MAX_EVIDENCE_CHARS) : end].strip()
+
+
+def _clip(indicator: str) -> str:
+    return indicator if len(indicator) <= MAX_EVIDENCE_CHARS else indicator[-MAX_EVIDENCE_CHARS:]
+
+
 def _complete(
     names: list[str], previous: str | None, previous_clause: str, clause: str
 ) -> list[str]:
     """Fill an empty or generic indicator from the clause before it."""
     if not names:
         if previous:
-            return [compiled().comparison_tail.sub("", previous) or previous]
-        return [strip_framing(previous_clause) or strip_framing(clause) or clause.strip()]
+            return [_without_comparison(previous) or previous]
+        return [_framed(previous_clause) or _framed(clause) or clause.strip()]
     if names[0] in compiled().generic:
-        context = previous or strip_framing(previous_clause)
-        context = compiled().comparison_tail.sub("", context) if previous else context
+        context = previous or _framed(previous_clause)
+        context = _without_comparison(context) if previous else context
         return [f"{context}{names[0]}" if context else names[0]]
     return names
+
+
+# A clause with many figures and no names lends itself, or the indicator before, to each of
+# them: read each text once per call, not once per figure (find_targets clears these).
+@lru_cache(maxsize=64)
+def _framed(text: str) -> str:
+    return strip_framing(text)
+
+
+@lru_cache(maxsize=64)
+def _without_comparison(indicator: str) -> str:
+    return compiled().comparison_tail.sub("", indicator)
 
 
 def hit_target(
