@@ -4,7 +4,8 @@ write it."""
 
 from __future__ import annotations
 
-from plancli.models import Document
+from plancli.extract import table_tasks
+from plancli.models import Document, Table
 from plancli.pipeline import process_bytes
 from plancli.units import declares_lead_first, inner_unit_clauses, intact_forms, parse_units
 
@@ -142,3 +143,52 @@ def test_document_wide_lead_convention_applies_to_later_items() -> None:
         [("市场监管总局", "lead"), ("农业农村部", "support")],
         [("农业农村部", "responsible")],
     ]
+
+
+# --- task-assignment tables ---------------------------------------------------------
+
+
+def table_units(header: list[str], rows: list[list[str]]) -> list[list[tuple[str, str]]]:
+    table = Table(
+        id="tb1", header=header, rows=rows, line=10, row_lines=[11 + k for k in range(len(rows))]
+    )
+    tasks = table_tasks([table], start=1, diagnostics=[])
+    return [[(u.name, u.role) for u in task.units] for task in tasks]
+
+
+def test_lead_assessment_column_gives_lead_units() -> None:
+    header = ["序号", "考评事项", "牵头考核单位"]
+    rows = [
+        ["1", "完善政务服务平台", "市审批服务局"],
+        ["2", "升级便民热线", "市政府办公室、市公安局"],
+    ]
+    assert table_units(header, rows) == [
+        [("市审批服务局", "lead")],
+        [("市政府办公室", "lead"), ("市公安局", "lead")],
+    ]
+
+
+def test_lead_and_support_columns_combine() -> None:
+    header = ["序号", "重点任务", "牵头单位", "配合单位"]
+    rows = [["1", "推进数据共享", "市大数据局", "市发展改革委、市财政局"]]
+    assert table_units(header, rows) == [
+        [("市大数据局", "lead"), ("市发展改革委", "support"), ("市财政局", "support")]
+    ]
+
+
+def test_unit_cell_merged_downward_is_taken_from_above() -> None:
+    header = ["序号", "工作措施", "推进单位"]
+    rows = [
+        ["1", "建设政务云平台", "市工信局"],
+        ["2", "推进系统迁移上云", ""],
+        ["3", "开展安全评估", "市委网信办"],
+    ]
+    assert table_units(header, rows) == [
+        [("市工信局", "responsible")],
+        [("市工信局", "responsible")],
+        [("市委网信办", "responsible")],
+    ]
+
+
+def test_indicator_tables_are_no_task_lists() -> None:
+    assert table_units(["指标名称", "目标值", "责任单位"], [["覆盖率", "100%", "市民政局"]]) == []

@@ -44,11 +44,13 @@ from plancli.models import (
 )
 from plancli.targets import find_targets, plan_periods, review_openings, table_targets
 from plancli.units import (
+    TableColumns,
     declares_lead_first,
     inner_unit_clauses,
     intact_forms,
     parse_units,
     split_unit_clause,
+    table_columns,
 )
 
 GOAL_HEADING = regex.compile(r"目标")
@@ -56,9 +58,6 @@ NOT_TASK_HEADING = regex.compile(r"原则|指导思想")
 DEADLINE = regex.compile(r"到\s*(20\d\d)\s*年")
 PRINCIPLE_OPENING = regex.compile(r"^——\s*坚持")
 YEAR_IN_TITLE = regex.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*[—\-~至到])")
-TASK_COLUMN = regex.compile(r"任务|事项|项目名称|工作内容")
-UNIT_COLUMN = regex.compile(r"责任单位|牵头单位|责任部门")
-INDICATOR_COLUMN = regex.compile(r"指标")
 INLINE_LEAD = regex.compile(r"由([^,;:。由]{2,60}?)牵头")  # 由州民政局、发展改革委牵头,会同…
 
 
@@ -358,44 +357,54 @@ def with_line(problem: object, line: int) -> Diagnostic:
     return diagnostic if diagnostic.line else diagnostic.model_copy(update={"line": line})
 
 
-def column_index(header: list[str], pattern: regex.Pattern[str]) -> int | None:
-    return next((i for i, name in enumerate(header) if pattern.search(name)), None)
-
-
 def table_tasks(tables: list[Table], *, start: int, diagnostics: list[Diagnostic]) -> list[Task]:
     """Rows of a task-assignment table (a task column and a 责任单位 column) become tasks."""
     tasks: list[Task] = []
     for table in tables:
-        task_col = column_index(table.header, TASK_COLUMN)
-        unit_col = column_index(table.header, UNIT_COLUMN)
-        if (
-            task_col is None
-            or unit_col is None
-            or column_index(table.header, INDICATOR_COLUMN) is not None
-        ):
+        columns = table_columns(table.header)
+        if columns is None:
             continue
+        above: dict[int, str] = {}
         for row_number, row in enumerate(table.rows):
+            cells = unit_cells(row, columns, above)
             tasks.append(
                 table_row_task(
-                    table, row, row_number, task_col, unit_col, len(tasks) + start, diagnostics
+                    table, row, row_number, columns, cells, len(tasks) + start, diagnostics
                 )
             )
     return tasks
+
+
+def unit_cells(row: list[str], columns: TableColumns, above: dict[int, str]) -> dict[int, str]:
+    """The unit cells of a row; an empty one under a merged cell takes the cell above."""
+    cells = {index: row[index].strip() if index < len(row) else "" for index, _ in columns.units}
+    if any(cells.values()):
+        above.clear()
+        above.update(cells)
+        return cells
+    return dict(above)
 
 
 def table_row_task(
     table: Table,
     row: list[str],
     row_number: int,
-    task_col: int,
-    unit_col: int,
+    columns: TableColumns,
+    cells: dict[int, str],
     index: int,
     diagnostics: list[Diagnostic],
 ) -> Task:
     line = table.row_lines[row_number] if row_number < len(table.row_lines) else table.line
-    units, problems = parse_units(row[unit_col]) if row[unit_col] else ([], [])
-    diagnostics.extend(with_line(problem, line) for problem in problems)
-    others = [cell for i, cell in enumerate(row) if i not in (task_col, unit_col) and cell]
+    task_col = columns.task
+    units: list[UnitRef] = []
+    for column, role in columns.units:
+        if not cells.get(column):
+            continue
+        found, problems = parse_units(cells[column], role)
+        units += [unit for unit in found if unit.name not in {u.name for u in units}]
+        diagnostics.extend(with_line(problem, line) for problem in problems)
+    unit_cols = {column for column, _ in columns.units}
+    others = [cell for i, cell in enumerate(row) if i != task_col and i not in unit_cols and cell]
     group = [row[0]] if task_col > 0 and not row[0].isdigit() else []
     marker = next((cell for cell in row[:task_col] if cell.isdigit()), None)
     return Task(

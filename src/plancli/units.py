@@ -19,12 +19,14 @@ from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
 
 __all__ = [
+    "TableColumns",
     "canonical_unit",
     "declares_lead_first",
     "inner_unit_clauses",
     "intact_forms",
     "parse_units",
     "split_unit_clause",
+    "table_columns",
 ]
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -508,6 +510,42 @@ def intact_forms(names: set[str]) -> dict[str, str]:
         if len(fuller) == 1:
             found[name] = fuller[0]
     return found
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """Which columns of a task-assignment table hold the task and the units (with roles)."""
+
+    task: int
+    units: tuple[tuple[int, Role], ...]
+
+
+@cache
+def _table_vocabulary() -> tuple[
+    re.Pattern[str], re.Pattern[str], tuple[tuple[re.Pattern[str], Role], ...]
+]:
+    data = rules.load("units")["table_columns"]
+    roles = tuple((re.compile(p), cast(Role, role)) for p, role in data["units"].items())
+    return re.compile(data["task"]), re.compile(data["indicator"]), roles
+
+
+def table_columns(header: list[str]) -> TableColumns | None:
+    """The task and unit columns of a task-assignment table; None for any other table."""
+    task, indicator, roles = _table_vocabulary()
+    cells = [re.sub(r"\s+", "", cell) for cell in header]
+    if any(indicator.search(cell) for cell in cells):
+        return None
+    units = []
+    for index, cell in enumerate(cells):
+        role = next((role for pattern, role in roles if pattern.search(cell)), None)
+        if role is not None:
+            units.append((index, role))
+    task_col = next(
+        (i for i, cell in enumerate(cells) if task.search(cell) and i not in dict(units)), None
+    )
+    if task_col is None or not units:
+        return None
+    return TableColumns(task_col, tuple(units))
 
 
 def declares_lead_first(text: str) -> bool:
