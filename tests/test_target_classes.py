@@ -132,3 +132,8 @@ def test_a_heading_deadline_dates_the_items_under_it() -> None:
         "(一)扩大就业。城镇新增就业50万人以上。(省人力资源社会保障厅负责)\n"
     )
     assert document_targets(text) == [(3, 50, 2025, "target")]
+
+
+def test_within_a_time_is_at_most() -> None:
+    text = "对符合正常放行条件的货物48小时内放行,其中空运物品实行6小时内放行。"
+    assert [(c, v, u) for _, c, v, u, _ in read(text)] == [("<=", 48, "小时"), ("<=", 6, "小时")]

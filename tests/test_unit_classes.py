@@ -192,3 +192,19 @@ def test_unit_cell_merged_downward_is_taken_from_above() -> None:
 
 def test_indicator_tables_are_no_task_lists() -> None:
     assert table_units(["指标名称", "目标值", "责任单位"], [["覆盖率", "100%", "市民政局"]]) == []
+
+
+def test_role_word_in_brackets_after_its_unit() -> None:
+    assert names("责任单位：省商务厅（牵头），省财政厅、省发展改革委") == [
+        ("省商务厅", "lead"),
+        ("省财政厅", "support"),
+        ("省发展改革委", "support"),
+    ]
+
+
+def test_labelled_lead_and_support_groups() -> None:
+    assert names("(牵头单位:省商务厅;配合单位:省财政厅、合肥海关)") == [
+        ("省商务厅", "lead"),
+        ("省财政厅", "support"),
+        ("合肥海关", "support"),
+    ]

@@ -92,6 +92,7 @@ class _Vocabulary:
     separators: re.Pattern[str]
     joiners: str
     lead_first: re.Pattern[str] | None
+    bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
 
     def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
         return any(s[j - n : j] in self.suffixes for n in self.suffix_lengths if j - n >= k)
@@ -143,6 +144,9 @@ def _vocabulary() -> _Vocabulary:
         separators=_separator_pattern(data),
         joiners=data["joiners"],
         lead_first=_any_of(data.get("lead_first_conventions", [])),
+        bracketed_role=re.compile(
+            r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
+        ),
     )
 
 
@@ -380,6 +384,7 @@ def _read(clause: str, default_role: Role) -> _Reading:
     text = _strip_brackets(_fold(clause)).split("。", 1)[0]
     if vocab.notes is not None:
         text = vocab.notes.sub("", text).rstrip(",;、 ")
+    text = vocab.bracketed_role.sub(r"\1", text)
     groups, labelled, ends_with_role = _groups(text, default_role)
     units: list[tuple[_Token, Role]] = []
     junk: list[str] = []
