@@ -208,3 +208,34 @@ def test_labelled_lead_and_support_groups() -> None:
         ("省财政厅", "support"),
         ("合肥海关", "support"),
     ]
+
+
+def test_deng_before_generic_departments_closes_the_list() -> None:
+    refs, diagnostics = parse_units("人力资源社会保障部、财政部、教育部等有关部门和单位负责")
+    assert [ref.name for ref in refs] == ["人力资源社会保障部", "财政部", "教育部"]
+    assert diagnostics == []
+
+
+def test_branches_named_by_their_region_take_no_level() -> None:
+    assert [n for n, _ in names("责任单位:省地方金融监管局、人行合肥中心支行、安徽银保监局")] == [
+        "省地方金融监管局",
+        "人行合肥中心支行",
+        "安徽银保监局",
+    ]
+
+
+def test_a_coordinating_group_is_one_unit() -> None:
+    assert names(
+        "省十大新兴产业推进组工作专班牵头单位牵头,省十大新兴产业推进组工作专班成员单位按职责分工配合"
+    ) == [
+        ("省十大新兴产业推进组工作专班牵头单位", "lead"),
+        ("省十大新兴产业推进组工作专班成员单位", "support"),
+    ]
+
+
+def test_every_body_of_a_kind_is_a_unit() -> None:
+    assert [n for n, _ in names("责任单位:省通信管理局、各基础电信企业,各市人民政府")] == [
+        "省通信管理局",
+        "各基础电信企业",
+        "各市人民政府",
+    ]

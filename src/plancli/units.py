@@ -205,11 +205,9 @@ def _is_known(name: str) -> bool:
 
 
 def _complete_end(s: str, i: int) -> int | None:
-    for pattern in _vocabulary().complete:
-        match = pattern.match(s, i)
-        if match and match.end() > i:
-            return match.end()
-    return None
+    """End of the longest complete name at i (人行合肥中心支行 over 人行)."""
+    ends = [m.end() for pattern in _vocabulary().complete if (m := pattern.match(s, i))]
+    return max((end for end in ends if end > i), default=None)
 
 
 def _starts_unit(s: str, j: int) -> bool:
