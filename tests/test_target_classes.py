@@ -137,3 +137,30 @@ def test_a_heading_deadline_dates_the_items_under_it() -> None:
 def test_within_a_time_is_at_most() -> None:
     text = "对符合正常放行条件的货物48小时内放行,其中空运物品实行6小时内放行。"
     assert [(c, v, u) for _, c, v, u, _ in read(text)] == [("<=", 48, "小时"), ("<=", 6, "小时")]
+
+
+def test_terms_of_a_support_policy_are_not_targets() -> None:
+    text = (
+        "对新认定的国家级工业互联网平台,省级给予一次性奖补100万元,最高500万元。"
+        "省级按该款产品首轮流片合同金额的30%,单个企业最高300万元。"
+    )
+    assert read(text) == []
+
+
+def test_an_eligibility_condition_is_not_a_target() -> None:
+    assert read("对其上一年度实施产业化项目并实际完成投资1000万元及以上的,按规定支持。") == []
+
+
+def test_commitments_beside_a_policy_are_still_read() -> None:
+    assert [(v, u) for _, _, v, u, _ in read("新增“皖企登云”企业2万家,省级给予奖补50万元。")] == [
+        (20000, "家")
+    ]
+
+
+def test_goal_paragraph_that_assigns_units_is_read_once() -> None:
+    text = (
+        "国务院办公厅关于印发“无废城市”建设试点工作方案的通知\n"
+        "一、主要任务\n"
+        "到2020年,秸秆综合利用率达到85%以上。(国家发展改革委、农业农村部指导)\n"
+    )
+    assert document_targets(text) == [(3, 85, 2020, "target")]

@@ -96,8 +96,11 @@ def extract(outline: Outline) -> Extraction:
             diagnostics,
         )
         targets += goal.targets
+    read_by_goal = {goal.line: goal.targets for goal in goals}
     for task, item in zip(tasks, items, strict=False):
-        if task.source == "text":
+        if task.line in read_by_goal:  # a goal paragraph that also assigns units: read once
+            task.targets = read_by_goal[task.line]
+        elif task.source == "text":
             task.targets = collect(
                 find_targets(
                     read(task.text, task.line),

@@ -99,6 +99,7 @@ class Rules:
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
     equals: tuple[str, ...]
+    policy_parameters: re.Pattern[str]
     operators: tuple[str, ...]
     respectively: tuple[str, ...]
     respectively_joiners: re.Pattern[str]
@@ -186,6 +187,9 @@ def compiled() -> Rules:
         columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
         text_columns=re.compile(measures["table_text_columns"]),
         equals=tuple(measures["formula_signs"]["equals"]),
+        policy_parameters=re.compile(
+            "|".join(f"(?:{p})" for p in measures["policy_parameters"]) or "(?!)"
+        ),
         operators=tuple(measures["formula_signs"]["operators"]),
         respectively=tuple(measures["respectively"]["words"]),
         respectively_joiners=re.compile(_alternation(measures["respectively"]["joiners"])),
@@ -749,6 +753,11 @@ def opening_deadline(text: str) -> int | None:
     return found[1] if found and found[0] < OPENING_CHARS else None
 
 
+def is_policy_parameter(clause: str) -> bool:
+    """`省级给予一次性奖补100万元`, `最高500万元`: the terms of a support policy, not targets."""
+    return compiled().policy_parameters.search(clause) is not None
+
+
 def is_formula(clause: str) -> bool:
     """`半年考评分值=日常监测(60%)+实地调研(20%)`: weights in a formula are no targets."""
     rules_ = compiled()
@@ -800,7 +809,7 @@ def find_targets(
         previous_indicator: str | None = None
         previous_clause = ""
         for clause in clauses(sentence):
-            if is_formula(clause.text):
+            if is_formula(clause.text) or (not status and is_policy_parameter(clause.text)):
                 continue
             hits, unread = clause_hits(clause.text)
             diagnostics += [_unread_diagnostic(clause.text, at, line) for at in unread]
