@@ -164,3 +164,7 @@ def test_goal_paragraph_that_assigns_units_is_read_once() -> None:
         "到2020年,秸秆综合利用率达到85%以上。(国家发展改革委、农业农村部指导)\n"
     )
     assert document_targets(text) == [(3, 85, 2020, "target")]
+
+
+def test_aspects_counted_in_a_method_are_not_targets() -> None:
+    assert read("计算各旗县区及各部门7个方面分值的平均分值,形成最终分值。") == []
