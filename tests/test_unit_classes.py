@@ -239,3 +239,18 @@ def test_every_body_of_a_kind_is_a_unit() -> None:
         "各基础电信企业",
         "各市人民政府",
     ]
+
+
+def test_table_note_declares_the_lead_unit_of_each_row() -> None:
+    table = Table(
+        id="tb1",
+        header=["序号", "重点任务", "责任单位"],
+        rows=[["1", "推进数据共享", "市大数据局、市发展改革委"]],
+        line=10,
+        row_lines=[11],
+    )
+    tasks = table_tasks([table], start=1, diagnostics=[], lead_first=True)
+    assert [(u.name, u.role) for u in tasks[0].units] == [
+        ("市大数据局", "lead"),
+        ("市发展改革委", "support"),
+    ]

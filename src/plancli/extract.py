@@ -71,12 +71,17 @@ def extract(outline: Outline) -> Extraction:
     ]
     assigning = list(clause_paragraphs(outline.paragraphs))
     items = task_items(outline, sections, assigning)
-    conventions = lead_first_from(items)
+    conventions = lead_first_from([*items, *outline.paragraphs])
     tasks = [
         to_task(item, index, diagnostics, lead_first=item.line >= conventions)
         for index, item in enumerate(items, 1)
     ]
-    tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
+    tasks += table_tasks(
+        outline.tables,
+        start=len(tasks) + 1,
+        diagnostics=diagnostics,
+        lead_first=conventions < math.inf,  # a table's note may follow it (注:排在第一位的…)
+    )
     tasks = complete_truncated_units(tasks, diagnostics)
 
     plan_year = single_year_plan(outline)
@@ -294,9 +299,11 @@ def clause_paragraphs(paragraphs: list[Paragraph]) -> Iterable[Item]:
         )
 
 
-def lead_first_from(items: list[Item]) -> float:
+def lead_first_from(blocks: list[Item | Paragraph]) -> float:
     """The line from which the document's `列第一位者为牵头单位，下同` convention holds."""
-    return next((item.line for item in items if declares_lead_first(item.text)), math.inf)
+    return min(
+        (block.line for block in blocks if declares_lead_first(block.text)), default=math.inf
+    )
 
 
 def to_task(
@@ -360,7 +367,9 @@ def with_line(problem: object, line: int) -> Diagnostic:
     return diagnostic if diagnostic.line else diagnostic.model_copy(update={"line": line})
 
 
-def table_tasks(tables: list[Table], *, start: int, diagnostics: list[Diagnostic]) -> list[Task]:
+def table_tasks(
+    tables: list[Table], *, start: int, diagnostics: list[Diagnostic], lead_first: bool = False
+) -> list[Task]:
     """Rows of a task-assignment table (a task column and a 责任单位 column) become tasks."""
     tasks: list[Task] = []
     for table in tables:
@@ -372,7 +381,14 @@ def table_tasks(tables: list[Table], *, start: int, diagnostics: list[Diagnostic
             cells = unit_cells(row, columns, above)
             tasks.append(
                 table_row_task(
-                    table, row, row_number, columns, cells, len(tasks) + start, diagnostics
+                    table,
+                    row,
+                    row_number,
+                    columns,
+                    cells,
+                    len(tasks) + start,
+                    diagnostics,
+                    lead_first=lead_first,
                 )
             )
     return tasks
@@ -396,6 +412,8 @@ def table_row_task(
     cells: dict[int, str],
     index: int,
     diagnostics: list[Diagnostic],
+    *,
+    lead_first: bool = False,
 ) -> Task:
     line = table.row_lines[row_number] if row_number < len(table.row_lines) else table.line
     task_col = columns.task
@@ -403,7 +421,7 @@ def table_row_task(
     for column, role in columns.units:
         if not cells.get(column):
             continue
-        found, problems = parse_units(cells[column], role)
+        found, problems = parse_units(cells[column], role, lead_first=lead_first)
         units += [unit for unit in found if unit.name not in {u.name for u in units}]
         diagnostics.extend(with_line(problem, line) for problem in problems)
     unit_cols = {column for column, _ in columns.units}
