@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from plancli.targets import find_targets
-from plancli.units import parse_units, split_unit_clause
+from plancli.units import intact_forms, parse_units, split_unit_clause
 
 GROWTH = 4
 LINEAR_BOUND = 8  # quadratic growth would be 16
@@ -68,3 +68,12 @@ def test_evidence_of_a_figure_in_a_huge_clause_is_short() -> None:
 def test_unit_list_grows_linearly() -> None:
     assert_linear(lambda n: "、".join(["市民政局"] * n) + "负责", parse_units, 200)
     assert_linear(lambda n: "(" + "、".join(["市民政局"] * n) + "负责)", split_unit_clause, 200)
+
+
+def test_completing_truncated_names_grows_linearly() -> None:
+    def names(n: int) -> set[str]:
+        return {f"市{i}号工作领导小组办公室" for i in range(n)}
+
+    small, large = names(1000), names(1000 * GROWTH)
+    bound = LINEAR_BOUND * seconds(lambda: intact_forms(small)) + SLACK
+    assert seconds(lambda: intact_forms(large)) < bound

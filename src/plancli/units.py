@@ -496,19 +496,22 @@ def intact_forms(names: set[str]) -> dict[str, str]:
 
     `市游广电体育局` → `市文化旅游广电体育局` when only that name ends the same way.
     """
+    by_tail: dict[str, list[str]] = {}
+    for full in names:
+        for k in range(1, len(full) - MIN_TRUNCATED_TAIL + 1):
+            by_tail.setdefault(full[k:], []).append(full)
     found = {}
     for name in names:
         prefixes = [p.text for p in _prefixes_at(name, 0) if not p.bare]
         if not prefixes:
             continue
-        prefix = prefixes[0]
-        tail = name[len(prefix) :]
+        prefix, tail = prefixes[0], name[len(prefixes[0]) :]
         if len(tail) < MIN_TRUNCATED_TAIL:
             continue
         fuller = [
             full
-            for full in names
-            if len(full) > len(name) and full.startswith(prefix) and full.endswith(tail)
+            for full in by_tail.get(tail, ())
+            if len(full) > len(name) and full.startswith(prefix)
         ]
         if len(fuller) == 1:
             found[name] = fuller[0]
