@@ -596,9 +596,21 @@ def _respective_names(left: str, count: int) -> list[str] | None:
     parts = [part for part in parts if part]
     if len(parts) != count:
         return None
+    return _share(parts, shared)
+
+
+def _share(parts: list[str], shared: str = "") -> list[str]:
+    """Give each listed quantity the measure written once after the last (`种植、收获机械化率`
+    → 种植机械化率, 收获机械化率) and the subject written once before the first
+    (`花生种植、收获` → 花生种植, 花生收获) when the other items are all as long as each other."""
+    parts = list(parts)
     if not shared:
         shared = next((m for m in compiled().shared_measures if parts[-1].endswith(m)), "")
         parts[-1] = parts[-1][: len(parts[-1]) - len(shared)] or parts[-1]
+    lengths = {len(part) for part in parts[1:]}
+    if len(lengths) == 1 and shared and len(parts[0]) > (size := lengths.pop()):
+        head = parts[0][:-size]
+        parts = [parts[0], *(head + part for part in parts[1:])]
     return [part + shared for part in parts]
 
 
@@ -658,7 +670,7 @@ def _each(named: str, raw_left: str) -> list[str]:
         return [named]
     parts = [strip_framing(part) for part in compiled().each_joiners.split(named)]
     parts = [part for part in parts if part]
-    return parts if len(parts) > 1 else [named]
+    return _share(parts) if len(parts) > 1 else [named]
 
 
 # --- sentences and clauses ----------------------------------------------------------
