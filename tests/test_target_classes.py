@@ -168,3 +168,17 @@ def test_goal_paragraph_that_assigns_units_is_read_once() -> None:
 
 def test_aspects_counted_in_a_method_are_not_targets() -> None:
     assert read("计算各旗县区及各部门7个方面分值的平均分值,形成最终分值。") == []
+
+
+def test_a_list_of_figures_after_one_comparator() -> None:
+    text = "达到万兆到旗县区、千兆到苏木乡镇(街道)、百兆到嘎查村(社区)、20兆进牧户的带宽要求。"
+    assert [(c, v, u) for _, c, v, u, _ in read(text)] == [
+        (">=", 10000, "兆"),
+        (">=", 1000, "兆"),
+        (">=", 100, "兆"),
+        (">=", 20, "兆"),
+    ]
+
+
+def test_chinese_numerals_in_a_list_without_a_comparator_stay_names() -> None:
+    assert read("落实三项清单、五社联动机制。") == []

@@ -59,6 +59,7 @@ CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]+(?:点[零�
 NUMBER = re.compile(rf"百分之(?:{ARABIC}|{CHINESE})|{ARABIC}|{CHINESE}")
 ARABIC_NUMBER = re.compile(rf"^\s*({ARABIC})\s*([多余])?\s*([千万亿])?\s*%?\s*$")
 RANGE_TAIL = re.compile(rf"\s*%?\s*[~\-—–]\s*({ARABIC})")
+LIST_MARK = "、"
 SENTENCE_END = re.compile(r"[。!?\n]")
 CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
 
@@ -386,8 +387,13 @@ class Measure:
     more_than: bool  # 20多万个, 13.9万余人次
 
 
-def read_hit(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> Hit | None:
-    """Turn one number match into a Hit when a unit follows it."""
+def read_hit(
+    text: str, match: re.Match[str], masks: list[tuple[int, int]], in_list: bool = False
+) -> Hit | None:
+    """Turn one number match into a Hit when a unit follows it.
+
+    `in_list`: the number opens an item of a list whose first figure has a comparator
+    (`达到万兆到旗县区、千兆到苏木乡镇`), so a Chinese numeral counts as qualified."""
     if overlaps(match.start(), match.end(), masks) or _inside_number(text, match.start()):
         return None
     measure = read_measure(text, match, masks)
@@ -401,7 +407,8 @@ def read_hit(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> H
     suffix = read_suffix(text, position, compiled().suffix)
     if suffix:
         position = suffix[1]
-    if is_chinese_name(match.group(), qualified=bool(comparator or suffix), value=measure.value):
+    qualified = bool(comparator or suffix) or in_list
+    if is_chinese_name(match.group(), qualified=qualified, value=measure.value):
         return None
     hit = Hit(start, position, match.start(), measure.value, measure.unit)
     hit.value_max = measure.value_max
@@ -474,12 +481,18 @@ def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     hits: list[Hit] = []
     unread: list[int] = []
     masks = masked_spans(text) if numbers else []
+    leads: dict[int, Hit] = {}
     covered = 0
     for match in numbers:
         if match.start() < covered:
             continue
-        hit = read_hit(text, match, masks)
+        lead = _list_lead(text, match.start(), hits, leads)
+        hit = read_hit(text, match, masks, in_list=lead is not None)
         if hit is not None:
+            if lead is not None:
+                leads[id(hit)] = lead
+                if not hit.comparator_written:
+                    hit.comparator = lead.comparator  # 达到万兆到旗县区、千兆到苏木乡镇: both ≥
             hits.append(hit)
             covered = hit.end
         elif _qualified_but_unread(text, match, masks):
@@ -487,6 +500,18 @@ def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     hits += idiom_hits(text, hits)
     hits.sort(key=lambda hit: hit.start)
     return hits, unread
+
+
+def _list_lead(text: str, start: int, hits: list[Hit], leads: dict[int, Hit]) -> Hit | None:
+    """The first figure of a list when the number at `start` opens a later item of it: it
+    follows a 、, one 、 after the previous figure, which led the list (with a comparator
+    word) or was an item of it (`leads`, by id)."""
+    if start == 0 or text[start - 1] != LIST_MARK or not hits:
+        return None
+    previous = hits[-1]
+    if text.count(LIST_MARK, previous.end, start) != 1:
+        return None
+    return leads.get(id(previous)) or (previous if previous.prefix_written else None)
 
 
 def _qualified_but_unread(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> bool:
