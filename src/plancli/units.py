@@ -93,6 +93,10 @@ class _Vocabulary:
     joiners: str
     lead_first: re.Pattern[str] | None
     bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
+    known_by_length: dict[int, tuple[str, ...]]  # for names one character off
+    task_column: re.Pattern[str]
+    indicator_column: re.Pattern[str]
+    unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
 
     def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
         return any(s[j - n : j] in self.suffixes for n in self.suffix_lengths if j - n >= k)
@@ -121,8 +125,11 @@ def _vocabulary() -> _Vocabulary:
         *data["aliases"],
     }
     by_first: dict[str, list[str]] = {}
+    by_length: dict[int, list[str]] = {}
     for name in known:
         by_first.setdefault(name[0], []).append(name)
+        by_length.setdefault(len(name), []).append(name)
+    columns = data["table_columns"]
     return _Vocabulary(
         prefixes=_prefixes(data),
         run_together_levels=tuple(data["run_together_levels"]),
@@ -147,6 +154,10 @@ def _vocabulary() -> _Vocabulary:
         bracketed_role=re.compile(
             r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
         ),
+        known_by_length={n: tuple(sorted(names)) for n, names in by_length.items()},
+        task_column=re.compile(columns["task"]),
+        indicator_column=re.compile(columns["indicator"]),
+        unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
     )
 
 
@@ -399,15 +410,6 @@ def _read(clause: str, default_role: Role) -> _Reading:
     return _Reading(units, junk, labelled, ends_with_role, repaired)
 
 
-@cache
-def _known_by_length() -> dict[int, tuple[str, ...]]:
-    by_length: dict[int, list[str]] = {}
-    for names in _vocabulary().known.values():
-        for name in names:
-            by_length.setdefault(len(name), []).append(name)
-    return {length: tuple(sorted(names)) for length, names in by_length.items()}
-
-
 def _one_character_off(text: str) -> str | None:
     """The one known name that differs from `text` in a single character (统战都 → 统战部).
 
@@ -418,7 +420,7 @@ def _one_character_off(text: str) -> str | None:
         return None
     found = [
         name
-        for name in _known_by_length().get(len(text), ())
+        for name in _vocabulary().known_by_length.get(len(text), ())
         if sum(a != b for a, b in zip(name, text, strict=True)) == 1
     ]
     return found[0] if len(found) == 1 else None
@@ -526,18 +528,10 @@ class TableColumns:
     units: tuple[tuple[int, Role], ...]
 
 
-@cache
-def _table_vocabulary() -> tuple[
-    re.Pattern[str], re.Pattern[str], tuple[tuple[re.Pattern[str], Role], ...]
-]:
-    data = rules.load("units")["table_columns"]
-    roles = tuple((re.compile(p), cast(Role, role)) for p, role in data["units"].items())
-    return re.compile(data["task"]), re.compile(data["indicator"]), roles
-
-
 def table_columns(header: list[str]) -> TableColumns | None:
     """The task and unit columns of a task-assignment table; None for any other table."""
-    task, indicator, roles = _table_vocabulary()
+    vocab = _vocabulary()
+    task, indicator, roles = vocab.task_column, vocab.indicator_column, vocab.unit_columns
     cells = [re.sub(r"\s+", "", cell) for cell in header]
     if any(indicator.search(cell) for cell in cells):
         return None
