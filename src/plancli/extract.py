@@ -5,16 +5,24 @@ what each of them means:
 
 - an item is a task unless it sits under a principles / guiding-thought heading
   or inside the goals part (then it states a goal); a paragraph that ends with
-  a responsibility clause is a task too; a task without a clause takes its
-  units from an inline `由…牵头` (由州民政局、发展改革委牵头,会同有关部门…);
+  a responsibility clause is a task too; a task's units come from its clauses,
+  at its end or after any of its sentences (…掌握。(合肥海关负责)巩固…), else
+  from an inline `由…牵头` (由州民政局、发展改革委牵头,会同有关部门…);
+- a note such as `列第一位者为牵头单位，下同` makes the first unit of every later
+  clause (and of task-table rows) the lead one and the others support;
+- a unit that lost its first characters takes the intact name written elsewhere
+  in the document (市游广电体育局 → 市文化旅游广电体育局), with a diagnostic;
 - a paragraph in the goals part (a heading whose title names 目标, or, in a
   document without such a heading, a paragraph that commits to a deadline
-  `到2025年…`) is a goal; its deadline is the year of the targets it states
-  (tasks and other paragraphs get a year only from their own wording);
-- a paragraph in the review of the previous plan period (“十三五”期间…, up to the
-  paragraph that turns to “十四五”) only yields `status` figures;
-- a table with a 责任单位 column and a task column is a task list; a table with
-  an indicator column is handled by `targets.table_targets`.
+  `到2025年…`) is a goal; its deadline is the year of the targets it states.
+  Other figures take the deadline their text opens with, or the one of a heading
+  above them (`一、到2025年…`), or the year of an annual plan's title;
+- a paragraph in the review of an earlier plan period (“十三五”期间… in a plan whose
+  own period starts later, up to the paragraph that names its own period) only
+  yields `status` figures; the periods are data (`five_year_plans`);
+- a table with a unit column (责任单位, 牵头单位, 推进单位 …, see `table_columns` in
+  units.yaml) and a task column is a task list; a table with an indicator column
+  is handled by `targets.table_targets`.
 """
 
 from __future__ import annotations
