@@ -182,3 +182,19 @@ def test_a_list_of_figures_after_one_comparator() -> None:
 
 def test_chinese_numerals_in_a_list_without_a_comparator_stay_names() -> None:
     assert read("落实三项清单、五社联动机制。") == []
+
+
+def test_goals_written_as_short_headings_are_read() -> None:
+    text = (
+        "立山区2023年重点工作分工方案\n"
+        "一、经济社会发展的主要预期目标\n"
+        "1.努力实现地区生产总值增长6.2%左右。\n"
+        "牵头单位:区发改局\n"
+        "2.规模上工业增加值增长5%左右。\n"
+        "牵头单位:区工信局\n"
+    )
+    document = process_bytes(text.encode("utf-8"), "plan.txt")
+    assert [(t.line, t.comparator, t.value, t.unit, t.year) for t in document.targets] == [
+        (3, "~", 6.2, "%", 2023),
+        (5, "~", 5, "%", 2023),
+    ]

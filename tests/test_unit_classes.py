@@ -254,3 +254,11 @@ def test_table_note_declares_the_lead_unit_of_each_row() -> None:
         ("市大数据局", "lead"),
         ("市发展改革委", "support"),
     ]
+
+
+def test_departments_of_a_level_before_another_unit() -> None:
+    assert [n for n, _ in names("市政府办公室牵头,市级各有关部门及各县市区政府负责")] == [
+        "市政府办公室",
+        "市级各有关部门",
+        "各县市区政府",
+    ]

@@ -109,6 +109,19 @@ def extract(outline: Outline) -> Extraction:
             diagnostics,
         )
         targets += goal.targets
+    for section in goal_headings(sections):
+        targets += collect(
+            find_targets(
+                read(section.title, section.line),
+                section.line,
+                year=heading_deadline(section, sections) or umbrella,
+                section_path=[
+                    sections[sid].title for sid in reversed(ancestry(section.id, sections))
+                ][:-1],
+                plan_start=start,
+            ),
+            diagnostics,
+        )
     read_by_goal = {goal.line: goal.targets for goal in goals}
     for task, item in zip(tasks, items, strict=False):
         if task.line in read_by_goal:  # a goal paragraph that also assigns units: read once
@@ -214,6 +227,18 @@ def goal_paragraphs(outline: Outline, sections: dict[str, Section]) -> list[Para
     return sorted(found, key=lambda block: block.line)
 
 
+def goal_headings(sections: dict[str, Section]) -> list[Section]:
+    """Headings inside the goals part: a list of goals may be written as short headings
+    (`1.努力实现地区生产总值增长6.2%左右。`), whose figures are goals too."""
+    return [
+        section
+        for sid, section in sections.items()
+        if section.kind == "heading"
+        and not GOAL_HEADING.search(section.title)
+        and in_goal_part(sid, sections)
+    ]
+
+
 def is_goal_statement(text: str) -> bool:
     """A `——…` or plain paragraph that commits to a deadline (到2025年…); not a principle."""
     return bool(DEADLINE.search(text)) and not PRINCIPLE_OPENING.search(text)
@@ -230,9 +255,11 @@ def to_goal(block: Paragraph | Item) -> Goal:
     )
 
 
-def heading_deadline(block: Paragraph | Item | Goal, sections: dict[str, Section]) -> int | None:
+def heading_deadline(
+    block: Paragraph | Item | Goal | Section, sections: dict[str, Section]
+) -> int | None:
     """The deadline a heading above the block states (`二、到2025年主要目标`)."""
-    section_id = getattr(block, "section_id", None)
+    section_id = block.id if isinstance(block, Section) else getattr(block, "section_id", None)
     for sid in ancestry(section_id, sections):
         found = DEADLINE.search(sections[sid].title)
         if found:
