@@ -184,7 +184,7 @@ def test_chinese_numerals_in_a_list_without_a_comparator_stay_names() -> None:
     assert read("落实三项清单、五社联动机制。") == []
 
 
-def test_goals_written_as_short_headings_are_read() -> None:
+def test_figures_in_short_headings_are_read() -> None:
     text = (
         "立山区2023年重点工作分工方案\n"
         "一、经济社会发展的主要预期目标\n"
@@ -198,3 +198,10 @@ def test_goals_written_as_short_headings_are_read() -> None:
         (3, "~", 6.2, "%", 2023),
         (5, "~", 5, "%", 2023),
     ]
+
+
+def test_a_task_written_as_a_heading_states_its_figure() -> None:
+    text = (
+        "某县2025年重点工作任务清单\n一、农业\n1.投资3000万元建设南美白对虾工厂化循环水养殖基地。\n"
+    )
+    assert document_targets(text) == [(3, 3000, 2025, "target")]

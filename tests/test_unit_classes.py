@@ -262,3 +262,11 @@ def test_departments_of_a_level_before_another_unit() -> None:
         "市级各有关部门",
         "各县市区政府",
     ]
+
+
+def test_industrial_parks_are_units() -> None:
+    assert names("牵头单位:县政府园区发展服务中心;责任单位:新材料产业园、商贸物流园等") == [
+        ("县政府园区发展服务中心", "lead"),
+        ("新材料产业园", "support"),  # listed after the lead group
+        ("商贸物流园", "support"),
+    ]

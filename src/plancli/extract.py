@@ -109,7 +109,7 @@ def extract(outline: Outline) -> Extraction:
             diagnostics,
         )
         targets += goal.targets
-    for section in goal_headings(sections):
+    for section in headings_with_figures(sections):
         targets += collect(
             find_targets(
                 read(section.title, section.line),
@@ -227,15 +227,13 @@ def goal_paragraphs(outline: Outline, sections: dict[str, Section]) -> list[Para
     return sorted(found, key=lambda block: block.line)
 
 
-def goal_headings(sections: dict[str, Section]) -> list[Section]:
-    """Headings inside the goals part: a list of goals may be written as short headings
-    (`1.努力实现地区生产总值增长6.2%左右。`), whose figures are goals too."""
+def headings_with_figures(sections: dict[str, Section]) -> list[Section]:
+    """Headings that state a figure: goals and tasks are often listed as short numbered
+    headings (`1.努力实现地区生产总值增长6.2%左右。`, `1.投资3000万元建设…基地。`)."""
     return [
         section
-        for sid, section in sections.items()
-        if section.kind == "heading"
-        and not GOAL_HEADING.search(section.title)
-        and in_goal_part(sid, sections)
+        for section in sections.values()
+        if section.kind == "heading" and any(char.isdigit() for char in section.title)
     ]
 
 
