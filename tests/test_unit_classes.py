@@ -270,3 +270,11 @@ def test_industrial_parks_are_units() -> None:
         ("新材料产业园", "support"),  # listed after the lead group
         ("商贸物流园", "support"),
     ]
+
+
+def test_departments_directly_under_a_level() -> None:
+    assert [n for n, _ in names("责任单位:立山经济开发区、各街道、区直各部门")] == [
+        "立山经济开发区",
+        "各街道",
+        "区直各部门",
+    ]
