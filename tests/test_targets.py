@@ -101,8 +101,8 @@ JIANGXI_TEXT = [
 ]
 
 SHAOYANG_TEXT = [
-    # 52: the goal sentence after 到2025年底…; its deadline is the caller's umbrella year
-    (52, "城市社区及农村社区综合服务设施覆盖率", ">=", 100, "%", None, None, "target"),
+    # 52: the goal paragraph opens with 到2025年底, so every figure in it is due 2025
+    (52, "城市社区及农村社区综合服务设施覆盖率", ">=", 100, "%", None, 2025, "target"),
     (
         52,
         "新建社区商业和综合服务设施面积占社区总建筑面积的比例",
@@ -110,15 +110,15 @@ SHAOYANG_TEXT = [
         10,
         "%",
         None,
-        None,
+        2025,
         "target",
     ),
-    (52, "每百户居民拥有社区综合服务设施面积", ">=", 43, "平方米", "每百户", None, "target"),
-    (52, "居民活动区域面积占社区综合服务设施总建筑面积比例", ">=", 60, "%", None, None, "target"),
-    (52, "城市政务通用自助服务覆盖率", ">=", 100, "%", None, None, "target"),
+    (52, "每百户居民拥有社区综合服务设施面积", ">=", 43, "平方米", "每百户", 2025, "target"),
+    (52, "居民活动区域面积占社区综合服务设施总建筑面积比例", ">=", 60, "%", None, 2025, "target"),
+    (52, "城市政务通用自助服务覆盖率", ">=", 100, "%", None, 2025, "target"),
     # `…社区工作者18人志愿服务站点…` lost its separator: two targets all the same
-    (52, "每万名城镇常住人口拥有社区工作者", "=", 18, "人", "每万城镇常住人口", None, "target"),
-    (52, "志愿服务站点在社区综合服务设施中的覆盖率", ">=", 80, "%", None, None, "target"),
+    (52, "每万名城镇常住人口拥有社区工作者", "=", 18, "人", "每万城镇常住人口", 2025, "target"),
+    (52, "志愿服务站点在社区综合服务设施中的覆盖率", ">=", 80, "%", None, 2025, "target"),
     (66, "依托村社区综合服务设施建立志愿服务站点覆盖率", ">=", 80, "%", None, None, "target"),
     (68, "建设村(社区)社会工作室", "=", 150, "个", None, None, "target"),  # `150 个`
     (76, "居民活动区域占村社区综合服务设施总建筑面积", ">=", 60, "%", None, None, "target"),
@@ -265,11 +265,20 @@ def test_status_flag_marks_every_figure_as_status() -> None:
 
 
 def test_review_markers_make_status_without_the_flag() -> None:
-    # Chongqing 5: `2016年以来,城乡低保标准…` and `全市累计支出…` are reviews on their own;
-    # `集中供养…提高到1456元/月` has no marker in its sentence.
+    # Chongqing 5: `2016年以来,城乡低保标准…` is a review on its own; `全市累计支出…300.55亿元`
+    # is not (累计 also opens cumulative commitments: 累计建设5G基站4600个): the review flag of
+    # its paragraph makes it status in a document. `集中供养…提高到1456元/月` has no marker.
     kinds = [t.kind for t in text_targets(CHONGQING, 5)]
-    assert kinds[:7] == ["status"] * 7
-    assert kinds[7:11] == ["target"] * 4
+    assert kinds[:6] == ["status"] * 6
+    assert kinds[6:11] == ["target"] * 5
+
+
+def test_cumulative_figure_is_a_commitment() -> None:
+    found, _ = find_targets("新增5G基站1000座,累计建设5G基站4600个。", 109)
+    assert [(t.indicator, t.value, t.unit, t.kind) for t in found] == [
+        ("新增5G基站", 1000, "座", "target"),
+        ("累计建设5G基站", 4600, "个", "target"),
+    ]
 
 
 def test_already_reached_is_status() -> None:

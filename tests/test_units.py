@@ -35,7 +35,7 @@ def clause_of(path: Path, line: int) -> str:
 
 def read(clause: str) -> list[tuple[str, str]]:
     refs, diagnostics = parse_units(clause)
-    assert diagnostics == [], clause
+    assert [d for d in diagnostics if d.code != "unit-repaired"] == [], clause
     return [(ref.name, ref.role) for ref in refs]
 
 
@@ -387,7 +387,7 @@ def test_jimsar_variants_fold_but_raw_is_as_written() -> None:
     raws = {r.name: r.raw for r in parse_units(clause_of(JIMSAR, 12))[0]}
     assert raws["县发展改革委"] == "发展和改革委员会"  # line 12 spells it out
     raws = {r.name: r.raw for r in parse_units(clause_of(JIMSAR, 25))[0]}
-    assert raws["县委统战部"] == "统战都"  # line 25 typo, folded by an alias rule
+    assert raws["县委统战部"] == "统战都"  # line 25 typo: one character off a known name
     raws = {r.name: r.raw for r in parse_units(clause_of(JIMSAR, 16))[0]}
     assert raws["县委政法委"] == "县政法委"  # party body: 县 becomes the party prefix 县委
 
@@ -600,8 +600,8 @@ SHAOYANG_CLAUSES = {
     136: resp("市人社局"),
     138: resp("市卫健委"),
     140: resp("市教育局"),
-    142: resp("市文化旅游广电体育局"),
-    144: resp("市文化旅游广电体育局"),
+    142: resp("市游广电体育局"),  # lost 文化旅; extract completes it from line 114
+    144: resp("市游广电体育局"),
     146: resp("市科技局", "市科协"),
     148: resp("市委政法委", "市公安局"),
     150: resp("市住建局", "市城管执法局"),

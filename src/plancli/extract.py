@@ -5,20 +5,29 @@ what each of them means:
 
 - an item is a task unless it sits under a principles / guiding-thought heading
   or inside the goals part (then it states a goal); a paragraph that ends with
-  a responsibility clause is a task too; a task without a clause takes its
-  units from an inline `由…牵头` (由州民政局、发展改革委牵头,会同有关部门…);
+  a responsibility clause is a task too; a task's units come from its clauses,
+  at its end or after any of its sentences (…掌握。(合肥海关负责)巩固…), else
+  from an inline `由…牵头` (由州民政局、发展改革委牵头,会同有关部门…);
+- a note such as `列第一位者为牵头单位，下同` makes the first unit of every later
+  clause (and of task-table rows) the lead one and the others support;
+- a unit that lost its first characters takes the intact name written elsewhere
+  in the document (市游广电体育局 → 市文化旅游广电体育局), with a diagnostic;
 - a paragraph in the goals part (a heading whose title names 目标, or, in a
   document without such a heading, a paragraph that commits to a deadline
-  `到2025年…`) is a goal; its deadline is the year of the targets it states
-  (tasks and other paragraphs get a year only from their own wording);
-- a paragraph in the review of the previous plan period (“十三五”期间…, up to the
-  paragraph that turns to “十四五”) only yields `status` figures;
-- a table with a 责任单位 column and a task column is a task list; a table with
-  an indicator column is handled by `targets.table_targets`.
+  `到2025年…`) is a goal; its deadline is the year of the targets it states.
+  Other figures take the deadline their text opens with, or the one of a heading
+  above them (`一、到2025年…`), or the year of an annual plan's title;
+- a paragraph in the review of an earlier plan period (“十三五”期间… in a plan whose
+  own period starts later, up to the paragraph that names its own period) only
+  yields `status` figures; the periods are data (`five_year_plans`);
+- a table with a unit column (责任单位, 牵头单位, 推进单位 …, see `table_columns` in
+  units.yaml) and a task column is a task list; a table with an indicator column
+  is handled by `targets.table_targets`.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -41,18 +50,22 @@ from plancli.models import (
     UnitRef,
     iter_sections,
 )
-from plancli.targets import find_targets, table_targets
-from plancli.units import parse_units, split_unit_clause
+from plancli.targets import find_targets, plan_periods, review_openings, table_targets
+from plancli.units import (
+    TableColumns,
+    declares_lead_first,
+    inner_unit_clauses,
+    intact_forms,
+    parse_units,
+    split_unit_clause,
+    table_columns,
+)
 
 GOAL_HEADING = regex.compile(r"目标")
 NOT_TASK_HEADING = regex.compile(r"原则|指导思想")
 DEADLINE = regex.compile(r"到\s*(20\d\d)\s*年")
 PRINCIPLE_OPENING = regex.compile(r"^——\s*坚持")
-REVIEW_START = regex.compile(r"^“?十三五”?(?:期间|时期)|^过去五年")
-REVIEW_END = regex.compile(r"十四五")
-TASK_COLUMN = regex.compile(r"任务|事项|项目名称|工作内容")
-UNIT_COLUMN = regex.compile(r"责任单位|牵头单位|责任部门")
-INDICATOR_COLUMN = regex.compile(r"指标")
+YEAR_IN_TITLE = regex.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*[—\-~至到])")
 INLINE_LEAD = regex.compile(r"由([^,;:。由]{2,60}?)牵头")  # 由州民政局、发展改革委牵头,会同…
 
 
@@ -65,13 +78,23 @@ def extract(outline: Outline) -> Extraction:
         goal for paragraph in goal_paragraphs(outline, sections) for goal in [to_goal(paragraph)]
     ]
     assigning = list(clause_paragraphs(outline.paragraphs))
+    items = task_items(outline, sections, assigning)
+    conventions = lead_first_from([*items, *outline.paragraphs])
     tasks = [
-        to_task(item, index, diagnostics)
-        for index, item in enumerate(task_items(outline, sections, assigning), 1)
+        to_task(item, index, diagnostics, lead_first=item.line >= conventions)
+        for index, item in enumerate(items, 1)
     ]
-    tasks += table_tasks(outline.tables, start=len(tasks) + 1, diagnostics=diagnostics)
+    tasks += table_tasks(
+        outline.tables,
+        start=len(tasks) + 1,
+        diagnostics=diagnostics,
+        lead_first=conventions < math.inf,  # a table's note may follow it (注:排在第一位的…)
+    )
+    tasks = complete_truncated_units(tasks, diagnostics)
 
-    umbrella = umbrella_year(goals)
+    plan_year = single_year_plan(outline)
+    umbrella = umbrella_year(goals) or plan_year
+    start = plan_start(outline)
     read = reader(outline.suspect_spans)
     targets: list[Target] = []
     for goal in goals:
@@ -79,30 +102,54 @@ def extract(outline: Outline) -> Extraction:
             find_targets(
                 read(goal.text, goal.line),
                 goal.line,
-                year=goal.year or umbrella,
+                year=goal.year or heading_deadline(goal, sections) or umbrella,
                 section_path=goal.section_path,
+                plan_start=start,
             ),
             diagnostics,
         )
         targets += goal.targets
-    for task in tasks:
-        if task.source == "text":
+    for section in headings_with_figures(sections):
+        targets += collect(
+            find_targets(
+                read(section.title, section.line),
+                section.line,
+                year=heading_deadline(section, sections) or umbrella,
+                section_path=[
+                    sections[sid].title for sid in reversed(ancestry(section.id, sections))
+                ][:-1],
+                plan_start=start,
+            ),
+            diagnostics,
+        )
+    read_by_goal = {goal.line: goal.targets for goal in goals}
+    for task, item in zip(tasks, items, strict=False):
+        if task.line in read_by_goal:  # a goal paragraph that also assigns units: read once
+            task.targets = read_by_goal[task.line]
+        elif task.source == "text":
             task.targets = collect(
-                find_targets(read(task.text, task.line), task.line, section_path=task.section_path),
+                find_targets(
+                    read(task.text, task.line),
+                    task.line,
+                    year=heading_deadline(item, sections) or plan_year,
+                    section_path=task.section_path,
+                    plan_start=start,
+                ),
                 diagnostics,
             )
             targets += task.targets
     already_read = {goal.line for goal in goals} | {item.line for item in assigning}
-    for paragraph, in_review in paragraphs_with_review_flag(outline.paragraphs):
+    for paragraph, in_review in paragraphs_with_review_flag(outline.paragraphs, start):
         if paragraph.line in already_read:
             continue
         targets += collect(
             find_targets(
                 read(paragraph.text, paragraph.line),
                 paragraph.line,
-                year=None,
+                year=None if in_review else heading_deadline(paragraph, sections) or plan_year,
                 section_path=paragraph.section_path,
                 status=in_review,
+                plan_start=start,
             ),
             diagnostics,
         )
@@ -180,6 +227,16 @@ def goal_paragraphs(outline: Outline, sections: dict[str, Section]) -> list[Para
     return sorted(found, key=lambda block: block.line)
 
 
+def headings_with_figures(sections: dict[str, Section]) -> list[Section]:
+    """Headings that state a figure: goals and tasks are often listed as short numbered
+    headings (`1.努力实现地区生产总值增长6.2%左右。`, `1.投资3000万元建设…基地。`)."""
+    return [
+        section
+        for section in sections.values()
+        if section.kind == "heading" and any(char.isdigit() for char in section.title)
+    ]
+
+
 def is_goal_statement(text: str) -> bool:
     """A `——…` or plain paragraph that commits to a deadline (到2025年…); not a principle."""
     return bool(DEADLINE.search(text)) and not PRINCIPLE_OPENING.search(text)
@@ -194,6 +251,41 @@ def to_goal(block: Paragraph | Item) -> Goal:
         section_path=block.section_path,
         year=int(deadline.group(1)) if deadline else None,
     )
+
+
+def heading_deadline(
+    block: Paragraph | Item | Goal | Section, sections: dict[str, Section]
+) -> int | None:
+    """The deadline a heading above the block states (`二、到2025年主要目标`)."""
+    section_id = block.id if isinstance(block, Section) else getattr(block, "section_id", None)
+    for sid in ancestry(section_id, sections):
+        found = DEADLINE.search(sections[sid].title)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def single_year_plan(outline: Outline) -> int | None:
+    """The year of an annual plan (`包头市2022年数字政府建设考评办法`): its deadlines
+    (`6月底完成`) fall in that year. None for a plan that covers a period."""
+    title = outline.meta.title or ""
+    years = {int(year) for year in YEAR_IN_TITLE.findall(title)}
+    if outline.meta.period is not None or len(years) != 1:
+        return None
+    if any(name in title for name in plan_periods()):
+        return None
+    return years.pop()
+
+
+def plan_start(outline: Outline) -> int | None:
+    """The first year of the plan's own period: the stated one, else the latest five-year
+    plan the document names (a 十五五 plan reviews 十四五)."""
+    if outline.meta.period is not None:
+        return outline.meta.period.start
+    periods = plan_periods()
+    texts = [outline.meta.title or "", *(p.text for p in outline.paragraphs)]
+    named = [periods[name][0] for name in periods if any(name in text for text in texts)]
+    return max(named, default=None)
 
 
 def umbrella_year(goals: list[Goal]) -> int | None:
@@ -240,13 +332,26 @@ def clause_paragraphs(paragraphs: list[Paragraph]) -> Iterable[Item]:
         )
 
 
-def to_task(item: Item, index: int, diagnostics: list[Diagnostic]) -> Task:
+def lead_first_from(blocks: list[Item | Paragraph]) -> float:
+    """The line from which the document's `列第一位者为牵头单位，下同` convention holds."""
+    return min(
+        (block.line for block in blocks if declares_lead_first(block.text)), default=math.inf
+    )
+
+
+def to_task(
+    item: Item, index: int, diagnostics: list[Diagnostic], *, lead_first: bool = False
+) -> Task:
     text, clause, _ = split_unit_clause(item.text)
-    if clause is None and (inline := INLINE_LEAD.search(item.text)):
-        clause = inline.group(1) + "牵头"
-    units: list[UnitRef] = []
+    clauses = inner_unit_clauses(text)
     if clause:
-        units, problems = parse_units(clause)
+        clauses.append(clause)
+    elif not clauses and (inline := INLINE_LEAD.search(item.text)):
+        clauses.append(inline.group(1) + "牵头")
+    units: list[UnitRef] = []
+    for one in clauses:
+        found, problems = parse_units(one, lead_first=lead_first)
+        units += [unit for unit in found if unit.name not in {u.name for u in units}]
         diagnostics.extend(with_line(problem, item.line) for problem in problems)
     return Task(
         id=f"t{index}",
@@ -260,49 +365,100 @@ def to_task(item: Item, index: int, diagnostics: list[Diagnostic]) -> Task:
     )
 
 
+def complete_truncated_units(tasks: list[Task], diagnostics: list[Diagnostic]) -> list[Task]:
+    """A unit that lost its first characters (市游广电体育局) takes the name written intact
+    elsewhere in the document with the same level prefix (市文化旅游广电体育局)."""
+    intact = intact_forms({unit.name for task in tasks for unit in task.units})
+    if not intact:
+        return tasks
+    for task in tasks:
+        for unit in task.units:
+            if unit.name in intact:
+                diagnostics.append(
+                    Diagnostic(
+                        level="info",
+                        code="unit-repaired",
+                        line=task.line,
+                        message=f"unit {unit.raw!r} read as {intact[unit.name]!r}",
+                    )
+                )
+    return [
+        task.model_copy(
+            update={
+                "units": [
+                    unit.model_copy(update={"name": intact.get(unit.name, unit.name)})
+                    for unit in task.units
+                ]
+            }
+        )
+        for task in tasks
+    ]
+
+
 def with_line(problem: object, line: int) -> Diagnostic:
     diagnostic = Diagnostic.model_validate(problem)
     return diagnostic if diagnostic.line else diagnostic.model_copy(update={"line": line})
 
 
-def column_index(header: list[str], pattern: regex.Pattern[str]) -> int | None:
-    return next((i for i, name in enumerate(header) if pattern.search(name)), None)
-
-
-def table_tasks(tables: list[Table], *, start: int, diagnostics: list[Diagnostic]) -> list[Task]:
+def table_tasks(
+    tables: list[Table], *, start: int, diagnostics: list[Diagnostic], lead_first: bool = False
+) -> list[Task]:
     """Rows of a task-assignment table (a task column and a 责任单位 column) become tasks."""
     tasks: list[Task] = []
     for table in tables:
-        task_col = column_index(table.header, TASK_COLUMN)
-        unit_col = column_index(table.header, UNIT_COLUMN)
-        if (
-            task_col is None
-            or unit_col is None
-            or column_index(table.header, INDICATOR_COLUMN) is not None
-        ):
+        columns = table_columns(table.header)
+        if columns is None:
             continue
+        above: dict[int, str] = {}
         for row_number, row in enumerate(table.rows):
+            cells = unit_cells(row, columns, above)
             tasks.append(
                 table_row_task(
-                    table, row, row_number, task_col, unit_col, len(tasks) + start, diagnostics
+                    table,
+                    row,
+                    row_number,
+                    columns,
+                    cells,
+                    len(tasks) + start,
+                    diagnostics,
+                    lead_first=lead_first,
                 )
             )
     return tasks
+
+
+def unit_cells(row: list[str], columns: TableColumns, above: dict[int, str]) -> dict[int, str]:
+    """The unit cells of a row; an empty one under a merged cell takes the cell above."""
+    cells = {index: row[index].strip() if index < len(row) else "" for index, _ in columns.units}
+    if any(cells.values()):
+        above.clear()
+        above.update(cells)
+        return cells
+    return dict(above)
 
 
 def table_row_task(
     table: Table,
     row: list[str],
     row_number: int,
-    task_col: int,
-    unit_col: int,
+    columns: TableColumns,
+    cells: dict[int, str],
     index: int,
     diagnostics: list[Diagnostic],
+    *,
+    lead_first: bool = False,
 ) -> Task:
     line = table.row_lines[row_number] if row_number < len(table.row_lines) else table.line
-    units, problems = parse_units(row[unit_col]) if row[unit_col] else ([], [])
-    diagnostics.extend(with_line(problem, line) for problem in problems)
-    others = [cell for i, cell in enumerate(row) if i not in (task_col, unit_col) and cell]
+    task_col = columns.task
+    units: list[UnitRef] = []
+    for column, role in columns.units:
+        if not cells.get(column):
+            continue
+        found, problems = parse_units(cells[column], role, lead_first=lead_first)
+        units += [unit for unit in found if unit.name not in {u.name for u in units}]
+        diagnostics.extend(with_line(problem, line) for problem in problems)
+    unit_cols = {column for column, _ in columns.units}
+    others = [cell for i, cell in enumerate(row) if i != task_col and i not in unit_cols and cell]
     group = [row[0]] if task_col > 0 and not row[0].isdigit() else []
     marker = next((cell for cell in row[:task_col] if cell.isdigit()), None)
     return Task(
@@ -331,15 +487,33 @@ def attach_table_targets(tasks: list[Task], targets: list[Target]) -> None:
 # --- review period ----------------------------------------------------------------
 
 
-def paragraphs_with_review_flag(paragraphs: list[Paragraph]) -> Iterable[tuple[Paragraph, bool]]:
-    """Pair each paragraph with whether it reviews the previous plan period."""
+def paragraphs_with_review_flag(
+    paragraphs: list[Paragraph], start: int | None
+) -> Iterable[tuple[Paragraph, bool]]:
+    """Pair each paragraph with whether it reviews a period before the plan's own (`start`)."""
+    review_start, review_end = review_patterns(start)
     in_review = False
     for paragraph in paragraphs:
-        if REVIEW_START.search(paragraph.text):
+        if review_start.search(paragraph.text):
             in_review = True
-        elif in_review and REVIEW_END.search(paragraph.text):
+        elif in_review and review_end.search(paragraph.text):
             in_review = False
         yield paragraph, in_review
+
+
+def review_patterns(start: int | None) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A paragraph opening on an earlier period (“十三五”期间) starts a review; one naming the
+    plan's own period (“十四五”) ends it."""
+    periods = plan_periods()
+    past = [name for name, (_, end) in periods.items() if start is not None and end < start]
+    own = [name for name, (first, _) in periods.items() if first == start]
+    openings = [rf"^“?(?:{'|'.join(past)})”?(?:期间|时期)"] if past else []
+    openings += [f"^{word}" for word in review_openings()]
+    never = "(?!)"
+    return (
+        regex.compile("|".join(openings) or never),
+        regex.compile("|".join(own) or never),
+    )
 
 
 # --- columns and units ------------------------------------------------------------

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -31,7 +32,7 @@ from plancli import rules
 from plancli.core import Diagnostic
 from plancli.models import Baseline, Table, Target
 
-__all__ = ["find_targets", "parse_number", "table_targets"]
+__all__ = ["find_targets", "parse_number", "plan_periods", "review_openings", "table_targets"]
 
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 CHINESE_DIGITS = {
@@ -58,6 +59,7 @@ CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]+(?:点[零�
 NUMBER = re.compile(rf"百分之(?:{ARABIC}|{CHINESE})|{ARABIC}|{CHINESE}")
 ARABIC_NUMBER = re.compile(rf"^\s*({ARABIC})\s*([多余])?\s*([千万亿])?\s*%?\s*$")
 RANGE_TAIL = re.compile(rf"\s*%?\s*[~\-—–]\s*({ARABIC})")
+LIST_MARK = "、"
 SENTENCE_END = re.compile(r"[。!?\n]")
 CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
 
@@ -77,7 +79,10 @@ class Rules:
     each_markers: tuple[str, ...]
     each_joiners: re.Pattern[str]
     deadlines: tuple[re.Pattern[str], ...]
-    periods: tuple[tuple[re.Pattern[str], int], ...]
+    periods: tuple[tuple[re.Pattern[str], int], ...]  # `“十四五”期间` → 2025
+    reviews: tuple[tuple[re.Pattern[str], int], ...]  # `“十三五”以来`, with the period's end
+    review_openings: tuple[str, ...]
+    plan_periods: dict[str, tuple[int, int]]  # 十四五 → (2021, 2025)
     status: re.Pattern[str]
     units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
@@ -91,8 +96,15 @@ class Rules:
     strip_trailing: re.Pattern[str]
     generic: frozenset[str]
     comparison_tail: re.Pattern[str]
+    multiplier_tail: re.Pattern[str]
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
+    equals: tuple[str, ...]
+    policy_parameters: re.Pattern[str]
+    operators: tuple[str, ...]
+    respectively: tuple[str, ...]
+    respectively_joiners: re.Pattern[str]
+    shared_measures: tuple[str, ...]  # longest first
 
 
 def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
@@ -101,8 +113,27 @@ def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tu
     return tuple(sorted(spellings.items(), key=lambda pair: len(pair[0]), reverse=True))
 
 
+def _period_patterns(
+    plans: dict[str, tuple[int, int]], words: str
+) -> tuple[tuple[re.Pattern[str], int], ...]:
+    return tuple((re.compile(re.escape(name) + words), end) for name, (_, end) in plans.items())
+
+
+def plan_periods() -> dict[str, tuple[int, int]]:
+    """Five-year-plan names and the years they cover (十四五 → 2021, 2025), from the rules."""
+    return dict(compiled().plan_periods)
+
+
+def review_openings() -> tuple[str, ...]:
+    """Paragraph openings that start a review of the past (`过去五年`), from the rules."""
+    return compiled().review_openings
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+MAX_CHANGE_CHARS = 200  # `从…提高到`: the baselines sit within a clause, never further away
 
 
 @cache
@@ -116,18 +147,26 @@ def compiled() -> Rules:
         for kind in ("prefix", "suffix")
     }
     bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    plans = {
+        name: (int(years[0]), int(years[1]))
+        for name, years in rules.load("meta")["five_year_plans"].items()
+    }
     return Rules(
         prefix=word_maps["prefix"],
         suffix=word_maps["suffix"],
         not_prefix=tuple(comparators.get("not_prefix", [])),
         more_than="".join(comparators["more_than"]),
         change=re.compile(
-            rf"(?:从|由)(?P<from>.*?)(?:{_alternation(comparators['change_verbs'])})(?:到|至)"
+            rf"(?:从|由)(?P<from>.{{0,{MAX_CHANGE_CHARS}}}?)"
+            rf"(?:{_alternation(comparators['change_verbs'])})(?:到|至)"
         ),
         each_markers=tuple(comparators["each_markers"]),
         each_joiners=re.compile(_alternation(comparators["each_joiners"])),
         deadlines=tuple(re.compile(pattern) for pattern in comparators["deadlines"]),
-        periods=tuple((re.compile(p["pattern"]), int(p["year"])) for p in comparators["periods"]),
+        periods=_period_patterns(plans, comparators["period_deadline"]),
+        reviews=_period_patterns(plans, comparators["period_review"]),
+        plan_periods=plans,
+        review_openings=tuple(comparators["review_openings"]),
         status=re.compile("|".join(comparators["status_markers"])),
         units=_unit_spellings(measures["units"], measures["unit_aliases"]),
         not_units=tuple(measures["not_units"]),
@@ -145,8 +184,17 @@ def compiled() -> Rules:
         ),
         generic=frozenset(measures["generic_indicators"]),
         comparison_tail=re.compile(measures["comparison_tail"]),
+        multiplier_tail=re.compile(rf"\s*[{''.join(comparators['more_than'])}]?\s*([千万亿])?"),
         columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
         text_columns=re.compile(measures["table_text_columns"]),
+        equals=tuple(measures["formula_signs"]["equals"]),
+        policy_parameters=re.compile(
+            "|".join(f"(?:{p})" for p in measures["policy_parameters"]) or "(?!)"
+        ),
+        operators=tuple(measures["formula_signs"]["operators"]),
+        respectively=tuple(measures["respectively"]["words"]),
+        respectively_joiners=re.compile(_alternation(measures["respectively"]["joiners"])),
+        shared_measures=tuple(sorted(measures["shared_measures"], key=len, reverse=True)),
     )
 
 
@@ -258,33 +306,41 @@ class Clause:
 
 
 def masked_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that are names, dates, ordinals or bases, where no number is a measure."""
+    """Spans that are names, dates, ordinals or bases, where no number is a measure.
+
+    Sorted and merged, so that `overlaps` can bisect them."""
     found = [match.span() for match in compiled().names.finditer(text)]
     found += [match.span() for match in compiled().any_basis.finditer(text)]
-    return found
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < span_end and span_start < end for span_start, span_end in spans)
+    """Whether [start, end) meets one of `spans` (sorted and disjoint: see `masked_spans`)."""
+    k = bisect_left(spans, (end,))  # spans[:k] start before `end`; the last one ends latest
+    return k > 0 and spans[k - 1][1] > start
 
 
 def read_unit(text: str, position: int) -> tuple[str, int] | None:
     """The unit starting at `position` (after spaces), and where it ends."""
     while position < len(text) and text[position] == " ":
         position += 1
-    tail = text[position:]
-    if any(tail.startswith(word) for word in compiled().not_units):
+    if any(text.startswith(word, position) for word in compiled().not_units):
         return None
     for spelling, unit in compiled().units:
-        if tail.startswith(spelling):
+        if text.startswith(spelling, position):
             return unit, position + len(spelling)
     return None
 
 
 def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:
-    tail = text[position:]
     for word in sorted(table, key=len, reverse=True):
-        if tail.startswith(word):
+        if text.startswith(word, position):
             return table[word], position + len(word)
     return None
 
@@ -300,12 +356,12 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
     per, position = _basis_ending_at(text, position)
     if position and text[position - 1] == "全":
         position -= 1
-    before = text[:position]
-    words = [word for word in compiled().prefix if before.endswith(word)]
+    words = [word for word in compiled().prefix if text.endswith(word, 0, position)]
     if not words:
         return None, (position if per else number_start), per
     word = max(words, key=len)
-    if any(before.endswith(other) and len(other) > len(word) for other in compiled().not_prefix):
+    longer = (other for other in compiled().not_prefix if len(other) > len(word))
+    if any(text.endswith(other, 0, position) for other in longer):
         return None, number_start, per
     start = position - len(word)
     outer_per, outer_start = _basis_ending_at(text, start)
@@ -331,8 +387,13 @@ class Measure:
     more_than: bool  # 20多万个, 13.9万余人次
 
 
-def read_hit(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> Hit | None:
-    """Turn one number match into a Hit when a unit follows it."""
+def read_hit(
+    text: str, match: re.Match[str], masks: list[tuple[int, int]], in_list: bool = False
+) -> Hit | None:
+    """Turn one number match into a Hit when a unit follows it.
+
+    `in_list`: the number opens an item of a list whose first figure has a comparator
+    (`达到万兆到旗县区、千兆到苏木乡镇`), so a Chinese numeral counts as qualified."""
     if overlaps(match.start(), match.end(), masks) or _inside_number(text, match.start()):
         return None
     measure = read_measure(text, match, masks)
@@ -346,7 +407,8 @@ def read_hit(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> H
     suffix = read_suffix(text, position, compiled().suffix)
     if suffix:
         position = suffix[1]
-    if is_chinese_name(match.group(), qualified=bool(comparator or suffix), value=measure.value):
+    qualified = bool(comparator or suffix) or in_list
+    if is_chinese_name(match.group(), qualified=qualified, value=measure.value):
         return None
     hit = Hit(start, position, match.start(), measure.value, measure.unit)
     hit.value_max = measure.value_max
@@ -391,13 +453,13 @@ def _number_with_multiplier(text: str, raw: str, end: int) -> tuple[float | None
         return parse_number(raw[3:]), end, 1
     if not raw[0].isdigit():
         return parse_number(raw), end, 1
-    tail = re.match(rf"\s*[{compiled().more_than}]?\s*([千万亿])?", text[end:])
+    tail = compiled().multiplier_tail.match(text, end)
     if tail is None or tail.group(1) is None:
         return float(raw), end, 1
     multiplier = MULTIPLIERS.get(tail.group(1) or "", 1)
-    if multiplier != 1 and _unit_starts(text, end + tail.start(1)):
+    if multiplier != 1 and _unit_starts(text, tail.start(1)):
         return float(raw), end, 1  # 8万人: the unit is 万人
-    return float(raw) * multiplier, end + tail.end(), multiplier
+    return float(raw) * multiplier, tail.end(), multiplier
 
 
 def _unit_starts(text: str, position: int) -> bool:
@@ -408,7 +470,7 @@ def _unit_starts(text: str, position: int) -> bool:
 def _unit_after(text: str, raw: str, position: int) -> tuple[str | None, int]:
     if raw.startswith("百分之"):
         return "%", position
-    more = re.match(rf"[{compiled().more_than}]", text[position:])
+    more = position < len(text) and text[position] in compiled().more_than
     found = read_unit(text, position + (1 if more else 0))
     return found if found else (None, position)
 
@@ -419,12 +481,18 @@ def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     hits: list[Hit] = []
     unread: list[int] = []
     masks = masked_spans(text) if numbers else []
+    leads: dict[int, Hit] = {}
     covered = 0
     for match in numbers:
         if match.start() < covered:
             continue
-        hit = read_hit(text, match, masks)
+        lead = _list_lead(text, match.start(), hits, leads)
+        hit = read_hit(text, match, masks, in_list=lead is not None)
         if hit is not None:
+            if lead is not None:
+                leads[id(hit)] = lead
+                if not hit.comparator_written:
+                    hit.comparator = lead.comparator  # 达到万兆到旗县区、千兆到苏木乡镇: both ≥
             hits.append(hit)
             covered = hit.end
         elif _qualified_but_unread(text, match, masks):
@@ -432,6 +500,18 @@ def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     hits += idiom_hits(text, hits)
     hits.sort(key=lambda hit: hit.start)
     return hits, unread
+
+
+def _list_lead(text: str, start: int, hits: list[Hit], leads: dict[int, Hit]) -> Hit | None:
+    """The first figure of a list when the number at `start` opens a later item of it: it
+    follows a 、, one 、 after the previous figure, which led the list (with a comparator
+    word) or was an item of it (`leads`, by id)."""
+    if start == 0 or text[start - 1] != LIST_MARK or not hits:
+        return None
+    previous = hits[-1]
+    if text.count(LIST_MARK, previous.end, start) != 1:
+        return None
+    return leads.get(id(previous)) or (previous if previous.prefix_written else None)
 
 
 def _qualified_but_unread(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> bool:
@@ -511,6 +591,52 @@ def assign_indicators(text: str, hits: list[Hit]) -> None:
             hit.indicators = _each(named, left)
         elif enumerated:
             hit.indicators = targets[index - 1].indicators[-1:]
+    _distribute(text, targets, lefts)
+
+
+def _distribute(text: str, targets: list[Hit], lefts: list[str]) -> None:
+    """`A、B分别达到65%和55%`: the run of enumerated figures takes the quantities in order."""
+    start = 0
+    while start < len(targets):
+        end = start + 1
+        while end < len(targets) and _enumerated(text, targets[end - 1], targets[end]):
+            end += 1
+        run = targets[start:end]
+        names = _respective_names(lefts[start], end - start)
+        if names and all(hit.change_start is None for hit in run):  # not `分别从A、B提高到…`
+            for hit, name in zip(run, names, strict=True):
+                hit.indicators = [name]
+        start = end
+
+
+def _respective_names(left: str, count: int) -> list[str] | None:
+    """The `count` quantities named before `分别` (with the measure they share), or None."""
+    word = next((w for w in compiled().respectively if w in left), None)
+    if count < 2 or word is None:
+        return None
+    before, _, after = left.rpartition(word)
+    shared = strip_framing(after)
+    joiners = compiled().respectively_joiners
+    parts = [strip_framing(part) for part in joiners.split(strip_framing(before))]
+    parts = [part for part in parts if part]
+    if len(parts) != count:
+        return None
+    return _share(parts, shared)
+
+
+def _share(parts: list[str], shared: str = "") -> list[str]:
+    """Give each listed quantity the measure written once after the last (`种植、收获机械化率`
+    → 种植机械化率, 收获机械化率) and the subject written once before the first
+    (`花生种植、收获` → 花生种植, 花生收获) when the other items are all as long as each other."""
+    parts = list(parts)
+    if not shared:
+        shared = next((m for m in compiled().shared_measures if parts[-1].endswith(m)), "")
+        parts[-1] = parts[-1][: len(parts[-1]) - len(shared)] or parts[-1]
+    lengths = {len(part) for part in parts[1:]}
+    if len(lengths) == 1 and shared and len(parts[0]) > (size := lengths.pop()):
+        head = parts[0][:-size]
+        parts = [parts[0], *(head + part for part in parts[1:])]
+    return [part + shared for part in parts]
 
 
 def first_basis(text: str) -> str | None:
@@ -518,9 +644,12 @@ def first_basis(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+ENUMERATION = frozenset({"、", "和", "及", "与"})
+
+
 def _enumerated(text: str, previous: Hit, hit: Hit) -> bool:
-    """`提高到620元、496元`: only 、 between two numbers."""
-    return text[previous.end : hit.start].strip() == "、"
+    """`提高到620元、496元`, `分别达到65%和55%`: only 、 or 和 between two numbers."""
+    return text[previous.end : hit.start].strip() in ENUMERATION
 
 
 def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[str], list[str]]:
@@ -529,13 +658,16 @@ def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[
     Text between two numbers is split at a 、; otherwise it belongs to the second number when
     that one has its own comparator word (`…18人志愿服务站点…覆盖率达到80%`), else to both.
     """
-    lefts = [_left_of(text, hits, hit) for hit in targets]
+    ends = sorted(other.end for other in hits)
+    starts = [other.start for other in hits]  # hits are sorted by start
+    lefts = [_left_of(text, ends, hit) for hit in targets]
     rights = []
     for hit in targets:
-        following = [other.start for other in hits if other.start >= hit.end]
-        rights.append(text[hit.end : min(following, default=len(text))])
+        k = bisect_left(starts, hit.end)
+        rights.append(text[hit.end : starts[k] if k < len(starts) else len(text)])
+    order = {id(hit): index for index, hit in enumerate(hits)}
     for index, (hit, next_hit) in enumerate(pairwise(targets)):
-        if hits.index(next_hit) != hits.index(hit) + 1:
+        if order[id(next_hit)] != order[id(hit)] + 1:
             continue
         between = rights[index]
         if "、" in between:
@@ -548,11 +680,12 @@ def _surroundings(text: str, hits: list[Hit], targets: list[Hit]) -> tuple[list[
     return lefts, rights
 
 
-def _left_of(text: str, hits: list[Hit], hit: Hit) -> str:
-    """Text before a number back to the previous number (or before its 从…提高到)."""
+def _left_of(text: str, ends: list[int], hit: Hit) -> str:
+    """Text before a number back to the previous number (or before its 从…提高到);
+    `ends` are the ends of the clause's hits, sorted."""
     end = hit.start if hit.change_start is None else hit.change_start
-    before = [other.end for other in hits if other.end <= end]
-    return text[max(before, default=0) : end]
+    k = bisect_right(ends, end)
+    return text[ends[k - 1] if k else 0 : end]
 
 
 def _each(named: str, raw_left: str) -> list[str]:
@@ -562,7 +695,7 @@ def _each(named: str, raw_left: str) -> list[str]:
         return [named]
     parts = [strip_framing(part) for part in compiled().each_joiners.split(named)]
     parts = [part for part in parts if part]
-    return parts if len(parts) > 1 else [named]
+    return _share(parts) if len(parts) > 1 else [named]
 
 
 # --- sentences and clauses ----------------------------------------------------------
@@ -590,19 +723,84 @@ def clauses(sentence: str) -> list[Clause]:
     return [clause for clause in found if clause.text.strip()]
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The deadlines and review markers of one sentence, found once for all its numbers."""
+
+    deadline_ends: list[int]
+    latest: list[tuple[int, int]]  # (start, year) of the latest deadline ending by each end
+    status_ends: list[int]
+
+    @classmethod
+    def of(cls, sentence: str, plan_start: int | None = None) -> Marks:
+        rules_ = compiled()
+        found = [
+            (match.end(), match.start(), int(match.group(1)))
+            for pattern in rules_.deadlines
+            for match in pattern.finditer(sentence)
+        ]
+        found += [
+            (match.end(), match.start(), year)
+            for pattern, year in rules_.periods
+            for match in pattern.finditer(sentence)
+        ]
+        found.sort()
+        latest: list[tuple[int, int]] = []
+        for _, start, year in found:
+            latest.append(max(latest[-1], (start, year)) if latest else (start, year))
+        status = [match.end() for match in rules_.status.finditer(sentence)]
+        if plan_start is not None:
+            status += [
+                match.end()
+                for pattern, end in rules_.reviews
+                if end < plan_start
+                for match in pattern.finditer(sentence)
+            ]
+        return cls([end for end, _, _ in found], latest, sorted(status))
+
+    def deadline(self, position: int) -> tuple[int, int] | None:
+        """(offset, year) of the last deadline written before `position`."""
+        k = bisect_right(self.deadline_ends, position)
+        return self.latest[k - 1] if k else None
+
+    def status(self, position: int) -> bool:
+        """A review marker before `position` and after any deadline (截至2022年底 …)."""
+        k = bisect_right(self.status_ends, position)
+        if not k:
+            return False
+        deadline = self.deadline(position)
+        return deadline is None or self.status_ends[k - 1] >= deadline[0]
+
+
 def last_deadline(sentence: str, position: int) -> tuple[int, int] | None:
     """(offset, year) of the last deadline before `position` (`到2025年年底` → 2025)."""
-    found = [
-        (match.start(), int(match.group(1)))
-        for pattern in compiled().deadlines
-        for match in pattern.finditer(sentence, 0, position)
-    ]
-    found += [
-        (match.start(), year)
-        for pattern, year in compiled().periods
-        for match in pattern.finditer(sentence, 0, position)
-    ]
-    return max(found) if found else None
+    return Marks.of(sentence).deadline(position)
+
+
+OPENING_CHARS = 12  # `到2025年,` opens a paragraph within this many characters
+
+
+def opening_deadline(text: str) -> int | None:
+    """The deadline a paragraph opens with (`到2020年,…`): every figure after it is due then."""
+    first = sentences(text[: OPENING_CHARS * 4])
+    head = text[:OPENING_CHARS] if not first else first[0][1]
+    if len(first) > 1 and len(head) <= OPENING_CHARS and not last_deadline(head, OPENING_CHARS):
+        head = first[1][1]  # a lead phrase first: `发展目标。到2025年,…`
+    found = last_deadline(head, OPENING_CHARS)
+    return found[1] if found and found[0] < OPENING_CHARS else None
+
+
+def is_policy_parameter(clause: str) -> bool:
+    """`省级给予一次性奖补100万元`, `最高500万元`: the terms of a support policy, not targets."""
+    return compiled().policy_parameters.search(clause) is not None
+
+
+def is_formula(clause: str) -> bool:
+    """`半年考评分值=日常监测(60%)+实地调研(20%)`: weights in a formula are no targets."""
+    rules_ = compiled()
+    return any(sign in clause for sign in rules_.equals) and any(
+        sign in clause for sign in rules_.operators
+    )
 
 
 def deadline_before(sentence: str, position: int) -> int | None:
@@ -610,11 +808,10 @@ def deadline_before(sentence: str, position: int) -> int | None:
     return found[1] if found else None
 
 
-def status_before(sentence: str, position: int) -> bool:
-    """A review marker (`2016年以来`, `累计`, `已达`) before the number and after any deadline."""
-    markers = [match.end() for match in compiled().status.finditer(sentence, 0, position)]
-    deadline = last_deadline(sentence, position)
-    return bool(markers) and (deadline is None or markers[-1] >= deadline[0])  # 截至2022年底
+def status_before(sentence: str, position: int, plan_start: int | None = None) -> bool:
+    """A review marker (`2016年以来`, `已达`, a plan period that ended before `plan_start`)
+    before the number and after any deadline."""
+    return Marks.of(sentence, plan_start).status(position)
 
 
 # --- public API ---------------------------------------------------------------------
@@ -627,20 +824,30 @@ def find_targets(
     year: int | None = None,
     section_path: list[str] | None = None,
     status: bool = False,
+    plan_start: int | None = None,
 ) -> tuple[list[Target], list[Diagnostic]]:
     """All numeric targets of one sentence, paragraph or item.
 
-    `year` is the umbrella deadline of the enclosing goal; a deadline written in the same
-    sentence before the number overrides it. `status=True` marks every figure as achieved
-    (`kind: status`), as in a review of the previous plan period.
+    `year` is the umbrella deadline of the enclosing goal; a deadline the text opens with
+    (`到2020年,…`) overrides it for the whole text, one written in a sentence before the number
+    for that number. `status=True` marks every figure as achieved (`kind: status`), as in a
+    review of the previous plan period; `plan_start` (the first year of the plan's own period)
+    makes a figure after an earlier period's name (`“十三五”以来`) status too.
     """
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
     path = list(section_path or [])
-    for _, sentence in sentences(fold(text)):
+    _framed.cache_clear()
+    _without_comparison.cache_clear()
+    folded = fold(text)
+    year = opening_deadline(folded) or year
+    for _, sentence in sentences(folded):
+        marks = Marks.of(sentence, plan_start)
         previous_indicator: str | None = None
         previous_clause = ""
         for clause in clauses(sentence):
+            if is_formula(clause.text) or (not status and is_policy_parameter(clause.text)):
+                continue
             hits, unread = clause_hits(clause.text)
             diagnostics += [_unread_diagnostic(clause.text, at, line) for at in unread]
             if not hits:
@@ -653,16 +860,17 @@ def find_targets(
                     continue
                 names = _complete(hit.indicators, previous_indicator, previous_clause, clause.text)
                 position = clause.offset + hit.number_start
-                kind = "status" if status or status_before(sentence, position) else "target"
+                kind = "status" if status or marks.status(position) else "target"
+                deadline = marks.deadline(position)
                 for name in names:
                     targets.append(
                         _target(
                             hit,
-                            name,
-                            clause.text.strip(),
+                            _clip(name),
+                            evidence(clause.text, hit),
                             line,
                             path,
-                            deadline_before(sentence, position) or year,
+                            deadline[1] if deadline else year,
                             kind,
                         )
                     )
@@ -671,19 +879,46 @@ def find_targets(
     return targets, diagnostics
 
 
+MAX_EVIDENCE_CHARS = 300  # a clause longer than this is quoted only around its figure
+
+
+def evidence(clause: str, hit: Hit) -> str:
+    """The clause a figure was read in, or the part of a very long one around the figure."""
+    if len(clause) <= MAX_EVIDENCE_CHARS:
+        return clause.strip()
+    end = min(len(clause), max(hit.end, hit.start + MAX_EVIDENCE_CHARS // 2))
+    return clause[max(0, end - MAX_EVIDENCE_CHARS) : end].strip()
+
+
+def _clip(indicator: str) -> str:
+    return indicator if len(indicator) <= MAX_EVIDENCE_CHARS else indicator[-MAX_EVIDENCE_CHARS:]
+
+
 def _complete(
     names: list[str], previous: str | None, previous_clause: str, clause: str
 ) -> list[str]:
     """Fill an empty or generic indicator from the clause before it."""
     if not names:
         if previous:
-            return [compiled().comparison_tail.sub("", previous) or previous]
-        return [strip_framing(previous_clause) or strip_framing(clause) or clause.strip()]
+            return [_without_comparison(previous) or previous]
+        return [_framed(previous_clause) or _framed(clause) or clause.strip()]
     if names[0] in compiled().generic:
-        context = previous or strip_framing(previous_clause)
-        context = compiled().comparison_tail.sub("", context) if previous else context
+        context = previous or _framed(previous_clause)
+        context = _without_comparison(context) if previous else context
         return [f"{context}{names[0]}" if context else names[0]]
     return names
+
+
+# A clause with many figures and no names lends itself, or the indicator before, to each of
+# them: read each text once per call, not once per figure (find_targets clears these).
+@lru_cache(maxsize=64)
+def _framed(text: str) -> str:
+    return strip_framing(text)
+
+
+@lru_cache(maxsize=64)
+def _without_comparison(indicator: str) -> str:
+    return compiled().comparison_tail.sub("", indicator)
 
 
 def hit_target(

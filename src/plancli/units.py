@@ -18,7 +18,16 @@ from plancli import rules
 from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
 
-__all__ = ["canonical_unit", "parse_units", "split_unit_clause"]
+__all__ = [
+    "TableColumns",
+    "canonical_unit",
+    "declares_lead_first",
+    "inner_unit_clauses",
+    "intact_forms",
+    "parse_units",
+    "split_unit_clause",
+    "table_columns",
+]
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _SENTENCE_ENDS = "。;!?()"
@@ -58,6 +67,7 @@ class _Reading:
     junk: list[str]
     labelled: bool
     ends_with_role: bool
+    repaired: list[tuple[str, str]]  # (as written, the known name it was read as)
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,12 @@ class _Vocabulary:
     lead_in: tuple[str, ...]
     separators: re.Pattern[str]
     joiners: str
+    lead_first: re.Pattern[str] | None
+    bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
+    known_by_length: dict[int, tuple[str, ...]]  # for names one character off
+    task_column: re.Pattern[str]
+    indicator_column: re.Pattern[str]
+    unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
 
     def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
         return any(s[j - n : j] in self.suffixes for n in self.suffix_lengths if j - n >= k)
@@ -109,8 +125,11 @@ def _vocabulary() -> _Vocabulary:
         *data["aliases"],
     }
     by_first: dict[str, list[str]] = {}
+    by_length: dict[int, list[str]] = {}
     for name in known:
         by_first.setdefault(name[0], []).append(name)
+        by_length.setdefault(len(name), []).append(name)
+    columns = data["table_columns"]
     return _Vocabulary(
         prefixes=_prefixes(data),
         run_together_levels=tuple(data["run_together_levels"]),
@@ -120,7 +139,7 @@ def _vocabulary() -> _Vocabulary:
         suffixes=frozenset(data["suffixes"]),
         suffix_lengths=tuple(sorted({len(suffix) for suffix in data["suffixes"]})),
         max_name_chars=int(data["max_name_chars"]),
-        complete=tuple(re.compile(pattern) for pattern in data["complete"]),
+        complete=_complete_patterns(data),
         aliases=aliases,
         stems=stems,
         known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
@@ -129,9 +148,34 @@ def _vocabulary() -> _Vocabulary:
         notes=re.compile("|".join(data["notes"])) if data["notes"] else None,
         trailing=re.compile(data["trailing"]),
         lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
-        separators=re.compile("[" + re.escape(data["separators"]) + "]"),
+        separators=_separator_pattern(data),
         joiners=data["joiners"],
+        lead_first=_any_of(data.get("lead_first_conventions", [])),
+        bracketed_role=re.compile(
+            r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
+        ),
+        known_by_length={n: tuple(sorted(names)) for n, names in by_length.items()},
+        task_column=re.compile(columns["task"]),
+        indicator_column=re.compile(columns["indicator"]),
+        unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
     )
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _complete_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
+    """The `complete` patterns, the closed central vocabulary first (longest name first)."""
+    central = sorted(data.get("central_bodies", []), key=len, reverse=True)
+    patterns = ["|".join(re.escape(name) for name in central)] if central else []
+    return tuple(re.compile(pattern) for pattern in [*patterns, *data["complete"]])
+
+
+def _separator_pattern(data: dict[str, Any]) -> re.Pattern[str]:
+    characters = "[" + re.escape(data["separators"]) + "]"
+    words = data.get("separator_words")
+    return re.compile(f"{characters}|(?:{words})" if words else characters)
 
 
 def _prefixes(data: dict[str, Any]) -> dict[str, tuple[_Prefix, ...]]:
@@ -172,11 +216,9 @@ def _is_known(name: str) -> bool:
 
 
 def _complete_end(s: str, i: int) -> int | None:
-    for pattern in _vocabulary().complete:
-        match = pattern.match(s, i)
-        if match and match.end() > i:
-            return match.end()
-    return None
+    """End of the longest complete name at i (人行合肥中心支行 over 人行)."""
+    ends = [m.end() for pattern in _vocabulary().complete if (m := pattern.match(s, i))]
+    return max((end for end in ends if end > i), default=None)
 
 
 def _starts_unit(s: str, j: int) -> bool:
@@ -326,9 +368,10 @@ def _groups(text: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
     for match in vocab.markers.finditer(text):
         chunk = text[pos : match.start()]
         if match.lastgroup == "label":
-            add(chunk, pending)
+            if groups or _has_units(chunk):
+                add(chunk, pending)
+            labelled = labelled or not groups  # what precedes a first label is a note (5月底完成)
             pending = vocab.label_roles[match.group("label")]
-            labelled = labelled or not chunk.strip()
         else:
             add(chunk, cast(Role, match.lastgroup))
         pos = match.end()
@@ -340,20 +383,47 @@ def _groups(text: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
     return groups, labelled, ends_with_role
 
 
+def _has_units(text: str) -> bool:
+    vocab = _vocabulary()
+    return any(_segment(_clean_piece(piece))[0] for piece in vocab.separators.split(text))
+
+
 def _read(clause: str, default_role: Role) -> _Reading:
     vocab = _vocabulary()
     text = _strip_brackets(_fold(clause)).split("。", 1)[0]
     if vocab.notes is not None:
-        text = vocab.notes.sub("", text)
+        text = vocab.notes.sub("", text).rstrip(",;、 ")
+    text = vocab.bracketed_role.sub(r"\1", text)
     groups, labelled, ends_with_role = _groups(text, default_role)
     units: list[tuple[_Token, Role]] = []
     junk: list[str] = []
+    repaired: list[tuple[str, str]] = []
     for group in groups:
         for piece in vocab.separators.split(group.text):
-            tokens, rest = _segment(_clean_piece(piece))
+            cleaned = _clean_piece(piece)
+            tokens, rest = _segment(cleaned)
+            if not tokens and rest == [cleaned] and (known := _one_character_off(cleaned)):
+                tokens, rest = [_Token(cleaned, vocab.canonical_body(known))], []
+                repaired.append((cleaned, known))
             units += [(token, group.role) for token in tokens]
             junk += rest
-    return _Reading(units, junk, labelled, ends_with_role)
+    return _Reading(units, junk, labelled, ends_with_role, repaired)
+
+
+def _one_character_off(text: str) -> str | None:
+    """The one known name that differs from `text` in a single character (统战都 → 统战部).
+
+    A whole piece that reads as no unit is checked this way, so that one damaged character
+    does not lose the unit; the reading is reported (`unit-repaired`).
+    """
+    if len(text) < 3:
+        return None
+    found = [
+        name
+        for name in _vocabulary().known_by_length.get(len(text), ())
+        if sum(a != b for a, b in zip(name, text, strict=True)) == 1
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _compose(token: _Token, level: str | None, party_of: dict[str, str]) -> str:
@@ -394,10 +464,12 @@ def _compose_all(units: list[tuple[_Token, Role]]) -> list[UnitRef]:
 
 
 def parse_units(
-    clause: str, default_role: Role = "responsible"
+    clause: str, default_role: Role = "responsible", *, lead_first: bool = False
 ) -> tuple[list[UnitRef], list[Diagnostic]]:
     """Read a unit clause (brackets optional) into canonical units with roles.
 
+    `lead_first`: the document declared that the first unit listed leads (列第一位者为牵头
+    单位，下同); a clause of several units that names no role itself then gets lead + support.
     Text that is no unit is reported as a `unit-unparsed` warning, never invented.
     """
     reading = _read(clause, default_role)
@@ -405,7 +477,81 @@ def parse_units(
         Diagnostic("warning", "unit-unparsed", None, f"not a unit: {junk!r} in {clause!r}")
         for junk in reading.junk
     ]
-    return _compose_all(reading.units), diagnostics
+    diagnostics += [
+        Diagnostic("info", "unit-repaired", None, f"unit {written!r} read as {known!r}")
+        for written, known in reading.repaired
+    ]
+    refs = _compose_all(reading.units)
+    if lead_first and len(refs) > 1 and all(ref.role == "responsible" for ref in refs):
+        refs = [
+            ref.model_copy(update={"role": "lead" if k == 0 else "support"})
+            for k, ref in enumerate(refs)
+        ]
+    return refs, diagnostics
+
+
+MIN_TRUNCATED_TAIL = 5  # 游广电体育局; shorter tails (机场集团, 民政局) name distinct offices
+
+
+def intact_forms(names: set[str]) -> dict[str, str]:
+    """Units that lost characters after their level prefix → the one intact name in `names`.
+
+    `市游广电体育局` → `市文化旅游广电体育局` when only that name ends the same way.
+    """
+    by_tail: dict[str, list[str]] = {}
+    for full in names:
+        for k in range(1, len(full) - MIN_TRUNCATED_TAIL + 1):
+            by_tail.setdefault(full[k:], []).append(full)
+    found = {}
+    for name in names:
+        prefixes = [p.text for p in _prefixes_at(name, 0) if not p.bare]
+        if not prefixes:
+            continue
+        prefix, tail = prefixes[0], name[len(prefixes[0]) :]
+        if len(tail) < MIN_TRUNCATED_TAIL:
+            continue
+        fuller = [
+            full
+            for full in by_tail.get(tail, ())
+            if len(full) > len(name) and full.startswith(prefix)
+        ]
+        if len(fuller) == 1:
+            found[name] = fuller[0]
+    return found
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """Which columns of a task-assignment table hold the task and the units (with roles)."""
+
+    task: int
+    units: tuple[tuple[int, Role], ...]
+
+
+def table_columns(header: list[str]) -> TableColumns | None:
+    """The task and unit columns of a task-assignment table; None for any other table."""
+    vocab = _vocabulary()
+    task, indicator, roles = vocab.task_column, vocab.indicator_column, vocab.unit_columns
+    cells = [re.sub(r"\s+", "", cell) for cell in header]
+    if any(indicator.search(cell) for cell in cells):
+        return None
+    units = []
+    for index, cell in enumerate(cells):
+        role = next((role for pattern, role in roles if pattern.search(cell)), None)
+        if role is not None:
+            units.append((index, role))
+    task_col = next(
+        (i for i, cell in enumerate(cells) if task.search(cell) and i not in dict(units)), None
+    )
+    if task_col is None or not units:
+        return None
+    return TableColumns(task_col, tuple(units))
+
+
+def declares_lead_first(text: str) -> bool:
+    """Whether the text declares the first-listed unit the lead one (列第一位者为牵头单位)."""
+    pattern = _vocabulary().lead_first
+    return pattern is not None and pattern.search(_fold(text)) is not None
 
 
 def canonical_unit(raw: str, prefix: str | None = None) -> str:
@@ -477,6 +623,26 @@ def _find_clause(body: str) -> tuple[int, int, int] | None:
     if start < inner_end and _looks_like_clause(body[start:inner_end], bracketed=False):
         return start, start, inner_end
     return None
+
+
+INNER_CLAUSE = re.compile(rf"\(([^()]{{1,{MAX_CLAUSE_CHARS}}})\)")
+
+
+def inner_unit_clauses(text: str) -> list[str]:
+    """Unit clauses inside an item, each after the sentence it assigns (…掌握。(合肥海关负责)巩固…).
+
+    Only a bracket that names a role or a label counts here: a bare bracketed list in running
+    text is more often an example than an assignment.
+    """
+    found = []
+    for match in INNER_CLAUSE.finditer(_fold(text)):
+        inner = match.group(1)
+        if not _vocabulary().markers.search(inner):
+            continue
+        reading = _read(inner, "responsible")
+        if reading.units and (reading.labelled or reading.ends_with_role):
+            found.append(text[match.start(1) : match.end(1)])
+    return found
 
 
 def split_unit_clause(text: str) -> tuple[str, str | None, int | None]:

@@ -59,6 +59,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "target-unparsed": ("warning", "a number that looks like a target could not be parsed"),
     "task-without-units": ("warning", "a task names no responsible unit where others do"),
     "unit-unparsed": ("warning", "text in a unit clause is not a unit"),
+    "unit-repaired": ("info", "a damaged unit name was read as a known or intact one"),
     "numbering-gap": ("warning", "heading or item numbers skip a value"),
     "numbering-restart": ("warning", "numbering starts again where it should continue"),
     "numbering-repeat": ("warning", "the same number is used twice in a row"),
