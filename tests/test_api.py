@@ -1,4 +1,4 @@
-"""The Python API: plancli.extract / plancli.stages.normalize and the lazy, import-light package."""
+"""The Python API: plancli.extract / plancli.normalize and the lazy, import-light package."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_normalize_returns_the_clean_simplified_text() -> None:
 
 
 def test_api_functions_survive_the_import_of_the_stages() -> None:
-    import plancli.extract
+    import plancli.stages.extract
     import plancli.stages.normalize  # the stage modules named like the API functions
 
     assert plancli.extract.__module__ == "plancli.api"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, NormalizationReport, Normalized
-from plancli.extract import extract
 from plancli.models import Document, Task
 from plancli.pipeline import process_file
+from plancli.stages.extract import extract
 from plancli.stages.segment import segment
 
 

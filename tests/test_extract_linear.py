@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from plancli.targets import find_targets
-from plancli.units import intact_forms, parse_units, split_unit_clause
+from plancli.stages.targets import find_targets
+from plancli.stages.units import intact_forms, parse_units, split_unit_clause
 
 GROWTH = 4
 LINEAR_BOUND = 8  # quadratic growth would be 16

@@ -4,7 +4,7 @@ provincial opinions (issue #10). Each class has its own small example."""
 from __future__ import annotations
 
 from plancli.pipeline import process_bytes
-from plancli.targets import find_targets
+from plancli.stages.targets import find_targets
 
 
 def read(text: str) -> list[tuple[str, str, float, str, int | None]]:

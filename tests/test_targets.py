@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
-from plancli import rules, targets
+from plancli import rules
 from plancli.models import Table, Target
 from plancli.pipeline import normalize_file
-from plancli.targets import find_targets, parse_number, table_targets
+from plancli.stages import targets
+from plancli.stages.targets import find_targets, parse_number, table_targets
 
 CHONGQING_REVIEW = (5, 6, 7)  # the 十三五 review after line 4 (“十三五”期间…)
 

@@ -4,10 +4,10 @@ write it."""
 
 from __future__ import annotations
 
-from plancli.extract import table_tasks
 from plancli.models import Document, Table
 from plancli.pipeline import process_bytes
-from plancli.units import declares_lead_first, inner_unit_clauses, intact_forms, parse_units
+from plancli.stages.extract import table_tasks
+from plancli.stages.units import declares_lead_first, inner_unit_clauses, intact_forms, parse_units
 
 
 def names(clause: str, **options: bool) -> list[tuple[str, str]]:

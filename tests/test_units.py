@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
-from plancli import rules, units
+from plancli import rules
+from plancli.stages import units
 from plancli.stages.normalize import normalize
 from plancli.stages.read import decode
-from plancli.units import canonical_unit, parse_units, split_unit_clause
+from plancli.stages.units import canonical_unit, parse_units, split_unit_clause
 
 
 @cache

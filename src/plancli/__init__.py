@@ -5,8 +5,6 @@ models and `InputError`. Every other module is private. Names are loaded on
 first use, so `import plancli` (and `plancli --version`) stays cheap.
 """
 
-import sys
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -42,20 +40,3 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
-
-
-class _Package(type(sys)):
-    """The package module, whose API functions outlive the import of a same-named stage.
-
-    Importing the stage `plancli.extract` sets the package attribute `extract` to
-    that module; `plancli.extract(...)` must stay the API function, so a stage
-    module is not stored under an API function's name (it stays in sys.modules).
-    """
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _FUNCTIONS and isinstance(value, type(sys)):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

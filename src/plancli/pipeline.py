@@ -88,7 +88,7 @@ def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
 
 
 def process_bytes(data: bytes, path: str | Path = "-") -> Document:
-    from plancli.extract import extract
+    from plancli.stages.extract import extract
     from plancli.stages.normalize import normalize
     from plancli.stages.segment import segment
 

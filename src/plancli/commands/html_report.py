@@ -47,8 +47,8 @@ class Span(NamedTuple):
 
 def report_file(path: str | Path) -> str:
     """Run the pipeline on one file and render its review page."""
-    from plancli.extract import extract
     from plancli.pipeline import build_document, decode_input, read_input
+    from plancli.stages.extract import extract
     from plancli.stages.normalize import normalize
     from plancli.stages.segment import segment
 

@@ -50,8 +50,8 @@ from plancli.models import (
     UnitRef,
     iter_sections,
 )
-from plancli.targets import find_targets, plan_periods, review_openings, table_targets
-from plancli.units import (
+from plancli.stages.targets import find_targets, plan_periods, review_openings, table_targets
+from plancli.stages.units import (
     TableColumns,
     declares_lead_first,
     inner_unit_clauses,
