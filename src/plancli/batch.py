@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -620,6 +620,25 @@ def plan_jobs(
     ]
 
 
+Runner = Callable[[list[Job]], Iterator[Record]]
+"""Converts jobs somewhere (worker processes, a cluster) and yields one record per job
+as each finishes; it writes the outputs but never the index."""
+
+
+class ExecutorError(Exception):
+    """The executor could not start or reach its workers (one line, for the user)."""
+
+
+@contextmanager
+def local_pool(jobs: int, timeout: float) -> Iterator[Runner]:
+    """The default executor: worker processes on this machine."""
+
+    def run(todo: list[Job]) -> Iterator[Record]:
+        return run_jobs(todo, min(worker_count(jobs), len(todo)) or 1, timeout)
+
+    yield run
+
+
 def run_batch(
     paths: list[Path],
     outdir: Path,
@@ -629,12 +648,44 @@ def run_batch(
     glob: str,
     force: bool,
     timeout: float = DEFAULT_TIMEOUT,
+    scheduler: str | None = None,
 ) -> int:
-    """Convert every input; return the process exit code (1 when any input fails)."""
+    """Convert every input; return the process exit code (1 when any input fails).
+
+    With `scheduler` (a Dask scheduler address, `local` or `local:N`) the documents
+    are converted on a Dask cluster instead of local worker processes.
+    """
+    open_runner: Callable[[], AbstractContextManager[Runner]]
+    if scheduler is None:
+        open_runner = lambda: local_pool(jobs, timeout)  # noqa: E731
+    else:
+        from plancli.cluster import cluster_opener
+
+        try:
+            open_runner = cluster_opener(scheduler, paths, outdir)
+        except ExecutorError as exc:
+            print_error(exc)
+            return 2
     inputs = discover_inputs(paths, glob, exclude=outdir)
     if not inputs:
         print_error(no_inputs_reason(paths, glob, outdir))
         return 2
+    return convert_inputs(inputs, outdir, fmt, timeout, force, open_runner)
+
+
+def convert_inputs(
+    inputs: list[Input],
+    outdir: Path,
+    fmt: str,
+    timeout: float,
+    force: bool,
+    open_runner: Callable[[], AbstractContextManager[Runner]],
+) -> int:
+    """Plan, skip the unchanged, run the rest with the executor, keep the index.
+
+    Every executor goes through here, so outputs, index records, resume and
+    exit codes are the same whichever runs the documents.
+    """
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     index = Index(outdir / INDEX_NAME)
@@ -648,15 +699,21 @@ def run_batch(
             records[job.rel] = skipped_record(before, job)  # type: ignore[arg-type]
         else:
             todo.append(job)
+    del previous
     order = [job.rel for job in all_jobs]
     index.merge(ordered(records, order))
     try:
-        with make_progress(len(todo)) as progress:
-            workers = min(worker_count(jobs), len(todo)) or 1
-            for record in run_jobs(todo, workers, timeout):
+        with (
+            open_runner() if todo else nullcontext(no_jobs) as run,
+            make_progress(len(todo)) as progress,
+        ):
+            for record in run(todo):
                 records[record["rel"]] = record
                 index.append(record)
                 progress.advance(record)
+    except ExecutorError as exc:
+        print_error(exc)
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write(
             f"plancli: batch interrupted: {len(records)} of {len(order)} inputs are done and "
@@ -668,6 +725,10 @@ def run_batch(
     final = ordered(records, order)
     print_summary(final, time.perf_counter() - started, index.path)
     return 1 if any(record["result"] == "failed" for record in final) else 0
+
+
+def no_jobs(todo: list[Job]) -> Iterator[Record]:
+    return iter(())
 
 
 def no_inputs_reason(paths: list[Path], glob: str, outdir: Path) -> str:

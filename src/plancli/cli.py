@@ -132,6 +132,15 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
             float,
             typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit)."),
         ] = 60.0,
+        scheduler: Annotated[
+            str | None,
+            typer.Option(
+                "--scheduler",
+                help="Convert on a Dask cluster: tcp://HOST:PORT, local or local:N workers "
+                "(pip install 'plancli[dask]'). The inputs and OUTDIR must be on a "
+                "filesystem the workers share, at the same paths.",
+            ),
+        ] = None,
     ) -> None:
         """Convert many documents: one output per input plus OUTDIR/index.jsonl."""
         from plancli.batch import run_batch
@@ -139,7 +148,16 @@ def build_app() -> "typer.Typer":  # noqa: F821 - typer is imported here, lazily
         if fmt not in ("yaml", "json"):
             raise UsageError(f"unknown format {fmt!r}; choose yaml or json")
         raise typer.Exit(
-            run_batch(paths, outdir, fmt=fmt, jobs=jobs, glob=glob, force=force, timeout=timeout)
+            run_batch(
+                paths,
+                outdir,
+                fmt=fmt,
+                jobs=jobs,
+                glob=glob,
+                force=force,
+                timeout=timeout,
+                scheduler=scheduler,
+            )
         )
 
     @app.command()
