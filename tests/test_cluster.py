@@ -223,7 +223,13 @@ class StubClient:
         return {"workers": dict.fromkeys(self.views)}
 
     def run(self, function: Any, *args: Any) -> dict[str, dict]:
+        if not self.views:
+            raise ModuleNotFoundError("No module named 'plancli'")
         return self.views
+
+    def wait_for_workers(self, count: int, timeout: str) -> None:
+        if not self.views:
+            raise TimeoutError
 
 
 def test_a_worker_that_cannot_see_an_input_stops_the_run(tmp_path: Path) -> None:
@@ -243,6 +249,22 @@ def test_a_worker_with_other_rules_stops_the_run(tmp_path: Path) -> None:
     view = {"missing": [], "stamp": ["0.0.1", "0123456789abcdef"]}
     with pytest.raises(ClusterError, match=r"runs plancli 0\.0\.1 with rules 0123456789ab,"):
         check_workers(StubClient({"tcp://10.0.0.7:1": view}), [], "out", str(tmp_path))
+
+
+def test_a_cluster_without_workers_or_without_plancli_stops_the_run(tmp_path: Path) -> None:
+    with pytest.raises(ClusterError, match=r"^the Dask scheduler has no workers \(20s\)$"):
+        check_workers(StubClient({}), [], "out", str(tmp_path))
+
+    class NoPlancli(StubClient):
+        def scheduler_info(self) -> dict:
+            return {"workers": {"tcp://10.0.0.7:1": {}}}
+
+    with pytest.raises(ClusterError) as caught:
+        check_workers(NoPlancli({}), [], "out", str(tmp_path))
+    assert str(caught.value) == (
+        "a worker cannot run plancli (ModuleNotFoundError: No module named 'plancli'); "
+        "install the same plancli on every worker"
+    )
 
 
 def make_job(tmp_path: Path, source: Path) -> Job:

@@ -164,8 +164,17 @@ def worker_view(roots: list[str], outdir: str, cwd: str) -> dict[str, Any]:
 def check_workers(client: Any, roots: list[str], outdir: str, cwd: str) -> None:
     """Refuse to start when a worker cannot see an input or runs other rules."""
     if not client.scheduler_info().get("workers"):
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)  # a cluster still scaling up
-    views = client.run(worker_view, roots, outdir, cwd)
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)  # a cluster still scaling up
+        except TimeoutError:
+            raise ClusterError(f"the Dask scheduler has no workers ({CONNECT_TIMEOUT})") from None
+    try:
+        views = client.run(worker_view, roots, outdir, cwd)
+    except Exception as exc:  # e.g. plancli not installed on a worker
+        raise ClusterError(
+            f"a worker cannot run plancli ({error_text(exc)}); install the same plancli on "
+            "every worker"
+        ) from None
     stamp = list(current_stamp())
     for address, view in sorted(views.items()):
         if view["missing"]:
