@@ -121,18 +121,16 @@ def connect(spec: SchedulerSpec) -> Iterator[Any]:
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if spec.address is None:
-        workers = spec.local_workers or local_cores()
-        with (
-            LocalCluster(
-                n_workers=workers,
+        with interrupts_left_to_this_process():
+            cluster = LocalCluster(
+                n_workers=spec.local_workers or local_cores(),
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
                 silence_logs=logging.CRITICAL,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:
@@ -141,6 +139,25 @@ def connect(spec: SchedulerSpec) -> Iterator[Any]:
         raise ClusterError(f"cannot reach the Dask scheduler at {spec.address}: {exc}") from None
     with client:
         yield client
+
+
+@contextmanager
+def interrupts_left_to_this_process() -> Iterator[None]:
+    """Start processes that ignore Ctrl-C, so the client alone handles it and stops them.
+
+    An ignored signal stays ignored across exec, and Python then installs no
+    handler of its own; a Ctrl-C pressed within this block is lost.
+    """
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def local_cores() -> int:
