@@ -24,12 +24,12 @@ import json
 import os
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -568,25 +568,48 @@ def make_progress(total: int) -> PlainProgress | RichProgress:
     return RichProgress(total) if sys.stderr.isatty() else PlainProgress(total)
 
 
-def print_summary(records: list[Record], seconds: float, index_path: Path) -> None:
+@dataclass
+class Tally:
+    """What the summary and the exit code need of a run's records: counts and failures.
+
+    Records themselves go to the index as they come, so the parent's memory does
+    not grow with the results of a long run.
+    """
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # rel, error, status
+
+    def add(self, record: Record) -> None:
+        self.counts[record["status"]] += 1
+        if record["result"] == "failed":
+            self.failures.append((record["rel"], str(record["error"]), record["status"]))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def print_summary(tally: Tally, seconds: float, index_path: Path) -> None:
     from rich.table import Table
 
     from plancli.views import console
 
-    converted = [r for r in records if r["status"] != "skipped"]
-    failing = [r for r in records if r["result"] == "failed"]
     table = Table("status", "files", title="plancli batch", title_justify="left")
     for status in ("ok", "failed", "skipped"):
-        table.add_row(status, str(sum(r["status"] == status for r in records)))
-    rate = len(converted) / seconds if seconds > 0 else 0.0
+        table.add_row(status, str(tally.counts[status]))
+    converted = tally.total - tally.counts["skipped"]
+    rate = converted / seconds if seconds > 0 else 0.0
     table.add_row("converted per second", f"{rate:.1f}")
     table.add_row("wall time", f"{seconds:.2f} s")
     out = console(stderr=True)
     out.print(table)
-    for record in failing:
-        note = " (unchanged since it failed)" if record["status"] == "skipped" else ""
-        failure = f"failed: {record['rel']}: {record['error']}{note}"
-        out.print(printable(failure), markup=False)
+    for rel, error, status in sorted(tally.failures):
+        note = " (unchanged since it failed)" if status == "skipped" else ""
+        out.print(printable(f"failed: {rel}: {error}{note}"), markup=False)
     out.print(printable(f"index: {index_path}"), markup=False)
 
 
@@ -690,25 +713,26 @@ def convert_inputs(
     outdir.mkdir(parents=True, exist_ok=True)
     index = Index(outdir / INDEX_NAME)
     previous = index.load()
-    all_jobs = plan_jobs(inputs, outdir, fmt, timeout)
-    records: dict[str, Record] = {}
+    tally = Tally()
+    skipped: list[Record] = []
     todo: list[Job] = []
-    for job in all_jobs:
+    for job in plan_jobs(inputs, outdir, fmt, timeout):
         before = previous.get(job.rel)
         if not force and is_unchanged(before, job):
-            records[job.rel] = skipped_record(before, job)  # type: ignore[arg-type]
+            skipped.append(skipped_record(before, job))  # type: ignore[arg-type]
+            tally.add(skipped[-1])
         else:
             todo.append(job)
     del previous
-    order = [job.rel for job in all_jobs]
-    index.merge(ordered(records, order))
+    index.merge(skipped)
+    del skipped
     try:
         with (
             open_runner() if todo else nullcontext(no_jobs) as run,
             make_progress(len(todo)) as progress,
         ):
             for record in run(todo):
-                records[record["rel"]] = record
+                tally.add(record)
                 index.append(record)
                 progress.advance(record)
     except ExecutorError as exc:
@@ -716,15 +740,14 @@ def convert_inputs(
         return 2
     except KeyboardInterrupt:
         sys.stderr.write(
-            f"plancli: batch interrupted: {len(records)} of {len(order)} inputs are done and "
+            f"plancli: batch interrupted: {tally.total} of {len(inputs)} inputs are done and "
             "recorded; run the same command again to resume\n"
         )
         raise
     finally:
-        index.merge(ordered(records, order))
-    final = ordered(records, order)
-    print_summary(final, time.perf_counter() - started, index.path)
-    return 1 if any(record["result"] == "failed" for record in final) else 0
+        index.merge([])  # one line per input: every record of this run is on disk already
+    print_summary(tally, time.perf_counter() - started, index.path)
+    return tally.exit_code
 
 
 def no_jobs(todo: list[Job]) -> Iterator[Record]:
@@ -739,7 +762,3 @@ def no_inputs_reason(paths: list[Path], glob: str, outdir: Path) -> str:
             "choose an output folder outside the inputs"
         )
     return f"no input files (--glob {glob})"
-
-
-def ordered(records: dict[str, Record], order: list[str]) -> list[Record]:
-    return [records[rel] for rel in order if rel in records]
