@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -315,3 +316,39 @@ def test_the_window_keeps_tasks_per_worker_thread_bounded() -> None:
             return {"tcp://a:1": 4, "tcp://b:1": 1}
 
     assert cluster.task_window(Threads()) == 10
+
+
+class Outcome:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def result(self) -> dict:
+        raise self.error
+
+
+def test_a_task_the_cluster_gave_up_on_fails_but_a_lost_scheduler_stops_the_run(
+    tmp_path: Path,
+) -> None:
+    job = make_job(tmp_path, JIMSAR)
+    last = SimpleNamespace(address="tcp://10.0.0.7:1")
+    killed = distributed.KilledWorker("convert_in_child-1", last, 3)
+    record = cluster.task_record(Outcome(killed), job)
+    assert record["status"] == "failed"
+    assert record["error"].startswith(
+        "KilledWorker: Attempted to run task 'convert_in_child-1' on 4 different workers, "
+        "but all those workers died while running it."
+    )
+    lost = distributed.client.FutureCancelledError(
+        "convert_in_child-2", "scheduler-connection-lost"
+    )
+    with pytest.raises(ClusterError, match=r"^the Dask cluster dropped the run \(.*resume$"):
+        cluster.task_record(Outcome(lost), job)
+
+
+def test_help_says_the_workers_need_the_files() -> None:
+    result = run("batch", "--help")
+    text = " ".join(result.stdout.split())
+    assert "--scheduler" in text
+    assert (
+        "The inputs and OUTDIR must be on a filesystem the workers share, at the same paths" in text
+    )

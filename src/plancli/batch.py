@@ -2,7 +2,9 @@
 
 The parent process discovers the inputs, decides what is unchanged, keeps the
 index and shows progress; the conversion itself (pydantic and every stage) runs
-in worker processes, which import the heavy modules.
+in worker processes, which import the heavy modules. An executor (a `Runner`:
+the local process pool here, a Dask cluster in `plancli.cluster`) only converts
+jobs and yields their records as they finish; everything else is shared.
 
 `OUTDIR/index.jsonl` holds one JSON object per input, from this run or an
 earlier one. While a run goes on, each finished record is appended with a single

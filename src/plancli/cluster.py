@@ -119,7 +119,7 @@ def connect(spec: SchedulerSpec) -> Iterator[Any]:
 
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(logging.ERROR)
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors come as one line
     if spec.address is None:
         with interrupts_left_to_this_process():
             cluster = LocalCluster(
@@ -249,8 +249,15 @@ def task_window(client: Any) -> int:
 
 def task_record(future: Any, job: Job) -> Record:
     """The record a task returned; a task that could not run becomes a failed record."""
+    from concurrent.futures import CancelledError
+
     try:
         return future.result()  # type: ignore[no-any-return]
+    except CancelledError as exc:  # not by plancli: the scheduler is gone or dropped the task
+        raise ClusterError(
+            f"the Dask cluster dropped the run ({error_text(exc)}); "
+            "run the same command again to resume"
+        ) from None
     except Exception as exc:  # KilledWorker: the scheduler gave up after several dead workers
         return failed_record(job, error_text(exc))
 
