@@ -151,6 +151,15 @@ def test_a_raising_and_a_hanging_document_fail_alone(dask_client: Any, tmp_path:
     assert sorted(path.name for path in out.glob("*.yaml")) == [f"doc{n:03}.yaml" for n in range(4)]
 
 
+def busy_workers(client: Any) -> list[str]:
+    """The workers with a task assigned (between two tasks a worker may briefly have none)."""
+    for _ in range(100):
+        if busy := [address for address, keys in client.processing().items() if keys]:
+            return busy
+        time.sleep(0.02)
+    pytest.fail("no worker was converting")
+
+
 def test_a_killed_worker_loses_no_document(dask_client: Any, tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_bytes(b"\n".join(sample.read_bytes() for sample in ALL_SAMPLES))
@@ -159,8 +168,7 @@ def test_a_killed_worker_loses_no_document(dask_client: Any, tmp_path: Path) -> 
         "batch", corpus, "-o", out, "--scheduler", dask_client.scheduler_info()["address"]
     )
     wait_for_records(out, 2, process)
-    busy = [address for address, keys in dask_client.processing().items() if keys]
-    assert busy, "no worker was converting"
+    busy = busy_workers(dask_client)
     os.kill(dask_client.run(os.getpid)[busy[0]], signal.SIGKILL)  # mid-task; a nanny restarts it
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr.decode()
