@@ -32,6 +32,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -682,7 +683,7 @@ def run_batch(
     """
     open_runner: Callable[[], AbstractContextManager[Runner]]
     if scheduler is None:
-        open_runner = lambda: local_pool(jobs, timeout)  # noqa: E731
+        open_runner = partial(local_pool, jobs, timeout)
     else:
         from plancli.cluster import cluster_opener
 
