@@ -20,3 +20,8 @@ ALL_SAMPLES = [CHANGJI, CHONGQING, JIMSAR, SHAOYANG, JIANGXI]
 @pytest.fixture(params=ALL_SAMPLES, ids=lambda p: p.stem.split("-")[0])
 def sample(request: pytest.FixtureRequest) -> Path:
     return request.param
+
+
+def slow_document() -> bytes:
+    """Every sample forty times over (≈8 MB): seconds of work for any machine, never a hang."""
+    return b"\n".join(sample.read_bytes() for sample in ALL_SAMPLES) * 40

@@ -118,13 +118,30 @@ def batch(
     glob: Glob = "*.txt",
     force: Annotated[bool, typer.Option("--force", help="Redo files that are unchanged.")] = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Convert on a Dask cluster: tcp://HOST:PORT, local or local:N workers "
+            "(pip install 'plancli[dask]'). The inputs and OUTDIR must be on a "
+            "filesystem the workers share, at the same paths.",
+        ),
+    ] = None,
 ) -> None:
     """Convert many documents: one output per input plus OUTDIR/index.jsonl."""
     from plancli.commands.batch import run_batch
 
-    raise typer.Exit(
-        run_batch(paths, outdir, fmt=fmt.value, jobs=jobs, glob=glob, force=force, timeout=timeout)
+    code = run_batch(
+        paths,
+        outdir,
+        fmt=fmt.value,
+        jobs=jobs,
+        glob=glob,
+        force=force,
+        timeout=timeout,
+        scheduler=scheduler,
     )
+    raise typer.Exit(code)
 
 
 def check(

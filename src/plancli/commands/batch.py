@@ -2,7 +2,9 @@
 
 The parent process discovers the inputs, decides what is unchanged, keeps the
 index and shows progress; the conversion itself (pydantic and every stage) runs
-in worker processes, which import the heavy modules.
+in worker processes, which import the heavy modules. An executor (a `Runner`:
+the local process pool here, a Dask cluster in `plancli.commands.cluster`) only converts
+jobs and yields their records as they finish; everything else is shared.
 
 `OUTDIR/index.jsonl` holds one JSON object per input, from this run or an
 earlier one. While a run goes on, each finished record is appended with a single
@@ -24,12 +26,13 @@ import json
 import os
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -566,25 +569,48 @@ def make_progress(total: int) -> PlainProgress | RichProgress:
     return RichProgress(total) if sys.stderr.isatty() else PlainProgress(total)
 
 
-def print_summary(records: list[Record], seconds: float, index_path: Path) -> None:
+@dataclass
+class Tally:
+    """What the summary and the exit code need of a run's records: counts and failures.
+
+    Records themselves go to the index as they come, so the parent's memory does
+    not grow with the results of a long run.
+    """
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # rel, error, status
+
+    def add(self, record: Record) -> None:
+        self.counts[record["status"]] += 1
+        if record["result"] == "failed":
+            self.failures.append((record["rel"], str(record["error"]), record["status"]))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def print_summary(tally: Tally, seconds: float, index_path: Path) -> None:
     from rich.table import Table
 
     from plancli.commands.views import console
 
-    converted = [r for r in records if r["status"] != "skipped"]
-    failing = [r for r in records if r["result"] == "failed"]
     table = Table("status", "files", title="plancli batch", title_justify="left")
     for status in ("ok", "failed", "skipped"):
-        table.add_row(status, str(sum(r["status"] == status for r in records)))
-    rate = len(converted) / seconds if seconds > 0 else 0.0
+        table.add_row(status, str(tally.counts[status]))
+    converted = tally.total - tally.counts["skipped"]
+    rate = converted / seconds if seconds > 0 else 0.0
     table.add_row("converted per second", f"{rate:.1f}")
     table.add_row("wall time", f"{seconds:.2f} s")
     out = console(stderr=True)
     out.print(table)
-    for record in failing:
-        note = " (unchanged since it failed)" if record["status"] == "skipped" else ""
-        failure = f"failed: {record['rel']}: {record['error']}{note}"
-        out.print(printable(failure), markup=False)
+    for rel, error, status in sorted(tally.failures):
+        note = " (unchanged since it failed)" if status == "skipped" else ""
+        out.print(printable(f"failed: {rel}: {error}{note}"), markup=False)
     out.print(printable(f"index: {index_path}"), markup=False)
 
 
@@ -618,6 +644,25 @@ def plan_jobs(
     ]
 
 
+Runner = Callable[[list[Job]], Iterator[Record]]
+"""Converts jobs somewhere (worker processes, a cluster) and yields one record per job
+as each finishes; it writes the outputs but never the index."""
+
+
+class ExecutorError(Exception):
+    """The executor could not start or reach its workers (one line, for the user)."""
+
+
+@contextmanager
+def local_pool(jobs: int, timeout: float) -> Iterator[Runner]:
+    """The default executor: worker processes on this machine."""
+
+    def run(todo: list[Job]) -> Iterator[Record]:
+        return run_jobs(todo, min(worker_count(jobs), len(todo)) or 1, timeout)
+
+    yield run
+
+
 def run_batch(
     paths: list[Path],
     outdir: Path,
@@ -627,45 +672,87 @@ def run_batch(
     glob: str,
     force: bool,
     timeout: float = DEFAULT_TIMEOUT,
+    scheduler: str | None = None,
 ) -> int:
-    """Convert every input; return the process exit code (1 when any input fails)."""
+    """Convert every input; return the process exit code (1 when any input fails).
+
+    With `scheduler` (a Dask scheduler address, `local` or `local:N`) the documents
+    are converted on a Dask cluster instead of local worker processes.
+    """
+    open_runner: Callable[[], AbstractContextManager[Runner]]
+    if scheduler is None:
+        open_runner = partial(local_pool, jobs, timeout)
+    else:
+        from plancli.commands.cluster import cluster_opener
+
+        try:
+            open_runner = cluster_opener(scheduler, paths, outdir)
+        except ExecutorError as exc:
+            print_error(exc)
+            return 2
     inputs = discover_inputs(paths, glob, exclude=outdir)
     if not inputs:
         print_error(no_inputs_reason(paths, glob, outdir))
         return 2
+    return convert_inputs(inputs, outdir, fmt, timeout, force, open_runner)
+
+
+def convert_inputs(
+    inputs: list[Input],
+    outdir: Path,
+    fmt: str,
+    timeout: float,
+    force: bool,
+    open_runner: Callable[[], AbstractContextManager[Runner]],
+) -> int:
+    """Plan, skip the unchanged, run the rest with the executor, keep the index.
+
+    Every executor goes through here, so outputs, index records, resume and
+    exit codes are the same whichever runs the documents.
+    """
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     index = Index(outdir / INDEX_NAME)
     previous = index.load()
-    all_jobs = plan_jobs(inputs, outdir, fmt, timeout)
-    records: dict[str, Record] = {}
+    tally = Tally()
+    skipped: list[Record] = []
     todo: list[Job] = []
-    for job in all_jobs:
+    for job in plan_jobs(inputs, outdir, fmt, timeout):
         before = previous.get(job.rel)
         if not force and is_unchanged(before, job):
-            records[job.rel] = skipped_record(before, job)  # type: ignore[arg-type]
+            skipped.append(skipped_record(before, job))  # type: ignore[arg-type]
+            tally.add(skipped[-1])
         else:
             todo.append(job)
-    order = [job.rel for job in all_jobs]
-    index.merge(ordered(records, order))
+    del previous
+    index.merge(skipped)
+    del skipped
     try:
-        with make_progress(len(todo)) as progress:
-            workers = min(worker_count(jobs), len(todo)) or 1
-            for record in run_jobs(todo, workers, timeout):
-                records[record["rel"]] = record
+        with (
+            open_runner() if todo else nullcontext(no_jobs) as run,
+            make_progress(len(todo)) as progress,
+        ):
+            for record in run(todo):
+                tally.add(record)
                 index.append(record)
                 progress.advance(record)
+    except ExecutorError as exc:
+        print_error(exc)
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write(
-            f"plancli: batch interrupted: {len(records)} of {len(order)} inputs are done and "
+            f"plancli: batch interrupted: {tally.total} of {len(inputs)} inputs are done and "
             "recorded; run the same command again to resume\n"
         )
         raise
     finally:
-        index.merge(ordered(records, order))
-    final = ordered(records, order)
-    print_summary(final, time.perf_counter() - started, index.path)
-    return 1 if any(record["result"] == "failed" for record in final) else 0
+        index.merge([])  # one line per input: every record of this run is on disk already
+    print_summary(tally, time.perf_counter() - started, index.path)
+    return tally.exit_code
+
+
+def no_jobs(todo: list[Job]) -> Iterator[Record]:
+    return iter(())
 
 
 def no_inputs_reason(paths: list[Path], glob: str, outdir: Path) -> str:
@@ -676,7 +763,3 @@ def no_inputs_reason(paths: list[Path], glob: str, outdir: Path) -> str:
             "choose an output folder outside the inputs"
         )
     return f"no input files (--glob {glob})"
-
-
-def ordered(records: dict[str, Record], order: list[str]) -> list[Record]:
-    return [records[rel] for rel in order if rel in records]
