@@ -142,7 +142,7 @@ def check(
     timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Prove that documents parse cleanly (for CI and pre-commit)."""
-    from plancli.commands.check import run_check
+    from plancli.commands.check.command import run_check
 
     raise typer.Exit(
         run_check(
