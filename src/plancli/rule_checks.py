@@ -46,13 +46,15 @@ def parse_untrusted(raw: bytes, path: str) -> Any:
     """Parse an extension rule file with bounded size, depth and alias expansion."""
     import yaml
 
+    from plancli.rules import yaml_loader
+
     if len(raw) > MAX_RULE_BYTES:
         raise RulesError(f"{path}: larger than {MAX_RULE_BYTES // 2**20} MiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RulesError(f"{path}: not UTF-8 text") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = yaml_loader()
     try:
         node = yaml.compose(text, Loader=loader)
         if node is None:

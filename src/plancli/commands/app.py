@@ -7,12 +7,12 @@ run time. Closed vocabularies are the Enums of `commands.choices`, so `--help`
 lists every choice and typer refuses anything else.
 """
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from plancli import __version__
 from plancli.commands.choices import (
     BatchFormat,
     CheckFormat,
@@ -23,8 +23,7 @@ from plancli.commands.choices import (
     ReportFormat,
     UnitsFormat,
 )
-
-PROG = "plancli"
+from plancli.commands.terminal import PROG, version_line
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")]
@@ -41,7 +40,7 @@ def show_version(
     ] = False,
 ) -> None:
     if version:
-        print(f"{PROG} {__version__}")
+        sys.stdout.write(version_line())
         raise typer.Exit()
 
 
@@ -103,11 +102,10 @@ def units(
 
 def schema() -> None:
     """Print the JSON Schema of the output, generated from the models."""
-    import json
-
+    from plancli.commands.output import json_text
     from plancli.models import Document
 
-    print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+    sys.stdout.write(json_text(Document.model_json_schema()))
 
 
 def batch(
@@ -188,8 +186,8 @@ def report(
     ] = None,
 ) -> None:
     """Write the HTML review page: the text with targets, units and headings highlighted."""
-    from plancli.commands.fast import emit_text
     from plancli.commands.html_report import report_file
+    from plancli.commands.output import emit_text
     from plancli.stages.emit import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [file])

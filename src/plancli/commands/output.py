@@ -40,6 +40,17 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def json_line(data: Any) -> str:
+    """JSON on one line with Chinese kept readable (a spreadsheet cell, a JSON Lines row).
+
+    >>> json_line({"索引号": "001"})
+    '{"索引号": "001"}'
+    """
+    import json
+
+    return json.dumps(data, ensure_ascii=False)
+
+
 JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
