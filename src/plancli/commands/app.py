@@ -24,6 +24,7 @@ from plancli.commands.choices import (
     UnitsFormat,
 )
 from plancli.commands.terminal import PROG, version_line
+from plancli.limits import DEFAULT_TIMEOUT
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")]
@@ -31,7 +32,6 @@ Glob = Annotated[str, typer.Option("--glob", help="Which files to take in folder
 Timeout = Annotated[
     float, typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit).")
 ]
-DEFAULT_TIMEOUT = 60.0
 
 
 def show_version(

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from plancli.commands.choices import ExtractFormat, ReportFormat, values
 from plancli.commands.output import emit_text
-from plancli.commands.terminal import version_line
 from plancli.core import UsageError
 
 if TYPE_CHECKING:
@@ -107,6 +106,8 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
 def try_fast_path(args: list[str]) -> bool:
     """Run `args` if they are a fast-path invocation; False means typer must handle them."""
     if args in (["--version"], ["-V"]):
+        from plancli.commands.terminal import version_line
+
         sys.stdout.write(version_line())
         return True
     if args[:1] == ["normalize"] and (options := parse_normalize(args[1:])) is not None:
