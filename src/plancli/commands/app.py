@@ -169,14 +169,9 @@ def export(
     glob: Glob = "*.txt",
 ) -> None:
     """Write a corpus as tables (xlsx, duckdb, parquet or csv) for spreadsheets and SQL."""
-    from plancli.commands.export import ExportError, run_export
-    from plancli.core import InputError
+    from plancli.commands.export import run_export
 
-    try:
-        code = run_export(paths, output, fmt=fmt and fmt.value, jobs=jobs, glob=glob)
-    except ExportError as exc:
-        raise InputError(str(exc)) from None
-    raise typer.Exit(code)
+    raise typer.Exit(run_export(paths, output, fmt=fmt and fmt.value, jobs=jobs, glob=glob))
 
 
 def report(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from plancli.commands.choices import ExportFormat, values
 from plancli.commands.output import json_line
 from plancli.commands.terminal import print_error
-from plancli.core import UsageError
+from plancli.core import InputError, UsageError
 
 if TYPE_CHECKING:
     from plancli.models import Document, Target
@@ -95,7 +95,7 @@ Row = dict[str, Any]
 Rows = dict[str, list[Row]]
 
 
-class ExportError(Exception):
+class ExportError(InputError):
     """A one-line problem for the user (exit 1): a missing extra, an unusable output path.
 
     Bad arguments (an unknown format, no input) are UsageErrors (exit 2).
