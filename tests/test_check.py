@@ -16,23 +16,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, ROOT
-from plancli.commands import check
-from plancli.commands.check import (
-    FileResult,
-    Finding,
-    check_file,
+from plancli.commands.check import command
+from plancli.commands.check.command import check_file, run_check
+from plancli.commands.check.documents import (
     check_garbled,
     check_headings,
     check_task_units,
     check_title,
     check_traditional,
-    fingerprinted,
-    format_junit,
-    github_annotation,
     merge_diagnostics,
-    run_check,
 )
-from plancli.core import Diagnostic
+from plancli.commands.check.findings import FileResult, Finding
+from plancli.commands.check.fingerprints import fingerprinted
+from plancli.commands.check.formats import format_junit, github_annotation
+from plancli.core import Diagnostic, UsageError
 from plancli.models import Document
 
 PLANCLI = [sys.executable, "-m", "plancli"]
@@ -95,8 +92,6 @@ def test_boxes_alone_are_not_headings() -> None:
 
 
 def test_chongqing_lost_its_headings() -> None:
-    from plancli.commands.check import check_file
-
     result = check_file(CHONGQING)
     assert "no-headings" in [f.code for f in result.findings]
 
@@ -348,12 +343,10 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
 def test_a_baseline_that_is_not_one_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"something": "else"}', encoding="utf-8")
-    assert (
+    with pytest.raises(UsageError, match=r"^baseline .*bad\.json: not a plancli baseline$"):
         run_check(
             [JIMSAR], fmt="text", strict=False, baseline=bad, write_baseline=None, glob="*.txt"
         )
-        == 2
-    )
 
 
 def results_with(*levels: str) -> list[FileResult]:
@@ -382,7 +375,7 @@ def test_exit_code(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(
-        check, "check_paths", lambda paths, glob, timeout=None: results_with(*levels)
+        command, "check_paths", lambda paths, glob, timeout=None: results_with(*levels)
     )
     assert (
         run_check(
@@ -460,9 +453,9 @@ def test_workers_give_the_same_report_in_the_same_order(
     if worker_count(0) < 2:
         pytest.skip("one core: check runs in-process")
     shutil.copy(CHANGJI, corpus / "changji.txt")
-    parallel = check.check_paths([corpus], "*.txt")
-    monkeypatch.setattr(check, "PARALLEL_FROM_FILES", 10**6)
-    serial = check.check_paths([corpus], "*.txt")
+    parallel = command.check_paths([corpus], "*.txt")
+    monkeypatch.setattr(command, "PARALLEL_FROM_FILES", 10**6)
+    serial = command.check_paths([corpus], "*.txt")
     assert [Path(r.path).name for r in parallel] == [
         "changji.txt",
         "gone.txt",

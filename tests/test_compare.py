@@ -40,8 +40,9 @@ from plancli.commands.compare.model import (
     TaskRow,
     TaskStep,
 )
-from plancli.commands.compare.render import render
+from plancli.commands.compare.render import measure_styles, render, task_styles
 from plancli.commands.compare.tasks import unit_kind
+from plancli.commands.theme import STYLES
 from plancli.models import Document, Target
 from plancli.pipeline import process_bytes, process_file
 from plancli.stages.normalize import normalize
@@ -456,6 +457,38 @@ def test_document_text_is_never_read_as_markup() -> None:
     )
     table = render(comparison, "table", width=120)
     assert "[red]加强[/red]组织领导" in table and "[bold]b.txt" in table
+
+
+def test_control_characters_in_document_text_are_shown_escaped() -> None:
+    comparison = Comparison(
+        documents=[DocumentRef(path="a\x1b[2J.txt"), DocumentRef(path="b.txt")],
+        tasks=[
+            TaskRow(
+                cells=[TaskCell(id="t1", summary="加强\x07组织领导", line=3), None],
+                steps=[TaskStep(change="not carried down")],
+            )
+        ],
+    )
+    table = render(comparison, "table", width=120)
+    assert "\x1b" not in table and "\x07" not in table
+    assert "a\\x1b[2J.txt" in table and "加强\\x07组织领导" in table
+
+
+def test_table_cells_are_styled_by_what_changed() -> None:
+    comparison = changji_jimsar()
+    dropped = comparison.measures.index(row_of(comparison, "全州行政村光纤覆盖率"))
+    rescaled = comparison.measures.index(row_of(comparison, "社会工作专业人才总数"))
+    styles = measure_styles(comparison)
+    assert styles[dropped] == ["", "target", "", "removed"]
+    assert styles[rescaled] == ["", "target", "target", "changed"]
+    project = next(r for r in comparison.tasks if r.cells[0].summary == "智慧社区试点建设")
+    assert task_styles(comparison)[comparison.tasks.index(project)] == ["", "", "removed"]
+
+
+def test_every_style_compare_uses_is_in_the_theme() -> None:
+    comparison = changji_jimsar()
+    used = {style for row in measure_styles(comparison) + task_styles(comparison) for style in row}
+    assert used - {""} <= set(STYLES)
 
 
 @pytest.mark.parametrize(

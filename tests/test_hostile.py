@@ -16,9 +16,10 @@ import pytest
 from conftest import CHANGJI, JIMSAR, slow_document
 from plancli import pipeline
 from plancli.cli import main
-from plancli.commands import check
-from plancli.commands.batch import DocumentTimeout, Index, run_batch, time_limit
+from plancli.commands.batch import Index, run_batch
+from plancli.commands.check.command import check_file
 from plancli.core import InputError
+from plancli.limits import DocumentTimeout, time_limit
 from plancli.stages import emit
 from plancli.stages.emit import OutputError, write_atomic
 
@@ -338,8 +339,8 @@ def test_a_slow_document_is_a_timeout_finding_and_the_others_go_on(
         return real(path)
 
     monkeypatch.setattr(pipeline, "process_file", slow_for_jimsar)
-    slow = check.check_file(JIMSAR, "jimsar.txt", timeout=0.3)
-    fine = check.check_file(CHANGJI, "changji.txt", timeout=30)
+    slow = check_file(JIMSAR, "jimsar.txt", timeout=0.3)
+    fine = check_file(CHANGJI, "changji.txt", timeout=30)
     assert [(f.level, f.code, f.message) for f in slow.findings] == [
         ("error", "timeout", "took longer than 0.3 s (the --timeout limit)")
     ]

@@ -17,10 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plancli.commands import check
-from plancli.commands.batch import time_limit
+from plancli.commands.check.documents import document_checks
+from plancli.commands.check.findings import FileResult
+from plancli.commands.check.fingerprints import fingerprinted
+from plancli.commands.check.formats import render as render_report
 from plancli.commands.terminal import UNPRINTABLE
-from plancli.core import InputError
+from plancli.core import Diagnostic, InputError
+from plancli.limits import time_limit
 from plancli.pipeline import process_bytes
 from plancli.stages.emit import render
 
@@ -103,7 +106,7 @@ def within_budget(data: bytes) -> object:
                 return None
             for fmt in ("yaml", "json", "jsonl", "md"):
                 render(document, fmt)
-            check.document_checks(document)
+            document_checks(document)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -137,13 +140,11 @@ def test_views_and_check_formats_print_no_control_characters(text: str, name: st
     document = document.model_copy(update={"source": source})
     buffer = io.StringIO()
     Console(file=buffer, width=100, color_system=None).print(outline_tree(document))
-    diagnostics = [
-        check.Diagnostic(d.level, d.code, d.line, d.message) for d in document.diagnostics
-    ]
-    findings = check.fingerprinted(name, diagnostics, [])
-    results = [check.FileResult(name, findings)]
+    diagnostics = [Diagnostic(d.level, d.code, d.line, d.message) for d in document.diagnostics]
+    findings = fingerprinted(name, diagnostics, [])
+    results = [FileResult(name, findings)]
     printed = buffer.getvalue() + "".join(
-        check.render(results, fmt, 0, False) for fmt in ("text", "github", "json", "sarif")
+        render_report(results, fmt, 0, False) for fmt in ("text", "github", "json", "sarif")
     )
     assert not UNPRINTABLE.search(printed.replace("\n", ""))
 

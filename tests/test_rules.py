@@ -231,3 +231,12 @@ def test_no_bundled_rule_file_uses_the_remove_key() -> None:
     for path in Path(rules.BUNDLED_DIR).glob("*.yaml"):
         data = rules.parse_yaml(path.read_bytes())
         assert not (isinstance(data, dict) and "remove" in data), path.name
+
+
+def test_rule_checks_import_nothing_from_the_commands() -> None:
+    code = (
+        "import sys, plancli.rule_checks; "
+        "print(sorted(m for m in sys.modules if m.startswith('plancli.commands')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
-from plancli.commands.views import counts_by_section, unit_matrix
+from plancli.commands.theme import STYLES
+from plancli.commands.views import counts_by_section, outline_tree, unit_matrix
 from plancli.pipeline import process_file
 from plancli.stages.markdown import to_markdown
 
@@ -113,3 +114,14 @@ def test_units_with_no_input_files_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr == "plancli: error: no input files (*.txt)\n"
+
+
+def test_outline_styles_by_meaning_and_keeps_brackets_as_text() -> None:
+    document = process_file(JIANGXI)
+    first = document.sections[0].model_copy(update={"title": "[bold]总体要求[/bold]"})
+    tree = outline_tree(document.model_copy(update={"sections": [first]}))
+    label = tree.children[0].label
+    assert label.plain.startswith(f"{first.marker} [bold]总体要求[/bold]  L{first.line}")
+    styles = {span.style for node in (tree, tree.children[0]) for span in node.label.spans}
+    assert styles == {"title", "note", "marker"}
+    assert styles <= set(STYLES)

@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from plancli.core import InputError
+from plancli.limits import DocumentTimeout, time_limit
 
 MAX_RULE_BYTES = 4 * 2**20
 MAX_RULE_NODES = 200_000  # values after alias expansion; the bundled files hold < 20,000
@@ -45,13 +46,15 @@ def parse_untrusted(raw: bytes, path: str) -> Any:
     """Parse an extension rule file with bounded size, depth and alias expansion."""
     import yaml
 
+    from plancli.rules import yaml_loader
+
     if len(raw) > MAX_RULE_BYTES:
         raise RulesError(f"{path}: larger than {MAX_RULE_BYTES // 2**20} MiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RulesError(f"{path}: not UTF-8 text") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = yaml_loader()
     try:
         node = yaml.compose(text, Loader=loader)
         if node is None:
@@ -209,8 +212,6 @@ def check_pattern(pattern: str, where: str) -> None:
 
 def backtracks_badly(pattern: str) -> bool:
     """Time the pattern, with the engine the stages use, on runs of its own characters."""
-    from plancli.commands.batch import DocumentTimeout, time_limit
-
     compiled = re.compile(pattern)
     literals = {char for char in re.sub(r"\\.", "", pattern) if char.isalnum()}
     literals |= {sample for escape, sample in CLASS_SAMPLES.items() if escape in pattern}

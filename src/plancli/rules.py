@@ -77,11 +77,17 @@ def cache_dir() -> str:
     return os.path.join(base, "plancli", "rules")
 
 
+def yaml_loader() -> Any:
+    """The safe YAML loader, in C (libyaml) when the installed PyYAML has it."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(raw: bytes) -> Any:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(raw.decode("utf-8"), Loader=loader)
+    return yaml.load(raw.decode("utf-8"), Loader=yaml_loader())
 
 
 def _read_yaml(path: str, trusted: bool = True) -> Any:

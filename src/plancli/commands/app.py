@@ -7,12 +7,12 @@ run time. Closed vocabularies are the Enums of `commands.choices`, so `--help`
 lists every choice and typer refuses anything else.
 """
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from plancli import __version__
 from plancli.commands.choices import (
     BatchFormat,
     CheckFormat,
@@ -23,8 +23,8 @@ from plancli.commands.choices import (
     ReportFormat,
     UnitsFormat,
 )
-
-PROG = "plancli"
+from plancli.commands.terminal import PROG, version_line
+from plancli.limits import DEFAULT_TIMEOUT
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")]
@@ -32,7 +32,6 @@ Glob = Annotated[str, typer.Option("--glob", help="Which files to take in folder
 Timeout = Annotated[
     float, typer.Option("--timeout", min=0, help="Seconds one file may take (0 = no limit).")
 ]
-DEFAULT_TIMEOUT = 60.0
 
 
 def show_version(
@@ -41,7 +40,7 @@ def show_version(
     ] = False,
 ) -> None:
     if version:
-        print(f"{PROG} {__version__}")
+        sys.stdout.write(version_line())
         raise typer.Exit()
 
 
@@ -103,11 +102,10 @@ def units(
 
 def schema() -> None:
     """Print the JSON Schema of the output, generated from the models."""
-    import json
-
+    from plancli.commands.output import json_text
     from plancli.models import Document
 
-    print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+    sys.stdout.write(json_text(Document.model_json_schema()))
 
 
 def batch(
@@ -159,7 +157,7 @@ def check(
     timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Prove that documents parse cleanly (for CI and pre-commit)."""
-    from plancli.commands.check import run_check
+    from plancli.commands.check.command import run_check
 
     raise typer.Exit(
         run_check(
@@ -188,14 +186,9 @@ def export(
     glob: Glob = "*.txt",
 ) -> None:
     """Write a corpus as tables (xlsx, duckdb, parquet or csv) for spreadsheets and SQL."""
-    from plancli.commands.export import ExportError, run_export
-    from plancli.core import InputError
+    from plancli.commands.export import run_export
 
-    try:
-        code = run_export(paths, output, fmt=fmt and fmt.value, jobs=jobs, glob=glob)
-    except ExportError as exc:
-        raise InputError(str(exc)) from None
-    raise typer.Exit(code)
+    raise typer.Exit(run_export(paths, output, fmt=fmt and fmt.value, jobs=jobs, glob=glob))
 
 
 def report(
@@ -205,8 +198,8 @@ def report(
     ] = None,
 ) -> None:
     """Write the HTML review page: the text with targets, units and headings highlighted."""
-    from plancli.commands.fast import emit_text
     from plancli.commands.html_report import report_file
+    from plancli.commands.output import emit_text
     from plancli.stages.emit import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [file])

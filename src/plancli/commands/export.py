@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plancli.commands.choices import ExportFormat, values
-from plancli.core import UsageError
+from plancli.commands.output import json_line
+from plancli.commands.terminal import print_error
+from plancli.core import InputError, UsageError
 
 if TYPE_CHECKING:
     from plancli.models import Document, Target
@@ -93,7 +95,7 @@ Row = dict[str, Any]
 Rows = dict[str, list[Row]]
 
 
-class ExportError(Exception):
+class ExportError(InputError):
     """A one-line problem for the user (exit 1): a missing extra, an unusable output path.
 
     Bad arguments (an unknown format, no input) are UsageErrors (exit 2).
@@ -153,7 +155,7 @@ def reference_text(reference: dict[str, Any]) -> str:
 
 def cell_text(value: object) -> object:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        return json_line(value)
     return value
 
 
@@ -368,8 +370,9 @@ def load_output(path: Path) -> Document:
         return Document.model_validate(json.loads(text))
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return Document.model_validate(yaml.load(text, Loader=loader))
+    from plancli.rules import yaml_loader
+
+    return Document.model_validate(yaml.load(text, Loader=yaml_loader()))
 
 
 def document_outcomes(paths: list[Path], jobs: int, glob: str) -> Iterator[Outcome]:
@@ -451,7 +454,7 @@ def run_export(paths: list[Path], output: Path, *, fmt: str | None, jobs: int, g
     corpus = gather(paths, jobs, glob)
     write_tables(corpus.tables, output, chosen)
     for path, error in corpus.failed:
-        sys.stderr.write(f"plancli: warning: {path}: left out: {error}\n")
+        print_error(f"{path}: left out: {error}", level="warning")
     counts = ", ".join(f"{len(t.rows)} {t.name}" for t in corpus.tables if t.name != "documents")
     documents = len(corpus.tables[0].rows)
     sys.stderr.write(f"{output}: {documents} documents, {counts}\n")

@@ -6,8 +6,6 @@ interrupted export never leaves half a workbook or database behind.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import tempfile
 import unicodedata
@@ -16,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plancli.commands.output import csv_text, json_line
+
 if TYPE_CHECKING:
     from plancli.commands.export import Table
 
@@ -23,6 +23,7 @@ MAX_COLUMN_WIDTH = 60
 MAX_CELL_CHARS = 32767  # Excel refuses a workbook with a longer cell
 MAX_JSON_ROW_BYTES = 1 << 30  # duckdb's read_json default (16 MiB) is less than one huge task
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE"}
+EXCEL_LINE_END = "\r\n"
 
 
 @contextmanager
@@ -52,13 +53,10 @@ def current_umask() -> int:
 def write_csv(tables: list[Table], folder: Path, library: Any = None) -> None:
     """One file per table, UTF-8 with a BOM so that Excel reads the Chinese correctly."""
     for table in tables:
-        with (
-            replacing(folder / f"{table.name}.csv") as tmp,
-            tmp.open("w", encoding="utf-8-sig", newline="") as handle,
-        ):
-            writer = csv.writer(handle)
-            writer.writerow(table.columns)
-            writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+        rows = (["" if v is None else v for v in row] for row in table.rows)
+        text = csv_text([list(table.columns), *rows], line_end=EXCEL_LINE_END)
+        with replacing(folder / f"{table.name}.csv") as tmp:
+            tmp.write_text(text, encoding="utf-8-sig", newline="")
 
 
 # --- Excel --------------------------------------------------------------------------------
@@ -157,8 +155,7 @@ def insert_rows(connection: Any, table: Table, scratch: Path) -> None:
     names = list(table.columns)
     with path.open("w", encoding="utf-8") as handle:
         for row in table.rows:
-            handle.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False))
-            handle.write("\n")
+            handle.write(json_line(dict(zip(names, row, strict=True))) + "\n")
     types = ", ".join(
         f"{sql_string(name)}: {sql_string(SQL_TYPES[kind])}" for name, kind in table.columns.items()
     )

@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from plancli import __version__
 from plancli.commands.choices import ExtractFormat, ReportFormat, values
+from plancli.commands.output import emit_text
 from plancli.core import UsageError
 
 if TYPE_CHECKING:
@@ -54,15 +54,6 @@ def parse_normalize(args: list[str]) -> dict | None:
 def parse_extract(args: list[str]) -> dict | None:
     """Parse `extract` arguments (one file), or return None when they are not plain."""
     return parse_plain(args, {"fmt": "yaml"}, {})
-
-
-def emit_text(text: str, output: str | Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from plancli.stages.emit import write_atomic
-
-    write_atomic(output, text)
 
 
 def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt: str) -> None:
@@ -115,7 +106,9 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
 def try_fast_path(args: list[str]) -> bool:
     """Run `args` if they are a fast-path invocation; False means typer must handle them."""
     if args in (["--version"], ["-V"]):
-        sys.stdout.write(f"plancli {__version__}\n")
+        from plancli.commands.terminal import version_line
+
+        sys.stdout.write(version_line())
         return True
     if args[:1] == ["normalize"] and (options := parse_normalize(args[1:])) is not None:
         run_normalize(options["file"], options["output"], options["report"], options["fmt"])

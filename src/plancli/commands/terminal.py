@@ -31,5 +31,12 @@ def error_line(message: object, level: str = "error") -> str:
     return f"{PROG}: {level}: {printable(message)}\n"
 
 
+def version_line() -> str:
+    """What `plancli --version` prints."""
+    from plancli import __version__
+
+    return f"{PROG} {__version__}\n"
+
+
 def print_error(message: object, level: str = "error") -> None:
     sys.stderr.write(error_line(message, level))

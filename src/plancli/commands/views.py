@@ -2,49 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plancli.commands.terminal import print_error, printable
+from plancli.commands.output import csv_text, json_text
+from plancli.commands.terminal import print_error
+from plancli.commands.theme import console, plain
 from plancli.core import Decoded, Normalized
 from plancli.text import plural
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
     from rich.tree import Tree
 
     from plancli.models import Document, Section
 
 ROLE_MARK = {"lead": "L", "responsible": "R", "support": "S"}
-
-
-def console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
-
-
-def plain(*parts: str | tuple[str, str]) -> Text:
-    """A rich Text from document text, never parsed as markup; `(text, style)` parts are styled.
-
-    Control characters are escaped first, so a name or a line cannot reach the
-    terminal as an escape sequence.
-    """
-    from rich.text import Text
-
-    text = Text()
-    for part in parts:
-        if isinstance(part, tuple):
-            text.append(printable(part[0]), style=part[1])
-        else:
-            text.append(printable(part))
-    return text
 
 
 # --- normalize --report -----------------------------------------------------------
@@ -56,7 +31,7 @@ def report_dict(decoded: Decoded, normalized: Normalized) -> dict:
 
 
 def report_json(decoded: Decoded, normalized: Normalized) -> str:
-    return json.dumps(report_dict(decoded, normalized), ensure_ascii=False, indent=2) + "\n"
+    return json_text(report_dict(decoded, normalized))
 
 
 def print_report(decoded: Decoded, normalized: Normalized) -> None:
@@ -67,22 +42,24 @@ def print_report(decoded: Decoded, normalized: Normalized) -> None:
     out.print(
         plain(
             "encoding ",
-            (decoded.encoding, "bold"),
+            (decoded.encoding, "value"),
             "  script ",
-            (report.script, "bold"),
+            (report.script, "value"),
             f"  converted {report.converted_chars} chars  "
             f"glosses removed {report.annotations_removed}",
         )
     )
     table = Table("line", "what", "rule / kind", "text", title="changes", expand=True)
     for removal in report.boilerplate_removed:
-        table.add_row(str(removal.line), "removed", plain(removal.rule), plain(removal.text))
+        what = plain(("removed", "removed"))
+        table.add_row(str(removal.line), what, plain(removal.rule), plain(removal.text))
     for repair in report.repairs:
         change = plain(f"{repair.before} → {repair.after}")
-        table.add_row(str(repair.line), "repaired", plain(repair.kind), change)
+        table.add_row(str(repair.line), plain(("repaired", "repaired")), plain(repair.kind), change)
     for span in report.suspect_spans:
         hint = f" (maybe {span.candidate})" if span.candidate else ""
-        table.add_row(str(span.line), "suspect", "garbled", plain(span.text + hint))
+        what = plain(("suspect", "suspect"))
+        table.add_row(str(span.line), what, "garbled", plain(span.text + hint))
     out.print(table)
 
 
@@ -124,7 +101,7 @@ def outline_tree(document: Document) -> Tree:
     title = document.meta.title or document.source.path
     targets = sum(t.kind == "target" for t in document.targets)
     counted = f"{plural(len(document.tasks), 'task')}, {plural(targets, 'target')}"
-    tree = Tree(plain((title, "bold"), "  ", (counted, "dim")))
+    tree = Tree(plain((title, "title"), "  ", (counted, "note")))
     counts = counts_by_section(document)
 
     def add(branch: Tree, sections: list[Section]) -> None:
@@ -134,7 +111,7 @@ def outline_tree(document: Document) -> Tree:
             where = f"L{section.line}"
             if tasks or targets:
                 where += f" · {plural(tasks, 'task')} · {plural(targets, 'target')}"
-            label = plain((marker, "cyan"), section.title, "  ", (where, "dim"))
+            label = plain((marker, "marker"), section.title, "  ", (where, "note"))
             add(branch.add(label), section.children)
 
     add(tree, document.sections)
@@ -148,14 +125,6 @@ def print_outline(file: Path) -> None:
 
 
 # --- tables -----------------------------------------------------------------------
-
-
-def table_csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def print_tables(file: Path, csv_dir: Path | None) -> None:
@@ -174,12 +143,12 @@ def print_tables(file: Path, csv_dir: Path | None) -> None:
         if csv_dir is not None:
             target = csv_dir / f"{Path(str(file)).stem}-{table.id}.csv"
             refuse_overwriting_inputs(target, [file])
-            write_atomic(target, table_csv(table.header, table.rows))
+            write_atomic(target, csv_text([table.header, *table.rows]))
             out.print(plain(f"wrote {target} ({len(table.rows)} rows)"))
             continue
         view = Table(
             *(plain(cell) for cell in table.header),
-            title=plain(table.caption or table.id, "  ", (f"L{table.line}", "dim")),
+            title=plain(table.caption or table.id, "  ", (f"L{table.line}", "note")),
             show_lines=True,
         )
         for row in table.rows:
@@ -239,7 +208,7 @@ def print_units(paths: list[Path], fmt: str) -> int:
         rows = [
             [name, *(cells.get(label, "") for label in labels)] for name, cells in matrix.items()
         ]
-        print(table_csv(["unit", *labels], rows), end="")
+        sys.stdout.write(csv_text([["unit", *labels], *rows]))
     else:
         print_unit_table(matrix)
     return 1 if failed else 0
@@ -262,7 +231,7 @@ def print_unit_table(matrix: dict[str, dict[str, str]]) -> None:
         marks = "".join(cells.values())
         where = " ".join(f"{label}·{mark}" for label, mark in cells.items())
         view.add_row(
-            plain(name),
+            plain((name, "unit")),
             str(len(cells)),
             str(marks.count("L")),
             str(marks.count("R")),

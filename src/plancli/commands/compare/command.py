@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from plancli.commands.fast import emit_text
+from plancli.commands.output import emit_text
 from plancli.core import UsageError
 
 ORDERS = ("order", "date")

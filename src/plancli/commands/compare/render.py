@@ -1,17 +1,25 @@
 """A Comparison as a terminal table (rich), JSON, CSV or Markdown.
 
-Document text reaches rich only as `Text` objects, never as markup: a plan may well contain
-`[` … `]`.
+Document text reaches rich only as plain `Text` (`commands.theme`), never as markup: a plan
+may well contain `[` … `]`. Cells are styled by what they are (a target, a dropped measure).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING
 
 from plancli.commands.choices import CompareFormat, values
-from plancli.commands.compare.model import Comparison, MeasureCell, MeasureStep, TaskCell, TaskStep
+from plancli.commands.compare.model import (
+    Comparison,
+    MeasureCell,
+    MeasureRow,
+    MeasureStep,
+    TaskCell,
+    TaskRow,
+    TaskStep,
+)
+from plancli.commands.theme import console, plain, plain_lines
 from plancli.stages.markdown import markdown_row
 
 if TYPE_CHECKING:
@@ -132,56 +140,105 @@ def to_markdown(comparison: Comparison) -> str:
 
 def to_csv(comparison: Comparison) -> str:
     """One line per aligned measure or task; per document its line and what it says."""
-    width = len(comparison.documents)
+    from plancli.commands.output import csv_text
+
+    return csv_text(
+        [
+            csv_header(len(comparison.documents)),
+            *map(measure_csv_row, comparison.measures),
+            *map(task_csv_row, comparison.tasks),
+        ]
+    )
+
+
+def csv_header(width: int) -> list[str]:
     header = ["kind", "label"]
     header += [f"{field}_{i + 1}" for i in range(width) for field in ("line", "text", "units")]
     header += [f"change_{i + 1}_{i + 2}" for i in range(width - 1)]
     header += [f"confidence_{i + 1}_{i + 2}" for i in range(width - 1)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in comparison.measures:
-        documents = [
-            field
-            for cell in row.cells
-            for field in (cell.line if cell else "", measure_text(cell) if cell else "", "")
-        ]
-        changes = [" + ".join(step.changes) for step in row.steps]
-        confidences = [step.confidence if step.confidence is not None else "" for step in row.steps]
-        writer.writerow(["target", measure_label(row.cells), *documents, *changes, *confidences])
-    for row in comparison.tasks:
-        documents = [
-            field
-            for cell in row.cells
-            for field in (
-                (cell.line, cell.summary, "、".join(cell.units)) if cell else ("", "", "")
-            )
-        ]
-        steps = [task_step_text(step).replace("\n", "; ") for step in row.steps]
-        similarities = [s.similarity if s and s.similarity is not None else "" for s in row.steps]
-        writer.writerow(["task", task_label(row.cells), *documents, *steps, *similarities])
-    return out.getvalue()
+    return header
 
 
-def rich_table(title: str, header: list[str], rows: list[list[str]]) -> Table:
+def measure_csv_row(row: MeasureRow) -> list[object]:
+    documents = [
+        field
+        for cell in row.cells
+        for field in (cell.line if cell else "", measure_text(cell) if cell else "", "")
+    ]
+    changes = [" + ".join(step.changes) for step in row.steps]
+    confidences = [step.confidence if step.confidence is not None else "" for step in row.steps]
+    return ["target", measure_label(row.cells), *documents, *changes, *confidences]
+
+
+def task_csv_row(row: TaskRow) -> list[object]:
+    documents = [
+        field
+        for cell in row.cells
+        for field in ((cell.line, cell.summary, "、".join(cell.units)) if cell else ("", "", ""))
+    ]
+    steps = [task_step_text(step).replace("\n", "; ") for step in row.steps]
+    similarities = [s.similarity if s and s.similarity is not None else "" for s in row.steps]
+    return ["task", task_label(row.cells), *documents, *steps, *similarities]
+
+
+STEP_STYLES = {
+    "dropped": "removed",
+    "not carried down": "removed",
+    "new": "added",
+    "adopted": "",
+    "carried": "",
+}
+
+
+def step_style(changes: list[str]) -> str:
+    """The theme style of a step: removed, added, or changed (stricter, looser, …)."""
+    return STEP_STYLES.get(changes[0], "changed") if changes else ""
+
+
+def measure_styles(comparison: Comparison) -> list[list[str]]:
+    """The style of each cell of `measure_table`'s rows."""
+    return [
+        [
+            "",
+            *("target" if cell else "" for cell in row.cells),
+            *(step_style(step.changes) for step in row.steps),
+        ]
+        for row in comparison.measures
+    ]
+
+
+def task_styles(comparison: Comparison) -> list[list[str]]:
+    """The style of each cell of `task_table`'s rows."""
+    return [
+        ["" for _ in row.cells] + [step_style([step.change] if step else []) for step in row.steps]
+        for row in comparison.tasks
+    ]
+
+
+def rich_table(
+    title: str, table: tuple[list[str], list[list[str]]], styles: list[list[str]]
+) -> Table:
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title=Text(title), show_lines=True, expand=True)
+    header, rows = table
+    view = Table(title=plain(title), show_lines=True, expand=True)
     for name in header:
-        table.add_column(Text(name))
-    for row in rows:
-        table.add_row(*(Text(cell, overflow="fold") for cell in row))
-    return table
+        view.add_column(plain(name))
+    for row, row_styles in zip(rows, styles, strict=True):
+        view.add_row(
+            *(
+                plain_lines(cell, style, overflow="fold")
+                for cell, style in zip(row, row_styles, strict=True)
+            )
+        )
+    return view
 
 
 def print_comparison(comparison: Comparison, out: Console) -> None:
-    from rich.text import Text
-
     for line in document_lines(comparison):
-        out.print(Text(line))
-    out.print(rich_table("targets", *measure_table(comparison)))
-    out.print(rich_table("tasks", *task_table(comparison)))
+        out.print(plain(line))
+    out.print(rich_table("targets", measure_table(comparison), measure_styles(comparison)))
+    out.print(rich_table("tasks", task_table(comparison), task_styles(comparison)))
 
 
 def render(comparison: Comparison, fmt: str, width: int | None = None) -> str:
@@ -194,8 +251,6 @@ def render(comparison: Comparison, fmt: str, width: int | None = None) -> str:
         return to_csv(comparison)
     if fmt == "md":
         return to_markdown(comparison)
-    from rich.console import Console
-
-    out = Console(file=io.StringIO(), width=width or 160, highlight=False, record=True)
+    out = console(file=io.StringIO(), width=width or 160, record=True)
     print_comparison(comparison, out)
     return out.export_text()
