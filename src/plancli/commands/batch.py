@@ -37,12 +37,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from plancli.commands.terminal import print_error, printable
+from plancli.limits import DEFAULT_TIMEOUT, DocumentTimeout, time_limit
 
 INDEX_NAME = "index.jsonl"
 EXTENSIONS = {"yaml": ".yaml", "json": ".json"}
 IN_FLIGHT_PER_WORKER = 2
 MAX_ERROR_CHARS = 500
-DEFAULT_TIMEOUT = 60.0  # seconds one document may take in batch and check
 PARENT_POLL_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1
 WORKER_DIED = "worker process died (crashed, or was stopped past the time limit) on this file"
@@ -189,37 +189,6 @@ def watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)
-
-
-class DocumentTimeout(Exception):
-    """One document took longer than its time budget."""
-
-
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise DocumentTimeout in the block after `seconds` (no limit for None or 0).
-
-    SIGALRM interrupts Python code and the regular-expression engine alike; it can
-    only be used in the main thread, so elsewhere the block runs unlimited.
-    """
-    import signal
-    import threading
-
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not seconds or not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise DocumentTimeout(f"took longer than {seconds:g} s (the --timeout limit)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def convert(job: Job) -> Record:
@@ -539,7 +508,7 @@ class RichProgress:
             TimeRemainingColumn,
         )
 
-        from plancli.commands.views import console
+        from plancli.commands.theme import console
 
         self.progress = Progress(
             TextColumn("converting"),
@@ -597,7 +566,7 @@ class Tally:
 def print_summary(tally: Tally, seconds: float, index_path: Path) -> None:
     from rich.table import Table
 
-    from plancli.commands.views import console
+    from plancli.commands.theme import console
 
     table = Table("status", "files", title="plancli batch", title_justify="left")
     for status in ("ok", "failed", "skipped"):
