@@ -302,15 +302,9 @@ def unplaced_diagnostics(document: Document, lines: list[Line]) -> str:
 
 
 def meta_summary(document: Document) -> str:
-    meta = document.meta
-    facts = [
-        ("发文字号", meta.doc_number),
-        ("发文机关", meta.issuer),
-        ("成文日期", meta.date),
-        ("规划期", f"{meta.period.start}—{meta.period.end}" if meta.period else None),
-        ("来源", document.source.path),
-    ]
-    return " · ".join(f"{name} {escape(str(value))}" for name, value in facts if value)
+    from plancli.stages.markdown import meta_facts
+
+    return " · ".join(f"{name} {escape(value)}" for name, value in meta_facts(document))
 
 
 STYLE = """

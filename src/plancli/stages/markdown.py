@@ -51,7 +51,8 @@ def task_row(task: Task) -> list[object]:
     return [task.marker or "", task.title or task.text[:30], units, task.line]
 
 
-def meta_lines(document: Document) -> list[str]:
+def meta_facts(document: Document) -> list[tuple[str, str]]:
+    """The notice's facts a reader looks for first, labelled in Chinese; absent ones left out."""
     meta = document.meta
     facts = [
         ("发文字号", meta.doc_number),
@@ -60,7 +61,11 @@ def meta_lines(document: Document) -> list[str]:
         ("规划期", f"{meta.period.start}—{meta.period.end}" if meta.period else None),
         ("来源", document.source.path),
     ]
-    return [f"- **{name}**: {value}" for name, value in facts if value]
+    return [(name, value) for name, value in facts if value]
+
+
+def meta_lines(document: Document) -> list[str]:
+    return [f"- **{name}**: {value}" for name, value in meta_facts(document)]
 
 
 def to_markdown(document: Document) -> str:
