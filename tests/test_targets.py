@@ -1,4 +1,4 @@
-"""Numeric targets (targets.py) on the real samples, checked against a hand reading of the text.
+"""Numeric targets (stages/targets) on the real samples, checked against a hand reading of the text.
 
 Each expected row is (line, indicator, comparator, value, unit, per, year, kind). The text
 stage is called the way extract calls it for an item or paragraph with no umbrella year, so a
