@@ -99,14 +99,19 @@ def read_hit(
     qualified = bool(comparator or suffix) or in_list
     if is_chinese_name(match.group(), qualified=qualified, value=measure.value):
         return None
-    hit = Hit(start, position, match.start(), measure.value, measure.unit)
-    hit.value_max = measure.value_max
-    hit.prefix_written = comparator is not None
-    hit.comparator_written = comparator is not None or suffix is not None or measure.more_than
     written = (suffix[0] if suffix else None) or comparator
-    hit.comparator = written or (">" if measure.more_than else "=")
-    hit.per = per or (per_suffix[0] if per_suffix else None)
-    return hit
+    return Hit(
+        start,
+        position,
+        match.start(),
+        measure.value,
+        measure.unit,
+        comparator=written or (">" if measure.more_than else "="),
+        value_max=measure.value_max,
+        prefix_written=comparator is not None,
+        comparator_written=comparator is not None or suffix is not None or measure.more_than,
+        per=per or (per_suffix[0] if per_suffix else None),
+    )
 
 
 def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:

@@ -92,10 +92,15 @@ def simple_cell(text: str, default_unit: str | None) -> Hit | None:
         return None
     if unit is None and default_unit is None:
         return None
-    hit = Hit(0, len(text), match.start(2), float(number), unit[0] if unit else str(default_unit))
-    hit.value_max = float(maximum) if maximum else None
-    hit.comparator = (suffix[0] if suffix else None) or compiled().prefix.get(prefix, "=")
-    return hit
+    return Hit(
+        0,
+        len(text),
+        match.start(2),
+        float(number),
+        unit[0] if unit else str(default_unit),
+        comparator=(suffix[0] if suffix else None) or compiled().prefix.get(prefix, "="),
+        value_max=float(maximum) if maximum else None,
+    )
 
 
 def cell_hits(text: str, default_unit: str | None) -> list[Hit]:
