@@ -171,6 +171,7 @@ def table_targets(table: Table) -> tuple[list[Target], list[Diagnostic]]:
 def row_targets(
     table: Table, index: int, row: list[str], columns: Columns, indicator: str
 ) -> tuple[list[Target], list[Diagnostic]]:
+    """The targets of one indicator row: its target cell's, then its 现状 cell's as status."""
     line = row_line(table, index)
     unit = default_unit(row, columns)
     attribute = cell(row, columns.attribute)
@@ -183,16 +184,7 @@ def row_targets(
     }
     target_cell = cell(row, columns.target)
     hits = cell_hits(target_cell, unit)
-    diagnostics = []
-    if not hits and not EMPTY_CELL.match(target_cell):
-        diagnostics.append(
-            Diagnostic(
-                "warning",
-                "target-unparsed",
-                line,
-                f"indicator {indicator!r} has no figure in its target cell: {target_cell}",
-            )
-        )
+    unread = not hits and not EMPTY_CELL.match(target_cell)
     baseline = row_baseline(row, columns, unit)
     targets = [
         _table_target(
@@ -206,12 +198,20 @@ def row_targets(
         for hit in hits
     ]
     if columns.status is not None:
-        common["attribute"] = None
         targets += [
-            _table_target(hit, indicator, common, year=None, baseline=None, kind="status")
+            _table_target(hit, indicator, common | {"attribute": None}, year=None, kind="status")
             for hit in cell_hits(cell(row, columns.status), unit)
         ]
-    return targets, diagnostics
+    return targets, [_no_figure(line, indicator, target_cell)] if unread else []
+
+
+def _no_figure(line: int, indicator: str, target_cell: str) -> Diagnostic:
+    return Diagnostic(
+        "warning",
+        "target-unparsed",
+        line,
+        f"indicator {indicator!r} has no figure in its target cell: {target_cell}",
+    )
 
 
 def _table_target(
@@ -220,8 +220,8 @@ def _table_target(
     common: dict[str, Any],
     *,
     year: int | None,
-    baseline: Baseline | None,
     kind: str,
+    baseline: Baseline | None = None,
 ) -> Target:
     per = hit.per or first_basis(indicator)
     return hit_target(hit, indicator, year=year, kind=kind, baseline=baseline, per=per, **common)
