@@ -16,11 +16,14 @@ CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
 
 @dataclass(slots=True)
 class Clause:
+    """A part of a sentence between clause breaks (`;`, `:`, a comma not in `1,000`, `|`)."""
+
     text: str
     offset: int  # in its sentence
 
 
 def clauses(sentence: str) -> list[Clause]:
+    """The non-blank clauses of a sentence, without their breaks."""
     found = []
     start = 0
     for match in CLAUSE_BREAK.finditer(sentence):

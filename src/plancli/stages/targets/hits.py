@@ -178,9 +178,6 @@ def idiom_hits(text: str, hits: list[Hit]) -> list[Hit]:
     return found
 
 
-# --- baselines: 从600元提高到806元 ------------------------------------------------
-
-
 def pair_baselines(text: str, hits: list[Hit]) -> None:
     """Mark the numbers between 从 and 提高到 as baselines of the numbers after it."""
     for change in compiled().change.finditer(text):

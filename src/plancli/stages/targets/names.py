@@ -24,7 +24,7 @@ def strip_framing(text: str) -> str:
 
 
 def assign_indicators(text: str, hits: list[Hit]) -> None:
-    """Name what each number measures, from the text around it (see the module docstring)."""
+    """Name what each number measures, from the text around it (rule: the package docstring)."""
     targets = [hit for hit in hits if not hit.is_baseline]
     lefts, rights = _surroundings(text, hits, targets)
     for index, hit in enumerate(targets):
