@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from plancli import core
 from plancli.models import Diagnostic, Item, Paragraph, Role, Table, Task, UnitRef
+from plancli.stages.targets.tables import row_line
 from plancli.stages.units import (
     TableColumns,
     declares_lead_first,
@@ -174,7 +175,7 @@ def table_row_task(
     *,
     lead_first: bool = False,
 ) -> Task:
-    line = table.row_lines[row_number] if row_number < len(table.row_lines) else table.line
+    line = row_line(table, row_number)
     task_col = columns.task
     roled = [(cells[column], role) for column, role in columns.units if cells.get(column)]
     units = units_of(roled, line, diagnostics, lead_first=lead_first)

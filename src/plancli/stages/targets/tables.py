@@ -141,6 +141,7 @@ def row_baseline(row: list[str], columns: Columns, unit: str | None) -> Baseline
 
 
 def row_line(table: Table, index: int) -> int:
+    """The line of row `index` of a table (the table's own line when rows have none)."""
     return table.row_lines[index] if index < len(table.row_lines) else table.line
 
 
