@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from plancli import rules
 from plancli.models import Role
+from plancli.text import alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +123,8 @@ def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
 
 def _complete_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
     """The `complete` patterns, the closed central vocabulary first (longest name first)."""
-    central = sorted(data.get("central_bodies", []), key=len, reverse=True)
-    patterns = ["|".join(re.escape(name) for name in central)] if central else []
+    central = data.get("central_bodies", [])
+    patterns = [alternation(central)] if central else []
     return tuple(re.compile(pattern) for pattern in [*patterns, *data["complete"]])
 
 
