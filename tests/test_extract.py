@@ -260,3 +260,27 @@ def test_targets_are_read_through_a_confident_mojibake_recovery() -> None:
     blind = extract(outline.model_copy(update={"suspect_spans": []}))
     assert [t.year for t in blind.targets if t.line == 65] == [None]
     assert "?!笆奈濉逼陂g" in next(t for t in doc(CHONGQING).tasks if t.line == 65).text
+
+
+# --- models are built whole ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG])
+def test_extract_assigns_no_field_of_a_validated_model(
+    path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Goals and tasks get their targets when they are built or copied, never by assignment."""
+    from plancli.models import Model
+    from plancli.pipeline import outline_file
+
+    _, outline = outline_file(path)  # type: ignore[arg-type]
+    expected = extract(outline)
+
+    def refuse(self: Model, name: str, value: object) -> None:
+        raise AssertionError(f"{type(self).__name__}.{name} assigned after validation")
+
+    monkeypatch.setattr(Model, "__setattr__", refuse)
+    extracted = extract(outline)
+    monkeypatch.undo()
+    assert extracted == expected
+    assert sum(len(task.targets) for task in extracted.tasks) > 0

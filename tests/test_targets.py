@@ -1,4 +1,4 @@
-"""Numeric targets (targets.py) on the real samples, checked against a hand reading of the text.
+"""Numeric targets (stages/targets) on the real samples, checked against a hand reading of the text.
 
 Each expected row is (line, indicator, comparator, value, unit, per, year, kind). The text
 stage is called the way extract calls it for an item or paragraph with no umbrella year, so a
@@ -462,6 +462,8 @@ def test_each_of_several_indicators_gets_the_figure() -> None:
         ("一百五", 150),
         ("两千三百", 2300),
         ("一万二", 12000),
+        ("一万零十", 10010),
+        ("三千零五十", 3050),
         ("一亿二千万", 120000000),
         ("三点五", 3.5),
         ("二〇三五", 2035),
@@ -472,7 +474,9 @@ def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "abc", "十百", "万人", "1.2.3", "9" * 400])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "十百", "万人", "1.2.3", "9" * 400, "一零十", "三点十"]
+)
 def test_parse_number_rejects_non_numbers(text: str) -> None:
     assert parse_number(text) is None
 

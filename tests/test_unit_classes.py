@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from plancli.models import Document, Table
 from plancli.pipeline import process_bytes
-from plancli.stages.extract import table_tasks
+from plancli.stages.extract.tasks import table_tasks
 from plancli.stages.units import declares_lead_first, inner_unit_clauses, intact_forms, parse_units
 
 

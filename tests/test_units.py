@@ -744,13 +744,13 @@ def test_rules_extension_adds_an_alias(tmp_path: Path, monkeypatch: pytest.Monke
     assert read("省卫生健康委负责") == resp("省卫生健康委")
     monkeypatch.setenv(rules.ENV_VAR, str(tmp_path))
     rules.load.cache_clear()
-    units._vocabulary.cache_clear()
+    units.compiled.cache_clear()
     try:
         assert read("省卫生健康委负责") == resp("省卫健委")
     finally:
         monkeypatch.delenv(rules.ENV_VAR)
         rules.load.cache_clear()
-        units._vocabulary.cache_clear()
+        units.compiled.cache_clear()
 
 
 # --- properties -----------------------------------------------------------------------------

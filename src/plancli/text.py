@@ -52,16 +52,21 @@ def fold_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def chinese_integer(text: str) -> int | None:
+def chinese_integer(text: str, *, abbreviated: bool = False) -> int | None:
     """A Chinese numeral as an integer, or None when `text` is not one.
 
     Reads place-value numerals (十三, 二百零五, 一亿二千万) and digit-by-digit years
     (二〇二五, also with ○ or O for the zero). Arabic digits are not numerals here.
+    `abbreviated` also reads the spoken forms that drop the last unit (一万二, 一百五).
 
     >>> [chinese_integer(t) for t in ("十", "二十三", "一百二十", "二〇二五", "三千五百万")]
     [10, 23, 120, 2025, 35000000]
     >>> chinese_integer("十四五") is None, chinese_integer("") is None
     (True, True)
+    >>> chinese_integer("一万零十"), chinese_integer("一零十") is None
+    (10010, True)
+    >>> [chinese_integer(t, abbreviated=True) for t in ("一万二", "一百五", "一万零二", "十五")]
+    [12000, 150, 10002, 15]
     """
     if not text or not all(
         char in DIGITS or char in SMALL_UNITS or char in BIG_UNITS for char in text
@@ -69,36 +74,41 @@ def chinese_integer(text: str) -> int | None:
         return None
     if all(char in DIGITS for char in text):
         return DIGITS[text] if len(text) == 1 else int("".join(str(DIGITS[c]) for c in text))
-    return _with_big_units(text)
+    return _with_big_units(text, abbreviated)
 
 
-def _with_big_units(text: str) -> int | None:
+def _with_big_units(text: str, abbreviated: bool = False) -> int | None:
     """一亿二千万 → 120000000: split at 亿, then 万, then read the part below ten thousand."""
     for char, multiplier in BIG_UNITS.items():
         if char in text:
             high_text, _, low_text = text.partition(char)
-            high = _with_big_units(high_text) if high_text else 1
-            low = _with_big_units(low_text) if low_text else 0
+            high = _with_big_units(high_text, abbreviated) if high_text else 1
+            if abbreviated and len(low_text) == 1 and DIGITS.get(low_text):
+                low: int | None = DIGITS[low_text] * multiplier // 10  # 一万二
+            else:
+                low = _with_big_units(low_text, abbreviated) if low_text else 0
             if high is None or low is None or low >= multiplier:
                 return None
             return high * multiplier + low
-    return _below_ten_thousand(text)
+    return _below_ten_thousand(text, abbreviated)
 
 
-def _below_ten_thousand(text: str) -> int | None:
+def _below_ten_thousand(text: str, abbreviated: bool = False) -> int | None:
     """二千零五 → 2005, 十五 → 15; None when units repeat or run backwards (十十, 十百)."""
     total, digit, last_unit = 0, None, 10_000
     for char in text:
         if char in DIGITS:
-            if digit not in (None, 0) and DIGITS[char] != 0:
-                return None  # two digits without a unit between them (二三十)
-            digit = DIGITS[char]
+            if digit:
+                return None  # two digits without a unit between them (二三十, 五零)
+            digit = DIGITS[char] or None  # a zero only holds a place (二千零五, 一万零十)
         else:
             unit = SMALL_UNITS[char]
             if unit >= last_unit:
                 return None
             total += (1 if digit is None else digit) * unit
             digit, last_unit = None, unit
+    if abbreviated and digit and 100 <= last_unit < 10_000 and text[-2] in SMALL_UNITS:
+        return total + digit * last_unit // 10  # 一百五
     return total + (digit or 0)
 
 

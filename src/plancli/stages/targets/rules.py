@@ -1,0 +1,140 @@
+"""The comparator and measure vocabularies of `rules/comparators.yaml` and `rules/measures.yaml`,
+compiled once into patterns and lookup tables for the other modules of this package."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from plancli import rules
+from plancli.text import alternation
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The YAML rule sets compiled once."""
+
+    prefix: dict[str, str]  # word → comparator
+    suffix: dict[str, str]
+    not_prefix: tuple[str, ...]
+    more_than: str
+    change: re.Pattern[str]
+    each_markers: tuple[str, ...]
+    each_joiners: re.Pattern[str]
+    deadlines: tuple[re.Pattern[str], ...]
+    periods: tuple[tuple[re.Pattern[str], int], ...]  # `“十四五”期间` → 2025
+    reviews: tuple[tuple[re.Pattern[str], int], ...]  # `“十三五”以来`, with the period's end
+    review_openings: tuple[str, ...]
+    plan_periods: dict[str, tuple[int, int]]  # 十四五 → (2021, 2025)
+    status: re.Pattern[str]
+    units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
+    not_units: tuple[str, ...]
+    per_suffixes: dict[str, str]
+    bases: tuple[tuple[re.Pattern[str], str], ...]
+    any_basis: re.Pattern[str]
+    names: re.Pattern[str]
+    idioms: dict[str, dict[str, Any]]
+    idiom: re.Pattern[str]
+    strip_leading: re.Pattern[str]
+    strip_trailing: re.Pattern[str]
+    generic: frozenset[str]
+    comparison_tail: re.Pattern[str]
+    multiplier_tail: re.Pattern[str]
+    columns: dict[str, re.Pattern[str]]
+    text_columns: re.Pattern[str]
+    equals: tuple[str, ...]
+    policy_parameters: re.Pattern[str]
+    operators: tuple[str, ...]
+    respectively: tuple[str, ...]
+    respectively_joiners: re.Pattern[str]
+    shared_measures: tuple[str, ...]  # longest first
+
+
+def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
+    spellings = {unit: unit for unit in units}
+    spellings |= {alias: unit for unit, forms in aliases.items() for alias in forms}
+    return tuple(sorted(spellings.items(), key=lambda pair: len(pair[0]), reverse=True))
+
+
+def _period_patterns(
+    plans: dict[str, tuple[int, int]], words: str
+) -> tuple[tuple[re.Pattern[str], int], ...]:
+    return tuple((re.compile(re.escape(name) + words), end) for name, (_, end) in plans.items())
+
+
+def plan_periods() -> dict[str, tuple[int, int]]:
+    """Five-year-plan names and the years they cover (十四五 → 2021, 2025), from the rules."""
+    return dict(compiled().plan_periods)
+
+
+def review_openings() -> tuple[str, ...]:
+    """Paragraph openings that start a review of the past (`过去五年`), from the rules."""
+    return compiled().review_openings
+
+
+MAX_CHANGE_CHARS = 200  # `从…提高到`: the baselines sit within a clause, never further away
+
+
+@cache
+def compiled() -> Rules:
+    """The rule sets, read and compiled on first use (clear the cache after changing them)."""
+    comparators = rules.load("comparators")
+    measures = rules.load("measures")
+    word_maps = {
+        kind: {
+            word: comparator for comparator, words in comparators[kind].items() for word in words
+        }
+        for kind in ("prefix", "suffix")
+    }
+    bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    plans = {
+        name: (int(years[0]), int(years[1]))
+        for name, years in rules.load("meta")["five_year_plans"].items()
+    }
+    return Rules(
+        prefix=word_maps["prefix"],
+        suffix=word_maps["suffix"],
+        not_prefix=tuple(comparators.get("not_prefix", [])),
+        more_than="".join(comparators["more_than"]),
+        change=re.compile(
+            rf"(?:从|由)(?P<from>.{{0,{MAX_CHANGE_CHARS}}}?)"
+            rf"(?:{alternation(comparators['change_verbs'])})(?:到|至)"
+        ),
+        each_markers=tuple(comparators["each_markers"]),
+        each_joiners=re.compile(alternation(comparators["each_joiners"])),
+        deadlines=tuple(re.compile(pattern) for pattern in comparators["deadlines"]),
+        periods=_period_patterns(plans, comparators["period_deadline"]),
+        reviews=_period_patterns(plans, comparators["period_review"]),
+        plan_periods=plans,
+        review_openings=tuple(comparators["review_openings"]),
+        status=re.compile("|".join(comparators["status_markers"])),
+        units=_unit_spellings(measures["units"], measures["unit_aliases"]),
+        not_units=tuple(measures["not_units"]),
+        per_suffixes=dict(measures["per_suffixes"]),
+        bases=bases,
+        any_basis=re.compile("|".join(pattern.pattern for pattern, _ in bases)),
+        names=re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"])),
+        idioms=dict(measures["idioms"]),
+        idiom=re.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
+        strip_leading=re.compile(
+            "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
+        ),
+        strip_trailing=re.compile(
+            "(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_trailing"]) + ")$"
+        ),
+        generic=frozenset(measures["generic_indicators"]),
+        comparison_tail=re.compile(measures["comparison_tail"]),
+        multiplier_tail=re.compile(rf"\s*[{''.join(comparators['more_than'])}]?\s*([千万亿])?"),
+        columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
+        text_columns=re.compile(measures["table_text_columns"]),
+        equals=tuple(measures["formula_signs"]["equals"]),
+        policy_parameters=re.compile(
+            "|".join(f"(?:{p})" for p in measures["policy_parameters"]) or "(?!)"
+        ),
+        operators=tuple(measures["formula_signs"]["operators"]),
+        respectively=tuple(measures["respectively"]["words"]),
+        respectively_joiners=re.compile(alternation(measures["respectively"]["joiners"])),
+        shared_measures=tuple(sorted(measures["shared_measures"], key=len, reverse=True)),
+    )

@@ -1,0 +1,144 @@
+"""Targets of running text: a sentence, paragraph or item read clause by clause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plancli.core import Diagnostic
+from plancli.models import Baseline, Target
+from plancli.stages.targets.clauses import (
+    Clause,
+    Marks,
+    clauses,
+    is_formula,
+    is_policy_parameter,
+    opening_deadline,
+)
+from plancli.stages.targets.hits import Hit, clause_hits, pair_baselines
+from plancli.stages.targets.names import assign_indicators, clip, complete, forget_readings
+from plancli.text import fold_width, sentences
+
+MAX_EVIDENCE_CHARS = 300  # a clause longer than this is quoted only around its figure
+
+
+def find_targets(
+    text: str,
+    line: int,
+    *,
+    year: int | None = None,
+    section_path: list[str] | None = None,
+    status: bool = False,
+    plan_start: int | None = None,
+) -> tuple[list[Target], list[Diagnostic]]:
+    """All numeric targets of one sentence, paragraph or item.
+
+    `year` is the umbrella deadline of the enclosing goal; a deadline the text opens with
+    (`到2020年,…`) overrides it for the whole text, one written in a sentence before the number
+    for that number. `status=True` marks every figure as achieved (`kind: status`), as in a
+    review of the previous plan period; `plan_start` (the first year of the plan's own period)
+    makes a figure after an earlier period's name (`“十三五”以来`) status too.
+    """
+    forget_readings()
+    folded = fold_width(text)
+    where = _Where(line, list(section_path or []), opening_deadline(folded) or year, status)
+    targets: list[Target] = []
+    diagnostics: list[Diagnostic] = []
+    for _, sentence in sentences(folded):
+        found, problems = _sentence_targets(sentence, Marks.of(sentence, plan_start), where)
+        targets += found
+        diagnostics += problems
+    return targets, diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What holds for every figure of one text: its line, section, default year and kind."""
+
+    line: int
+    path: list[str]
+    year: int | None
+    status: bool
+
+
+def _sentence_targets(
+    sentence: str, marks: Marks, where: _Where
+) -> tuple[list[Target], list[Diagnostic]]:
+    """The targets of one sentence; a clause without a name of its own borrows the one before."""
+    targets: list[Target] = []
+    diagnostics: list[Diagnostic] = []
+    previous_indicator: str | None = None
+    previous_clause = ""
+    for clause in clauses(sentence):
+        if is_formula(clause.text) or (not where.status and is_policy_parameter(clause.text)):
+            continue
+        hits, unread = clause_hits(clause.text)
+        diagnostics += [_unread_diagnostic(clause.text, at, where.line) for at in unread]
+        if hits:
+            pair_baselines(clause.text, hits)
+            assign_indicators(clause.text, hits)
+        for hit in hits:
+            if hit.is_baseline:
+                continue
+            names = complete(hit.indicators, previous_indicator, previous_clause, clause.text)
+            targets += [_target(hit, clip(name), clause, marks, where) for name in names]
+            previous_indicator = names[-1]
+        previous_clause = clause.text
+    return targets, diagnostics
+
+
+def _target(hit: Hit, indicator: str, clause: Clause, marks: Marks, where: _Where) -> Target:
+    position = clause.offset + hit.number_start
+    deadline = marks.deadline(position)
+    return hit_target(
+        hit,
+        indicator,
+        year=deadline[1] if deadline else where.year,
+        kind="status" if where.status or marks.status(position) else "target",
+        baseline=Baseline(value=hit.baseline.value) if hit.baseline else None,
+        per=hit.per,
+        text=evidence(clause.text, hit),
+        source="text",
+        line=where.line,
+        section_path=where.path,
+    )
+
+
+def evidence(clause: str, hit: Hit) -> str:
+    """The clause a figure was read in, or the part of a very long one around the figure."""
+    if len(clause) <= MAX_EVIDENCE_CHARS:
+        return clause.strip()
+    end = min(len(clause), max(hit.end, hit.start + MAX_EVIDENCE_CHARS // 2))
+    return clause[max(0, end - MAX_EVIDENCE_CHARS) : end].strip()
+
+
+def hit_target(
+    hit: Hit,
+    indicator: str,
+    *,
+    year: int | None,
+    kind: str,
+    baseline: Baseline | None,
+    per: str | None,
+    **where: Any,
+) -> Target:
+    """A Target from a read figure; `where` says where it was read (text, source, line …)."""
+    return Target(
+        indicator=indicator,
+        comparator=hit.comparator,
+        value=hit.value,
+        value_max=hit.value_max,
+        unit=hit.unit,
+        per=per,
+        year=year,
+        baseline=baseline,
+        kind=kind,
+        **where,
+    )
+
+
+def _unread_diagnostic(clause: str, at: int, line: int) -> Diagnostic:
+    excerpt = clause[max(0, at - 8) : at + 12].strip()
+    return Diagnostic(
+        "info", "target-unparsed", line, f"number after a comparator has no known unit: {excerpt}"
+    )

@@ -1,0 +1,218 @@
+"""Unit clauses: reading a clause (`(州民政局、住建局等按职责分工负责)`) into units with roles,
+and finding the clause at the end of an item or after one of its sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import cast
+
+from plancli.core import Diagnostic
+from plancli.models import Role, UnitRef
+from plancli.stages.units.names import Token, clean_piece, compose_all, one_character_off, segment
+from plancli.stages.units.rules import compiled
+from plancli.text import fold_width
+
+_SENTENCE_ENDS = "。;!?()"
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    text: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    units: list[tuple[Token, Role]]
+    junk: list[str]
+    labelled: bool
+    ends_with_role: bool
+    repaired: list[tuple[str, str]]  # (as written, the known name it was read as)
+
+
+def _strip_brackets(text: str) -> str:
+    text = text.strip()
+    if text.startswith("("):
+        text = text[1:]
+    if text.endswith(")"):
+        text = text[:-1]
+    return text
+
+
+def _groups(text: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
+    """Split a clause into groups with roles; also report a label and a closing role word."""
+    vocab = compiled()
+    groups: list[_Group] = []
+    pending: Role = default_role
+    labelled = ends_with_role = False
+    lead_seen = False
+    pos = 0
+
+    def add(chunk: str, role: Role) -> None:
+        nonlocal lead_seen
+        if role == "responsible" and lead_seen:
+            role = "support"
+        groups.append(_Group(chunk, role))
+        lead_seen = lead_seen or role == "lead"
+
+    for match in vocab.markers.finditer(text):
+        chunk = text[pos : match.start()]
+        if match.lastgroup == "label":
+            if groups or _has_units(chunk):
+                add(chunk, pending)
+            labelled = labelled or not groups  # what precedes a first label is a note (5月底完成)
+            pending = vocab.label_roles[match.group("label")]
+        else:
+            add(chunk, cast(Role, match.lastgroup))
+        pos = match.end()
+        ends_with_role = match.lastgroup != "label"
+    rest = text[pos:]
+    if rest.strip():
+        add(rest, pending)
+        ends_with_role = False
+    return groups, labelled, ends_with_role
+
+
+def _has_units(text: str) -> bool:
+    vocab = compiled()
+    return any(segment(clean_piece(piece))[0] for piece in vocab.separators.split(text))
+
+
+def _read(clause: str, default_role: Role) -> _Reading:
+    vocab = compiled()
+    text = _strip_brackets(fold_width(clause)).split("。", 1)[0]
+    if vocab.notes is not None:
+        text = vocab.notes.sub("", text).rstrip(",;、 ")
+    text = vocab.bracketed_role.sub(r"\1", text)
+    groups, labelled, ends_with_role = _groups(text, default_role)
+    units: list[tuple[Token, Role]] = []
+    junk: list[str] = []
+    repaired: list[tuple[str, str]] = []
+    for group in groups:
+        for piece in vocab.separators.split(group.text):
+            cleaned = clean_piece(piece)
+            tokens, rest = segment(cleaned)
+            if not tokens and rest == [cleaned] and (known := one_character_off(cleaned)):
+                tokens, rest = [Token(cleaned, vocab.canonical_body(known))], []
+                repaired.append((cleaned, known))
+            units += [(token, group.role) for token in tokens]
+            junk += rest
+    return _Reading(units, junk, labelled, ends_with_role, repaired)
+
+
+def parse_units(
+    clause: str, default_role: Role = "responsible", *, lead_first: bool = False
+) -> tuple[list[UnitRef], list[Diagnostic]]:
+    """Read a unit clause (brackets optional) into canonical units with roles.
+
+    `lead_first`: the document declared that the first unit listed leads (列第一位者为牵头
+    单位，下同); a clause of several units that names no role itself then gets lead + support.
+    Text that is no unit is reported as a `unit-unparsed` warning, never invented.
+    """
+    reading = _read(clause, default_role)
+    diagnostics = [
+        Diagnostic("warning", "unit-unparsed", None, f"not a unit: {junk!r} in {clause!r}")
+        for junk in reading.junk
+    ]
+    diagnostics += [
+        Diagnostic("info", "unit-repaired", None, f"unit {written!r} read as {known!r}")
+        for written, known in reading.repaired
+    ]
+    refs = compose_all(reading.units)
+    if lead_first and len(refs) > 1 and all(ref.role == "responsible" for ref in refs):
+        refs = [
+            ref.model_copy(update={"role": "lead" if k == 0 else "support"})
+            for k, ref in enumerate(refs)
+        ]
+    return refs, diagnostics
+
+
+def declares_lead_first(text: str) -> bool:
+    """Whether the text declares the first-listed unit the lead one (列第一位者为牵头单位)."""
+    pattern = compiled().lead_first
+    return pattern is not None and pattern.search(fold_width(text)) is not None
+
+
+MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
+
+
+def _looks_like_clause(inner: str, bracketed: bool) -> bool:
+    if len(inner) > MAX_CLAUSE_CHARS:
+        return False
+    if not bracketed and not compiled().markers.search(inner):
+        return False  # without brackets only a role or label word makes a clause
+    reading = _read(inner, "responsible")
+    if not reading.units:
+        return False
+    if reading.labelled:
+        return True
+    if reading.ends_with_role:
+        return bracketed or not reading.junk
+    # a bare list such as (州民政局、住建局): only complete, prefixed units
+    return bracketed and not reading.junk and any(t.level for t, _ in reading.units)
+
+
+def _matching_open(body: str) -> int | None:
+    depth = 0
+    for k in range(len(body) - 1, -1, -1):
+        if body[k] == ")":
+            depth += 1
+        elif body[k] == "(":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
+def _find_clause(body: str) -> tuple[int, int, int] | None:
+    """(clause start, inner start, inner end) in `body`, or None."""
+    closed = body.endswith(")")
+    if closed:
+        k = _matching_open(body)
+        if k is not None and _looks_like_clause(body[k + 1 : -1], bracketed=True):
+            return k, k + 1, len(body) - 1
+    k = body.rfind("(")
+    if k >= 0 and ")" not in body[k:] and _looks_like_clause(body[k + 1 :], bracketed=True):
+        return k, k + 1, len(body)
+    inner_end = len(body) - 1 if closed else len(body)
+    start = max(body.rfind(c, 0, inner_end) for c in _SENTENCE_ENDS) + 1
+    if start < inner_end and _looks_like_clause(body[start:inner_end], bracketed=False):
+        return start, start, inner_end
+    return None
+
+
+INNER_CLAUSE = re.compile(rf"\(([^()]{{1,{MAX_CLAUSE_CHARS}}})\)")
+
+
+def inner_unit_clauses(text: str) -> list[str]:
+    """Unit clauses inside an item, each after the sentence it assigns (…掌握。(合肥海关负责)巩固…).
+
+    Only a bracket that names a role or a label counts here: a bare bracketed list in running
+    text is more often an example than an assignment.
+    """
+    found = []
+    for match in INNER_CLAUSE.finditer(fold_width(text)):
+        inner = match.group(1)
+        if not compiled().markers.search(inner):
+            continue
+        reading = _read(inner, "responsible")
+        if reading.units and (reading.labelled or reading.ends_with_role):
+            found.append(text[match.start(1) : match.end(1)])
+    return found
+
+
+def split_unit_clause(text: str) -> tuple[str, str | None, int | None]:
+    """Cut the unit clause off the end of an item's text.
+
+    Returns (text without the clause, the clause's inner text, its start offset);
+    (text, None, None) when the text ends in no unit clause. A clause may have
+    lost its opening bracket (then it starts after the last 。) or its closing one.
+    """
+    folded = fold_width(text)
+    body = folded.rstrip().rstrip("。").rstrip()
+    found = _find_clause(body) if body else None
+    if found is None:
+        return text, None, None
+    start, inner_start, inner_end = found
+    return text[:start].rstrip(), text[inner_start:inner_end].strip(), start

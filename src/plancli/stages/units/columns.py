@@ -1,0 +1,37 @@
+"""Task-assignment tables: the column of the task and the columns of the units, with roles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plancli.models import Role
+from plancli.stages.units.rules import compiled
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """Which columns of a task-assignment table hold the task and the units (with roles)."""
+
+    task: int
+    units: tuple[tuple[int, Role], ...]
+
+
+def table_columns(header: list[str]) -> TableColumns | None:
+    """The task and unit columns of a task-assignment table; None for any other table."""
+    vocab = compiled()
+    task, indicator, roles = vocab.task_column, vocab.indicator_column, vocab.unit_columns
+    cells = [re.sub(r"\s+", "", cell) for cell in header]
+    if any(indicator.search(cell) for cell in cells):
+        return None
+    units = []
+    for index, cell in enumerate(cells):
+        role = next((role for pattern, role in roles if pattern.search(cell)), None)
+        if role is not None:
+            units.append((index, role))
+    task_col = next(
+        (i for i, cell in enumerate(cells) if task.search(cell) and i not in dict(units)), None
+    )
+    if task_col is None or not units:
+        return None
+    return TableColumns(task_col, tuple(units))

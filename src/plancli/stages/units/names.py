@@ -1,0 +1,262 @@
+"""Unit names: cutting a separator-free piece into unit tokens, composing each token's
+canonical name (the level prefix it inherits restored, aliases folded), and restoring names
+that lost characters from the intact form written elsewhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from plancli.models import Role, UnitRef
+from plancli.stages.units.rules import Prefix, compiled, prefixes_at
+from plancli.text import fold_width
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One unit as written, with the level and party prefix it was written with."""
+
+    raw: str
+    body: str  # canonical name after the prefix, or the whole name when complete
+    level: str | None = None
+    party: str | None = None
+    complete: bool = False
+
+
+def _known_at(s: str, k: int) -> Iterator[str]:
+    if k < len(s):
+        for name in compiled().known.get(s[k], ()):
+            if s.startswith(name, k):
+                yield name
+
+
+def _is_known(name: str) -> bool:
+    return bool(name) and name in compiled().known.get(name[0], ())
+
+
+def _complete_end(s: str, i: int) -> int | None:
+    """End of the longest complete name at i (人行合肥中心支行 over 人行)."""
+    ends = [m.end() for pattern in compiled().complete if (m := pattern.match(s, i))]
+    return max((end for end in ends if end > i), default=None)
+
+
+def _starts_unit(s: str, j: int) -> bool:
+    """Whether a new unit visibly begins at j (used to cut run-together names)."""
+    vocab = compiled()
+    if _complete_end(s, j) is not None or next(_known_at(s, j), None):
+        return True
+    for prefix in prefixes_at(s, j):
+        if prefix.bare:
+            rest = j + len(prefix.text)
+            if any(vocab.canonical_body(n) in vocab.party_bodies for n in _known_at(s, rest)):
+                return True
+        elif prefix.party or prefix.text in vocab.run_together_levels:
+            return True
+    return False
+
+
+def _boundary(s: str, j: int) -> bool:
+    if j >= len(s):
+        return True
+    if s[j] in compiled().joiners:
+        return j + 1 < len(s) and _starts_unit(s, j + 1)
+    return _starts_unit(s, j)
+
+
+def _generic_end(s: str, k: int) -> int | None:
+    """End of the shortest name from k that ends in a unit suffix at a boundary."""
+    vocab = compiled()
+    for j in range(k + 2, min(len(s), k + vocab.max_name_chars) + 1):
+        if vocab.suffix_ends_at(s, k, j) and _boundary(s, j):
+            return j
+    return None
+
+
+def _prefix_options(s: str, i: int) -> list[Prefix]:
+    return [*prefixes_at(s, i), Prefix("", None, None)]
+
+
+def _token(s: str, start: int, prefix: Prefix, end: int) -> Token:
+    vocab = compiled()
+    body = vocab.canonical_body(s[start + len(prefix.text) : end])
+    level, party = prefix.level, prefix.party
+    if not prefix.text and body != s[start:end]:  # an alias such as 团市委 → 市团委
+        for own in prefixes_at(body, 0):
+            rest = body[len(own.text) :]
+            if not own.bare and _is_known(rest):
+                body, level, party = rest, own.level, own.party
+                break
+    return Token(s[start:end], body, level, party)
+
+
+def _match(s: str, i: int, strict: bool) -> tuple[Token, int] | None:
+    """The best unit starting at i: complete name, else known name, else suffix rule."""
+    vocab = compiled()
+    end = _complete_end(s, i)
+    if end is not None and (not strict or _boundary(s, end)):
+        return Token(s[i:end], vocab.canonical_body(s[i:end]), complete=True), end
+    best: tuple[tuple[int, int, bool], Token, int] | None = None
+    for prefix in _prefix_options(s, i):
+        k = i + len(prefix.text)
+        candidate = _known_candidate(s, k, prefix, strict)
+        rank = 2
+        if candidate is None and strict and not prefix.bare:
+            candidate, rank = _generic_end(s, k), 1
+        if candidate is None:
+            continue
+        key = (rank, candidate, bool(prefix.text))
+        if best is None or key > best[0]:
+            best = (key, _token(s, i, prefix, candidate), candidate)
+    return None if best is None else (best[1], best[2])
+
+
+def _known_candidate(s: str, k: int, prefix: Prefix, strict: bool) -> int | None:
+    vocab = compiled()
+    for name in _known_at(s, k):
+        if prefix.bare and vocab.canonical_body(name) not in vocab.party_bodies:
+            continue
+        if not strict or _boundary(s, k + len(name)):
+            return k + len(name)
+    return None
+
+
+def segment(piece: str) -> tuple[list[Token], list[str]]:
+    """Cut a separator-free piece into unit tokens; what fits no unit is junk."""
+    tokens: list[Token] = []
+    junk: list[str] = []
+    i, junk_start = 0, None
+    while i < len(piece):
+        if junk_start is None and tokens and piece[i] in compiled().joiners:
+            i += 1
+            continue
+        hit = _match(piece, i, strict=True)
+        if hit is None and junk_start is None:
+            hit = _match(piece, i, strict=False)
+        if hit is None:
+            junk_start = i if junk_start is None else junk_start
+            i += 1
+            continue
+        if junk_start is not None:
+            junk.append(piece[junk_start:i])
+            junk_start = None
+        tokens.append(hit[0])
+        i = hit[1]
+    if junk_start is not None:
+        junk.append(piece[junk_start:])
+    return tokens, junk
+
+
+def clean_piece(piece: str) -> str:
+    """A piece without spaces, its lead-in word (由, 会同 …) and trailing words (等有关部门)."""
+    vocab = compiled()
+    piece = re.sub(r"\s+", "", piece)
+    for word in vocab.lead_in:
+        if piece.startswith(word):
+            piece = piece[len(word) :]
+            break
+    return vocab.trailing.sub("", piece)
+
+
+def one_character_off(text: str) -> str | None:
+    """The one known name that differs from `text` in a single character (统战都 → 统战部).
+
+    A whole piece that reads as no unit is checked this way, so that one damaged character
+    does not lose the unit; the reading is reported (`unit-repaired`).
+    """
+    if len(text) < 3:
+        return None
+    found = [
+        name
+        for name in compiled().known_by_length.get(len(text), ())
+        if sum(a != b for a, b in zip(name, text, strict=True)) == 1
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def compose(token: Token, level: str | None, party_of: dict[str, str]) -> str:
+    """The canonical name of a token given the level prefix it inherits."""
+    vocab = compiled()
+    if token.complete:
+        return token.body
+    written_party = token.party if token.party in vocab.party_prefixes else None
+    if written_party is not None:
+        return written_party + token.body
+    level = token.level or level
+    if token.body in vocab.party_bodies:
+        if level is None:  # no level anywhere in the clause: keep what was written
+            return (token.party or "") + token.body
+        return (party_of.get(level) or vocab.default_party.get(level, level)) + token.body
+    return (level or "") + token.body
+
+
+def compose_all(units: list[tuple[Token, Role]]) -> list[UnitRef]:
+    """The canonical units of one clause, each inheriting the level written before it."""
+    party_prefixes = compiled().party_prefixes
+    level = next((token.level for token, _ in units if token.level), None)
+    party_of: dict[str, str] = {}
+    for token, _ in units:
+        if token.level and token.party in party_prefixes:
+            party_of.setdefault(token.level, token.party)
+    refs: list[UnitRef] = []
+    seen: set[str] = set()
+    for token, role in units:
+        name = compose(token, level, party_of)
+        if token.level:
+            level = token.level
+            if token.party in party_prefixes:
+                party_of[token.level] = token.party
+        if name not in seen:
+            seen.add(name)
+            refs.append(UnitRef(name=name, raw=token.raw, role=role))
+    return refs
+
+
+def canonical_unit(raw: str, prefix: str | None = None) -> str:
+    """The canonical name of one unit as written; `prefix` (州, 县委 …) is restored if missing."""
+    piece = clean_piece(fold_width(raw))
+    tokens, junk = segment(piece)
+    if len(tokens) != 1 or junk:
+        return compiled().canonical_body(piece)
+    level, party_of = _prefix_context(fold_width(prefix or "").strip())
+    return compose(tokens[0], level, party_of)
+
+
+def _prefix_context(prefix: str) -> tuple[str | None, dict[str, str]]:
+    vocab = compiled()
+    if not prefix:
+        return None, {}
+    if prefix in vocab.party_prefixes:
+        level = vocab.party_prefixes[prefix]
+        return level, {level: prefix}
+    return prefix, {}
+
+
+MIN_TRUNCATED_TAIL = 5  # 游广电体育局; shorter tails (机场集团, 民政局) name distinct offices
+
+
+def intact_forms(names: set[str]) -> dict[str, str]:
+    """Units that lost characters after their level prefix → the one intact name in `names`.
+
+    `市游广电体育局` → `市文化旅游广电体育局` when only that name ends the same way.
+    """
+    by_tail: dict[str, list[str]] = {}
+    for full in names:
+        for k in range(1, len(full) - MIN_TRUNCATED_TAIL + 1):
+            by_tail.setdefault(full[k:], []).append(full)
+    found = {}
+    for name in names:
+        prefixes = [p.text for p in prefixes_at(name, 0) if not p.bare]
+        if not prefixes:
+            continue
+        prefix, tail = prefixes[0], name[len(prefixes[0]) :]
+        if len(tail) < MIN_TRUNCATED_TAIL:
+            continue
+        fuller = [
+            full
+            for full in by_tail.get(tail, ())
+            if len(full) > len(name) and full.startswith(prefix)
+        ]
+        if len(fuller) == 1:
+            found[name] = fuller[0]
+    return found

@@ -1,0 +1,158 @@
+"""The unit vocabulary of `rules/units.yaml` (level and party prefixes, suffixes, known names,
+aliases, role and label words, table columns), compiled once for the other modules here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+from plancli import rules
+from plancli.models import Role
+from plancli.text import alternation
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """A level (州, 市) or party (州党委, 市委) prefix a unit name may start with."""
+
+    text: str
+    level: str | None
+    party: str | None  # party prefix as written (州党委, 市委) or a bare one (党委, 委)
+    bare: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The unit vocabulary compiled once."""
+
+    prefixes: dict[str, tuple[Prefix, ...]]  # first character → prefixes, longest first
+    run_together_levels: tuple[str, ...]
+    party_prefixes: dict[str, str]
+    default_party: dict[str, str]
+    party_bodies: frozenset[str]
+    suffixes: frozenset[str]
+    suffix_lengths: tuple[int, ...]
+    max_name_chars: int
+    complete: tuple[re.Pattern[str], ...]
+    aliases: dict[str, str]  # variant → canonical
+    stems: dict[str, str]  # short form → full name
+    known: dict[str, tuple[str, ...]]  # first character → known names, longest first
+    markers: re.Pattern[str]
+    label_roles: dict[str, Role]
+    notes: re.Pattern[str] | None
+    trailing: re.Pattern[str]
+    lead_in: tuple[str, ...]
+    separators: re.Pattern[str]
+    joiners: str
+    lead_first: re.Pattern[str] | None
+    bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
+    known_by_length: dict[int, tuple[str, ...]]  # for names one character off
+    task_column: re.Pattern[str]
+    indicator_column: re.Pattern[str]
+    unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
+
+    def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
+        return any(s[j - n : j] in self.suffixes for n in self.suffix_lengths if j - n >= k)
+
+    def canonical_body(self, name: str) -> str:
+        name = self.aliases.get(name, name)
+        name = self.stems.get(name, name)
+        return self.aliases.get(name, name)
+
+
+@cache
+def compiled() -> Vocabulary:
+    """The vocabulary, read and compiled on first use (clear the cache after changing it)."""
+    data: dict[str, Any] = rules.load("units")
+    aliases = {
+        variant: canonical
+        for canonical, variants in data["aliases"].items()
+        for variant in variants
+    }
+    stems = dict(data["stems"])
+    known = {
+        *data["names"],
+        *data["party_bodies"],
+        *stems,
+        *stems.values(),
+        *aliases,
+        *data["aliases"],
+    }
+    by_first: dict[str, list[str]] = {}
+    by_length: dict[int, list[str]] = {}
+    for name in known:
+        by_first.setdefault(name[0], []).append(name)
+        by_length.setdefault(len(name), []).append(name)
+    columns = data["table_columns"]
+    return Vocabulary(
+        prefixes=_prefixes(data),
+        run_together_levels=tuple(data["run_together_levels"]),
+        party_prefixes=dict(data["party_prefixes"]),
+        default_party=dict(data["default_party_prefix"]),
+        party_bodies=frozenset(data["party_bodies"]),
+        suffixes=frozenset(data["suffixes"]),
+        suffix_lengths=tuple(sorted({len(suffix) for suffix in data["suffixes"]})),
+        max_name_chars=int(data["max_name_chars"]),
+        complete=_complete_patterns(data),
+        aliases=aliases,
+        stems=stems,
+        known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
+        markers=_marker_pattern(data),
+        label_roles=dict(data["labels"]),
+        notes=re.compile("|".join(data["notes"])) if data["notes"] else None,
+        trailing=re.compile(data["trailing"]),
+        lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
+        separators=_separator_pattern(data),
+        joiners=data["joiners"],
+        lead_first=_any_of(data.get("lead_first_conventions", [])),
+        bracketed_role=re.compile(
+            r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
+        ),
+        known_by_length={n: tuple(sorted(names)) for n, names in by_length.items()},
+        task_column=re.compile(columns["task"]),
+        indicator_column=re.compile(columns["indicator"]),
+        unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
+    )
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _complete_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
+    """The `complete` patterns, the closed central vocabulary first (longest name first)."""
+    central = data.get("central_bodies", [])
+    patterns = [alternation(central)] if central else []
+    return tuple(re.compile(pattern) for pattern in [*patterns, *data["complete"]])
+
+
+def _separator_pattern(data: dict[str, Any]) -> re.Pattern[str]:
+    characters = "[" + re.escape(data["separators"]) + "]"
+    words = data.get("separator_words")
+    return re.compile(f"{characters}|(?:{words})" if words else characters)
+
+
+def _prefixes(data: dict[str, Any]) -> dict[str, tuple[Prefix, ...]]:
+    prefixes = [Prefix(text, level, text) for text, level in data["party_prefixes"].items()]
+    prefixes += [Prefix(level, level, None) for level in data["levels"]]
+    prefixes += [Prefix(text, None, text, bare=True) for text in data["bare_party_prefixes"]]
+    by_first: dict[str, list[Prefix]] = {}
+    for prefix in sorted(prefixes, key=lambda p: len(p.text), reverse=True):
+        by_first.setdefault(prefix.text[0], []).append(prefix)
+    return {first: tuple(group) for first, group in by_first.items()}
+
+
+def prefixes_at(s: str, i: int) -> list[Prefix]:
+    """The prefixes written at offset `i` of `s`, longest first."""
+    if i >= len(s):
+        return []
+    return [p for p in compiled().prefixes.get(s[i], ()) if s.startswith(p.text, i)]
+
+
+def _marker_pattern(data: dict[str, Any]) -> re.Pattern[str]:
+    labels = "|".join(re.escape(label) for label in data["labels"])
+    parts = [rf"(?P<label>{labels})\s*:"]
+    parts += [f"(?P<{role}>{'|'.join(words)})" for role, words in data["roles"].items()]
+    return re.compile("|".join(parts))
