@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, NormalizationReport, Normalized
 from plancli.models import Document, Task
-from plancli.pipeline import process_file
+from plancli.pipeline import process_bytes, process_file
 from plancli.stages.extract import extract
 from plancli.stages.segment import segment
 
@@ -284,3 +284,27 @@ def test_extract_assigns_no_field_of_a_validated_model(
     monkeypatch.undo()
     assert extracted == expected
     assert sum(len(task.targets) for task in extracted.tasks) > 0
+
+
+ANNUAL_DUTY_LIST = (
+    "某县2025年政府重要工作事项责任分工\n"
+    "一、2025年主要预期目标\n"
+    "1.地区生产总值增长6%。(牵头单位:县发展和改革局)\n"
+    "2.一般公共预算收入增长3.5%左右。(牵头单位:县财政局)\n"
+    "3.城镇新增就业保持稳定。\n"
+    "二、聚力强产业\n"
+    "4.修编经济开发区整体规划。(牵头单位:县园区发展服务中心;责任单位:县工业和信息化局)\n"
+)
+
+
+def test_a_goal_that_names_its_unit_is_also_a_task() -> None:
+    document = process_bytes(ANNUAL_DUTY_LIST.encode())
+    tasks = [(t.marker, [(u.name, u.role) for u in t.units]) for t in document.tasks]
+    assert tasks == [
+        ("1.", [("县发展和改革局", "lead")]),
+        ("2.", [("县财政局", "lead")]),
+        ("4.", [("县园区发展服务中心", "lead"), ("县工业和信息化局", "support")]),
+    ]
+    assert {3, 4} <= {goal.line for goal in document.goals}
+    first = document.tasks[0]
+    assert [(t.indicator, t.value, t.unit) for t in first.targets] == [("地区生产总值增长", 6, "%")]

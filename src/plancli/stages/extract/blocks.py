@@ -134,7 +134,11 @@ def umbrella_year(goals: list[Goal]) -> int | None:
 
 
 def task_items(outline: Outline, sections: dict[str, Section], assigning: list[Item]) -> list[Item]:
-    """Items outside the principles and goals parts, and paragraphs that assign units."""
+    """Items outside the principles and goals parts, and paragraphs that assign units.
+
+    A goal that names who answers for it (`1.地区生产总值增长6%。(牵头单位:县发展和改革局)`,
+    common in annual 重点工作责任分工 plans) is a task too.
+    """
     candidates = [*outline.items, *assigning]
     return sorted(
         (
@@ -144,16 +148,20 @@ def task_items(outline: Outline, sections: dict[str, Section], assigning: list[I
                 NOT_TASK_HEADING.search(sections[sid].title)
                 for sid in ancestry(item.section_id, sections)
             )
-            and not in_goal_part(item.section_id, sections)
+            and (not in_goal_part(item.section_id, sections) or assigns_units(item.text))
         ),
         key=lambda item: item.line,
     )
 
 
+def assigns_units(text: str) -> bool:
+    return split_unit_clause(text)[1] is not None
+
+
 def clause_paragraphs(paragraphs: list[Paragraph]) -> Iterable[Item]:
     """A paragraph that ends with a responsibility clause is a task without a marker."""
     for paragraph in paragraphs:
-        if split_unit_clause(paragraph.text)[1] is None:
+        if not assigns_units(paragraph.text):
             continue
         lead = paragraph.text.split("。", 1)[0]
         yield Item(
