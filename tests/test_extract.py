@@ -307,4 +307,19 @@ def test_a_goal_that_names_its_unit_is_also_a_task() -> None:
     ]
     assert {3, 4} <= {goal.line for goal in document.goals}
     first = document.tasks[0]
-    assert [(t.indicator, t.value, t.unit) for t in first.targets] == [("地区生产总值增长", 6, "%")]
+    assert [(t.indicator, t.value, t.unit, t.year) for t in first.targets] == [
+        ("地区生产总值增长", 6, "%", 2025)  # the one year its goals heading names
+    ]
+
+
+def test_goals_take_the_deadline_their_heading_states() -> None:
+    text = (
+        "二、到2027年主要目标\n"
+        "城乡社区服务体系更加完善,城乡社区综合服务设施覆盖率达到100%。\n"
+        "三、重点任务\n"
+    )
+    document = process_bytes(text.encode())
+    assert [(goal.line, goal.year) for goal in document.goals] == [(2, 2027)]
+    assert [(t.indicator, t.year) for t in document.targets] == [
+        ("城乡社区综合服务设施覆盖率", 2027)
+    ]

@@ -60,7 +60,7 @@ def extract(outline: Outline) -> Extraction:
     """Turn the segmented outline into the contract's goals, tasks, targets and units."""
     diagnostics: list[Diagnostic] = []
     sections = {section.id: section for section in iter_sections(outline.sections)}
-    goals = [to_goal(block) for block in goal_paragraphs(outline, sections)]
+    goals = [to_goal(block, sections) for block in goal_paragraphs(outline, sections)]
     assigning = list(clause_paragraphs(outline.paragraphs))
     items = task_items(outline, sections, assigning)
     tasks = all_tasks(items, outline.paragraphs, outline.tables, diagnostics)

@@ -83,24 +83,28 @@ def is_goal_statement(text: str) -> bool:
     return bool(DEADLINE.search(text)) and not PRINCIPLE_OPENING.search(text)
 
 
-def to_goal(block: Paragraph | Item) -> Goal:
+def to_goal(block: Paragraph | Item, sections: dict[str, Section]) -> Goal:
+    """A goal, due by the deadline it states or else the one its heading states."""
     deadline = DEADLINE.search(block.text)
     return Goal(
         id=f"g{block.line}",
         text=block.text,
         line=block.line,
         section_path=block.section_path,
-        year=int(deadline.group(1)) if deadline else None,
+        year=int(deadline.group(1)) if deadline else heading_deadline(block, sections),
     )
 
 
 def heading_deadline(block: Paragraph | Item | Section, sections: dict[str, Section]) -> int | None:
-    """The deadline a heading above the block states (`二、到2025年主要目标`)."""
+    """The deadline a heading above the block states: `二、到2025年主要目标`, or the one
+    year a goals heading names (`一、2025年主要预期目标` in an annual plan)."""
     section_id = block.id if isinstance(block, Section) else block.section_id
     for sid in ancestry(section_id, sections):
-        found = DEADLINE.search(sections[sid].title)
-        if found:
+        title = sections[sid].title
+        if found := DEADLINE.search(title):
             return int(found.group(1))
+        if GOAL_HEADING.search(title) and len(years := set(YEAR_IN_TITLE.findall(title))) == 1:
+            return int(years.pop())
     return None
 
 
