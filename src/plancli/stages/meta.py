@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from plancli import rules
-from plancli.core import Diagnostic, Line, Removal, Repair
+from plancli.core import Diagnostic, Findings, Line, Removal, Repair
 from plancli.models import Meta, Period, Reference
 from plancli.stages.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
 
@@ -78,18 +78,6 @@ class Wrapper:
     body_start: int
     repairs: list[Repair] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    repairs: list[Repair] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def warn(self, code: str, line: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", code, line, message))
-
-    def info(self, code: str, line: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic("info", code, line, message))
 
 
 @dataclass
@@ -483,7 +471,7 @@ def match_kind_word(text: str) -> bool:
 # --- doc number, period, references ---------------------------------------------------
 
 
-def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Report) -> str | None:
+def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Findings) -> str | None:
     """The first 发文字号 in the wrapper, brackets normalized to 〔〕, a lost bracket restored."""
     for line, text in zip(lines[:stop], texts[:stop], strict=False):
         found = doc_number_in(text)
@@ -491,7 +479,7 @@ def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Report)
             continue
         written, value, damaged = found
         if written != value:
-            out.repairs.append(Repair(line.line, "doc-number", written, value))
+            out.repair(line.line, "doc-number", written, value)
         if damaged:
             out.warn(
                 "damaged-doc-number", line.line, f"{written!r} lost a bracket; read as {value}"
@@ -680,7 +668,7 @@ def joined(lines: list[Line], texts: list[str], span: Span, repairs: list[Repair
 
 
 def fill_titles(
-    meta: Meta, lines: list[Line], texts: list[str], parts: Parts, name: str | None, out: Report
+    meta: Meta, lines: list[Line], texts: list[str], parts: Parts, name: str | None, out: Findings
 ) -> None:
     if parts.notice is not None:
         meta.notice_title = joined(lines, texts, parts.notice, out.repairs)
@@ -727,7 +715,7 @@ def fill_signature(
     texts: list[str],
     parts: Parts,
     removed: list[Removal],
-    out: Report,
+    out: Findings,
 ) -> None:
     signature, letterhead = parts.signature, notice_issuer(parts.notice)
     if signature is None:
@@ -744,7 +732,7 @@ def fill_signature(
 
 
 def reconcile_issuer(
-    signature: Signature, letterhead: str | None, lines: list[Line], out: Report
+    signature: Signature, letterhead: str | None, lines: list[Line], out: Findings
 ) -> str | None:
     """The signing office; a signature that lost characters of the letterhead name is repaired."""
     signed, index = signature.issuer, signature.issuer_index
@@ -752,7 +740,7 @@ def reconcile_issuer(
         return signed or letterhead
     line = lines[index].line
     if is_subsequence(signed, letterhead):
-        out.repairs.append(Repair(line, "issuer", signed, letterhead))
+        out.repair(line, "issuer", signed, letterhead)
         out.warn("damaged-issuer", line, f"signature {signed!r} completed from {letterhead!r}")
         return letterhead
     out.warn("issuer-mismatch", line, f"signature {signed!r} differs from notice {letterhead!r}")
@@ -764,7 +752,7 @@ def stand_in_date(
     lines: list[Line],
     head: list[str],
     removed: list[Removal],
-    out: Report,
+    out: Findings,
 ) -> datetime.date | None:
     """A damaged signature date (`2023年725`) replaced by a matching page date, if one exists."""
     line = lines[signature.date_index].line
@@ -774,7 +762,7 @@ def stand_in_date(
         for _, _, date in find_dates(text):
             if date_fits_damage(date, signature.date_text):
                 iso = date.isoformat()
-                out.repairs.append(Repair(line, "date-stand-in", signature.date_text, iso))
+                out.repair(line, "date-stand-in", signature.date_text, iso)
                 out.warn(
                     "damaged-date",
                     line,
@@ -790,7 +778,7 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     """Read the notice wrapper and the plan title; never raises, reports damage instead."""
     texts = [clean_text(line.text) for line in lines]
     parts = locate_parts(texts)
-    out = Report()
+    out = Findings()
     meta = Meta()
     text_start, text_stop = notice_text_range(parts)
     name = plan_name(parts.notice, texts, text_start, text_stop)
@@ -848,7 +836,7 @@ def direct_end(direct: Span | None) -> int:
     return 0 if direct is None else direct.end + 1
 
 
-def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Report) -> None:
+def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Findings) -> None:
     """Issuer and date of a directly issued document: its closing signature, else the title's
     own issuer (`国务院关于…`)."""
     signature = find_end_signature(texts, direct.end)
@@ -863,7 +851,7 @@ def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Repor
         out.info("no-signature", None, "the document has no issuer/date signature at its end")
 
 
-def fill_from_portal(meta: Meta, removed: list[Removal], out: Report) -> None:
+def fill_from_portal(meta: Meta, removed: list[Removal], out: Findings) -> None:
     """Read the page's info box into `meta.portal`; it fills what the document does not say."""
     box = [removal for removal in removed if removal.rule == PORTAL_RULE]
     meta.portal = read_fields([removal.text for removal in box])

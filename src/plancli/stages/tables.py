@@ -19,12 +19,12 @@ records each change as a Repair and reports rows it cannot place as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from plancli import rules
-from plancli.core import Diagnostic, Line, Repair
+from plancli.core import Diagnostic, Findings, Line, Repair
 from plancli.models import Table
 from plancli.stages.meta import clean_text, fold_width
 
@@ -44,16 +44,8 @@ class Group:
     size: int
 
 
-@dataclass
-class Outcome:
-    repairs: list[Repair] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def repair(self, line: int, kind: str, before: list[str], after: list[str]) -> None:
-        self.repairs.append(Repair(line, kind, " | ".join(before), " | ".join(after)))
-
-    def warn(self, code: str, line: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", code, line, message))
+def row_text(cells: list[str]) -> str:
+    return " | ".join(cells)
 
 
 @cache
@@ -137,7 +129,7 @@ def group_index(named: list[str]) -> int | None:
 
 
 def build_header(
-    grid: list[list[str]], lines: list[int], width: int, out: Outcome
+    grid: list[list[str]], lines: list[int], width: int, out: Findings
 ) -> tuple[list[str], Group | None, int]:
     """(header, column group, number of header rows) from the first one or two rows."""
     first = grid[0]
@@ -204,17 +196,17 @@ def repair_row(
     line: int,
     width: int,
     previous: list[str] | None,
-    context: tuple[Group | None, Outcome],
+    context: tuple[Group | None, Findings],
 ) -> list[str]:
     group, out = context
     filled = filled_part(cells)
     spread = spread_colspan(filled, width, group)
     if spread is not None:
-        out.repair(line, "table-colspan", cells, spread)
+        out.repair(line, "table-colspan", row_text(cells), row_text(spread))
         return spread
     inherited = inherit_rowspan(filled, width, previous)
     if inherited is not None:
-        out.repair(line, "table-rowspan", cells, inherited)
+        out.repair(line, "table-rowspan", row_text(cells), row_text(inherited))
         return inherited
     if len(filled) <= width <= len(cells):
         return (cells + [""] * width)[:width]
@@ -224,7 +216,7 @@ def repair_row(
         line,
         f"row has {len(filled)} cells, the header has {width}; placed as {' | '.join(placed)}",
     )
-    out.repair(line, "table-realign", cells, placed)
+    out.repair(line, "table-realign", row_text(cells), row_text(placed))
     return placed
 
 
@@ -232,7 +224,7 @@ def parse_table(
     rows: list[Line], context: list[Line], table_id: str
 ) -> tuple[Table, list[Repair], list[Diagnostic]]:
     """One Table from consecutive pipe rows; `context` = lines just before it (caption)."""
-    out = Outcome()
+    out = Findings()
     grid = [split_row(row.text) for row in rows]
     lines = [row.line for row in rows]
     first_line = lines[0] if lines else (context[-1].line if context else 0)
