@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import CHANGJI, CHONGQING
 from plancli.core import Line
 from plancli.models import Table
-from plancli.stages.meta import clean_text
+from plancli.stages.meta_text import clean_text
 from plancli.stages.tables import is_table_line, parse_table, split_row
 from test_meta import prepared
 

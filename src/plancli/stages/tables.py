@@ -26,7 +26,8 @@ from typing import Any
 from plancli import rules
 from plancli.core import Diagnostic, Findings, Line, Repair
 from plancli.models import Table
-from plancli.stages.meta import clean_text, fold_width
+from plancli.stages.meta_text import clean_text
+from plancli.text import fold_width
 
 MAX_CAPTION_CHARS = 60
 ORDINAL = re.compile(
