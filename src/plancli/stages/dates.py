@@ -8,12 +8,12 @@ import datetime
 import re
 
 from plancli.stages.meta_text import is_subsequence
+from plancli.text import chinese_integer
 
 YEAR = r"(?:19|20)\d{2}"
 DATE_YMD = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 DATE_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")
 HAN_DIGITS = "〇○零O0一二三四五六七八九"
-HAN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | dict.fromkeys("〇○O0", 0)
 DATE_HAN = re.compile(
     rf"(?P<y>[{HAN_DIGITS}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月"
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
@@ -24,24 +24,6 @@ DAMAGED_DATE = re.compile(
 YEAR_MONTH = re.compile(
     r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
 )
-
-
-def han_number(text: str) -> int | None:
-    """Chinese numerals up to 99 (五, 十, 十三, 二十五) as used for months and days."""
-    if not text or any(c not in HAN_VALUES and c != "十" for c in text) or text.count("十") > 1:
-        return None
-    if "十" not in text:
-        return HAN_VALUES[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (HAN_VALUES[tens] if tens else 1) * 10 + (HAN_VALUES[ones] if ones else 0)
-
-
-def han_year(text: str) -> int | None:
-    """`二〇二三` (also written with ○, 零 or O) → 2023."""
-    digits = "".join(str(HAN_VALUES.get(c, 0)) for c in text)
-    return int(digits) if len(text) == 4 else None
 
 
 def make_date(year: int | None, month: int | None, day: int | None) -> datetime.date | None:
@@ -62,7 +44,8 @@ def find_dates(text: str) -> list[tuple[int, int, datetime.date]]:
             if date:
                 found.append((m.start(), m.end(), date))
     for m in DATE_HAN.finditer(text):
-        date = make_date(han_year(m["y"]), han_number(m["m"]), han_number(m["d"]))
+        year, month, day = (chinese_integer(m[key], digit_by_digit=key == "y") for key in "ymd")
+        date = make_date(year, month, day)
         if date:
             found.append((m.start(), m.end(), date))
     return sorted(found, key=lambda item: item[0])

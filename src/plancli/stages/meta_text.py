@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from plancli import rules
-from plancli.text import fold_width
+from plancli.text import alternation, fold_width
 
 MAX_ORG_CHARS = 40
 CJK = r"\u3400-\u9fff"
@@ -18,7 +18,8 @@ STRAY_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
-SENTENCE_END = re.compile(r"[。!?;]")
+SENTENCE_ENDS = "。!?;"
+SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 
 
 @dataclass
@@ -72,8 +73,7 @@ def meta_rules() -> dict[str, Any]:
 
 @cache
 def org_suffix() -> re.Pattern[str]:
-    words = sorted(meta_rules()["org_suffixes"], key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, words))})$")
+    return re.compile(f"(?:{alternation(meta_rules()['org_suffixes'])})$")
 
 
 def is_org(text: str) -> bool:

@@ -9,7 +9,8 @@ import re
 from plancli.core import Findings, Line
 from plancli.models import Period, Reference
 from plancli.stages.dates import YEAR
-from plancli.stages.meta_text import CJK, SENTENCE_END, bracket_key, meta_rules, top_level_titles
+from plancli.stages.meta_text import CJK, SENTENCE_ENDS, bracket_key, meta_rules, top_level_titles
+from plancli.text import sentences
 
 OPEN_YEAR = r"[〔\[【(﹝]"
 CLOSE_YEAR = r"[〕\]】)﹞]"
@@ -87,20 +88,10 @@ def references_in(lines: list[Line], texts: list[str], indexes: list[int]) -> li
     """Cited basis documents: 《…》 after a trigger word in these sentences."""
     found: list[Reference] = []
     for i in indexes:
-        for sentence, offset in sentences(texts[i]):
+        for offset, sentence in sentences(texts[i], ends=SENTENCE_ENDS):
             for begin, end in cited_after_trigger(sentence):
                 found.append(reference(lines[i].line, texts[i], offset + begin, offset + end))
     return found
-
-
-def sentences(text: str) -> list[tuple[str, int]]:
-    result, start = [], 0
-    for match in SENTENCE_END.finditer(text):
-        result.append((text[start : match.end()], start))
-        start = match.end()
-    if start < len(text):
-        result.append((text[start:], start))
-    return result
 
 
 def cited_after_trigger(sentence: str) -> list[tuple[int, int]]:

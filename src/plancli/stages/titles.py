@@ -23,6 +23,7 @@ from plancli.stages.meta_text import (
     top_level_titles,
 )
 from plancli.stages.references import DOC_NUMBER
+from plancli.text import alternation
 
 HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4
@@ -66,7 +67,7 @@ def find_recipients(texts: list[str], limit: int) -> int | None:
 
 @cache
 def _notice_start() -> re.Pattern[str]:
-    verbs = "|".join(map(re.escape, meta_rules()["notice_verbs"]))
+    verbs = alternation(meta_rules()["notice_verbs"])
     return re.compile(rf"^(?P<org>[^《》〈〉“”〔〕\[\]]{{0,30}}?)关于(?:{verbs})")
 
 
