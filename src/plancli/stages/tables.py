@@ -51,7 +51,7 @@ def row_text(cells: list[str]) -> str:
 
 @cache
 def _rules() -> dict[str, Any]:
-    return rules.load("meta")["tables"]
+    return rules.load("tables")
 
 
 def is_table_line(text: str) -> bool:
