@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from plancli.core import Diagnostic, Findings, Line, Removal, Repair
 from plancli.models import Meta
@@ -72,7 +73,7 @@ PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the 
 
 @dataclass
 class Wrapper:
-    meta: Meta
+    meta: dict[str, Any]
     body_start: int
     repairs: list[Repair] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -145,28 +146,33 @@ def joined(lines: list[Line], texts: list[str], span: Span, repairs: list[Repair
 
 
 def fill_titles(
-    meta: Meta, lines: list[Line], texts: list[str], parts: Parts, name: str | None, out: Findings
+    meta: dict[str, Any],
+    lines: list[Line],
+    texts: list[str],
+    parts: Parts,
+    name: str | None,
+    out: Findings,
 ) -> None:
     if parts.notice is not None:
-        meta.notice_title = joined(lines, texts, parts.notice, out.repairs)
-        meta.notice_line = lines[parts.notice.start].line
+        meta["notice_title"] = joined(lines, texts, parts.notice, out.repairs)
+        meta["notice_line"] = lines[parts.notice.start].line
     if parts.title is not None:
-        meta.title = joined(lines, texts, parts.title, out.repairs)
-        meta.title_line = lines[parts.title.start].line
+        meta["title"] = joined(lines, texts, parts.title, out.repairs)
+        meta["title_line"] = lines[parts.title.start].line
         return
     at = lines[parts.wrapper_end].line if parts.wrapper_end < len(lines) else None
     if name and name_stands_alone(texts, name):
-        meta.title = restore_lost_quote(name)
+        meta["title"] = restore_lost_quote(name)
         out.warn("no-title", at, "no plan title after the notice; the name it cites stands in")
-    elif meta.notice_title:
-        meta.title = meta.notice_title
+    elif meta.get("notice_title"):
+        meta["title"] = meta.get("notice_title")
         out.warn("no-title", at, "no plan title after the notice; the notice title stands in")
     else:
         out.warn("no-title", at, "no plan title found")
 
 
 def fill_signature(
-    meta: Meta,
+    meta: dict[str, Any],
     lines: list[Line],
     texts: list[str],
     parts: Parts,
@@ -175,24 +181,27 @@ def fill_signature(
 ) -> None:
     signature, letterhead = parts.signature, notice_issuer(parts.notice)
     if signature is None:
-        meta.issuer = letterhead
+        meta["issuer"] = letterhead
         if parts.recipients is not None or parts.notice is not None:
             out.info("no-signature", None, "the notice has no issuer/date signature block")
         return
-    meta.issuer = reconcile_issuer(signature, letterhead, lines, out)
-    meta.co_issuers = signature.co_issuers
+    meta["issuer"] = reconcile_issuer(signature, letterhead, lines, out)
+    meta["co_issuers"] = signature.co_issuers
     date = parse_date(signature.date_text)
     if date is None:
         date = stand_in_date(signature, lines, texts[: parts.wrapper_end], removed, out)
-    meta.date = date.isoformat() if date else None
+    meta["date"] = date.isoformat() if date else None
 
 
 def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
-    """Read the notice wrapper and the plan title; never raises, reports damage instead."""
+    """Read the notice wrapper and the plan title; never raises, reports damage instead.
+
+    The fields are gathered in a plain mapping and validated into `Meta` once, at the end.
+    """
     texts = [clean_text(line.text) for line in lines]
     parts = locate_parts(texts)
     out = Findings()
-    meta = Meta()
+    meta: dict[str, Any] = {}
     text_start, text_stop = notice_text_range(parts)
     name = plan_name(parts.notice, texts, text_start, text_stop)
     direct = None
@@ -200,38 +209,42 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
         direct = find_direct_title(texts, parts.recipients or parts.limit)
     parts.title = direct or find_title(texts, parts.wrapper_end, name)
     fill_titles(meta, lines, texts, parts, name, out)
-    if meta.title is None:
-        meta.title = reprinted_name(removed)
+    if meta.get("title") is None:
+        meta["title"] = reprinted_name(removed)
     fill_signature(meta, lines, texts, parts, removed, out)
     if direct is not None:
         fill_direct_signature(meta, texts, direct, out)
-    meta.doc_number = find_doc_number(lines, texts, max(parts.wrapper_end, direct_end(direct)), out)
+    meta["doc_number"] = find_doc_number(
+        lines, texts, max(parts.wrapper_end, direct_end(direct)), out
+    )
     if parts.recipients is not None:
-        meta.recipients = split_recipients(texts[parts.recipients])
+        meta["recipients"] = split_recipients(texts[parts.recipients])
     body_start = parts.title.end if parts.title else parts.wrapper_end
     if direct is not None:
         body_start = parts.recipients + 1 if parts.recipients is not None else direct_end(direct)
-    meta.body_line = lines[body_start].line if body_start < len(lines) else None
-    meta.period = find_period(
-        [t for t in (meta.title, meta.notice_title) if t] + texts[body_start : body_start + 1]
+    meta["body_line"] = lines[body_start].line if body_start < len(lines) else None
+    meta["period"] = find_period(
+        [t for t in (meta.get("title"), meta.get("notice_title")) if t]
+        + texts[body_start : body_start + 1]
     )
     preamble = [*range(text_start, text_stop), *range(body_start, min(body_start + 1, len(texts)))]
-    own = {bracket_key(t) for t in (meta.title, name) if t}
+    own = {bracket_key(t) for t in (meta.get("title"), name) if t}
     refs = references_in(lines, texts, preamble) + references_with_doc_number(lines, texts)
-    meta.references = merge_references(refs, own)
-    for ref in meta.references:
-        ref.title = restored(ref.title, ref.line or 0, out.repairs)
+    meta["references"] = [
+        ref.model_copy(update={"title": restored(ref.title, ref.line or 0, out.repairs)})
+        for ref in merge_references(refs, own)
+    ]
     if parts.notice is None and parts.signature is None and parts.title is not None:
         fill_cover_signature(meta, texts, parts.title.end)
     fill_from_portal(meta, removed, out)
-    return Wrapper(meta, body_start, out.repairs, out.diagnostics)
+    return Wrapper(Meta.model_validate(meta), body_start, out.repairs, out.diagnostics)
 
 
-def fill_cover_signature(meta: Meta, texts: list[str], after: int) -> None:
+def fill_cover_signature(meta: dict[str, Any], texts: list[str], after: int) -> None:
     """A cover page: the title, then the office and the month (`庐江县人民政府`, `2021 年 5 月`)."""
     while after < len(texts) and BRACKETED_NOTE.match(texts[after]):
         after += 1  # (2021年1月3日在…人民代表大会…通过)
-    if meta.issuer is not None or after + 1 >= len(texts):
+    if meta.get("issuer") is not None or after + 1 >= len(texts):
         return
     office, when = texts[after], texts[after + 1]
     if not is_org(office) or len(office) > MAX_ORG_CHARS:
@@ -239,9 +252,9 @@ def fill_cover_signature(meta: Meta, texts: list[str], after: int) -> None:
     date = parse_date(when)
     if date is None and not YEAR_MONTH.search(when):
         return
-    meta.issuer = office
-    if date is not None and meta.date is None:
-        meta.date = date.isoformat()
+    meta["issuer"] = office
+    if date is not None and meta.get("date") is None:
+        meta["date"] = date.isoformat()
 
 
 def direct_end(direct: Span | None) -> int:
@@ -249,37 +262,39 @@ def direct_end(direct: Span | None) -> int:
     return 0 if direct is None else direct.end + 1
 
 
-def fill_direct_signature(meta: Meta, texts: list[str], direct: Span, out: Findings) -> None:
+def fill_direct_signature(
+    meta: dict[str, Any], texts: list[str], direct: Span, out: Findings
+) -> None:
     """Issuer and date of a directly issued document: its closing signature, else the title's
     own issuer (`国务院关于…`)."""
     signature = find_end_signature(texts, direct.end)
     if signature is not None:
-        meta.issuer = signature.issuer or meta.issuer
-        meta.co_issuers = signature.co_issuers
+        meta["issuer"] = signature.issuer or meta.get("issuer")
+        meta["co_issuers"] = signature.co_issuers
         date = parse_date(signature.date_text)
-        meta.date = date.isoformat() if date else meta.date
-    if meta.issuer is None and meta_rules().get("issuer_from_title", False):
-        meta.issuer = direct_issuer(direct.text)
+        meta["date"] = date.isoformat() if date else meta.get("date")
+    if meta.get("issuer") is None and meta_rules().get("issuer_from_title", False):
+        meta["issuer"] = direct_issuer(direct.text)
     if signature is None:
         out.info("no-signature", None, "the document has no issuer/date signature at its end")
 
 
-def fill_from_portal(meta: Meta, removed: list[Removal], out: Findings) -> None:
-    """Read the page's info box into `meta.portal`; it fills what the document does not say."""
+def fill_from_portal(meta: dict[str, Any], removed: list[Removal], out: Findings) -> None:
+    """Read the page's info box into `portal`; it fills what the document does not say."""
     box = [removal for removal in removed if removal.rule == PORTAL_RULE]
-    meta.portal = read_fields([removal.text for removal in box])
-    if not meta.portal:
+    portal = meta["portal"] = read_fields([removal.text for removal in box])
+    if not portal:
         return
     first = box[0].line
-    if meta.doc_number is None and (number := portal_doc_number(meta.portal)):
-        meta.doc_number = number
+    if meta.get("doc_number") is None and (number := portal_doc_number(portal)):
+        meta["doc_number"] = number
         out.info("meta-from-portal", first, f"document number {number} read from the info box")
-    issuer = meta.portal.get("发文机关")
-    if meta.issuer is None and issuer and is_org(issuer) and SENTENCE_END.search(issuer) is None:
-        meta.issuer = issuer
+    issuer = portal.get("发文机关")
+    if meta.get("issuer") is None and issuer and is_org(issuer) and not SENTENCE_END.search(issuer):
+        meta["issuer"] = issuer
         out.info("meta-from-portal", first, f"issuer {issuer} read from the info box")
-    if meta.date is None and (date := portal_date(meta.portal, PORTAL_DATE_KEYS)):
-        meta.date = date.isoformat()
-        out.info("meta-from-portal", first, f"date {meta.date} read from the info box")
-    if is_repealed(meta.portal):
-        out.warn("repealed", first, f"the info box marks the document {meta.portal['有效性']!r}")
+    if meta.get("date") is None and (date := portal_date(portal, PORTAL_DATE_KEYS)):
+        meta["date"] = date.isoformat()
+        out.info("meta-from-portal", first, f"date {meta['date']} read from the info box")
+    if is_repealed(portal):
+        out.warn("repealed", first, f"the info box marks the document {portal['有效性']!r}")

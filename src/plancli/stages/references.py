@@ -134,5 +134,5 @@ def merge_references(refs: list[Reference], own: set[str]) -> list[Reference]:
         if key not in merged:
             merged[key] = ref
         elif merged[key].doc_number is None and ref.doc_number:
-            merged[key].doc_number = ref.doc_number
+            merged[key] = merged[key].model_copy(update={"doc_number": ref.doc_number})
     return list(merged.values())
