@@ -16,16 +16,15 @@ from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, NormalizationReport, Normalized
 from plancli.models import Outline, Section, iter_sections
 from plancli.pipeline import outline_file
-from plancli.stages.segment import (
+from plancli.stages.markers import (
     is_lead_sentence,
     lead_phrase,
     match_marker,
     parse_number,
-    segment,
-    segment_body,
     split_run_on,
     strip_stray_pipe,
 )
+from plancli.stages.segment import segment, segment_body
 from plancli.stages.tables import is_table_line
 
 
