@@ -101,6 +101,14 @@ def is_title_row(cells: list[str]) -> bool:
     return len(cells) > 1 and bool(cells[0]) and not any(cells[1:])
 
 
+def title_rows(grid: list[list[str]]) -> int:
+    """How many title rows open the table (the last row is never one)."""
+    count = 0
+    while count < len(grid) - 1 and is_title_row(grid[count]):
+        count += 1
+    return count
+
+
 def caption_from_context(context: list[Line]) -> str | None:
     """The nearest caption-like line before the table (`专项行动任务分工表`, not `附件1`)."""
     for line in reversed(context):
@@ -229,11 +237,9 @@ def parse_table(
     grid = [split_row(row.text) for row in rows]
     lines = [row.line for row in rows]
     first_line = lines[0] if lines else (context[-1].line if context else 0)
-    caption = None
-    while grid and is_title_row(grid[0]) and len(grid) > 1:
-        caption = caption or grid[0][0]
-        grid, lines = grid[1:], lines[1:]
-    caption = caption or caption_from_context(context)
+    titles = title_rows(grid)
+    caption = (grid[0][0] if titles else None) or caption_from_context(context)
+    grid, lines = grid[titles:], lines[titles:]
     grid_lines = [(cells, line) for cells, line in zip(grid, lines, strict=False) if any(cells)]
     if not grid_lines:
         out.warn("table-empty", first_line, "a table without rows")
