@@ -58,16 +58,12 @@ from plancli.stages.markers import (
     split_run_on,
     strip_stray_pipe,
 )
+from plancli.stages.meta import parse_wrapper
 from plancli.stages.numbering import Numbering, warning
 from plancli.stages.outline_tree import ANNEX, COLUMN, OutlineTree
+from plancli.stages.tables import is_table_line, parse_table
 
 MAX_CONTEXT_LINES = 3
-
-
-def is_table_line(text: str) -> bool:
-    from plancli.stages.tables import is_table_line
-
-    return is_table_line(text)
 
 
 class AttachmentList:
@@ -168,8 +164,6 @@ class _Segmenter:
     # --- tables -------------------------------------------------------------------
 
     def take_table(self, start: int) -> int:
-        from plancli.stages.tables import parse_table
-
         end = start
         while end < len(self.lines) and is_table_line(strip_stray_pipe(self.lines[end].text)[0]):
             end += 1
@@ -407,8 +401,6 @@ def segment_body(lines: list[Line]) -> Outline:
 
 def segment(normalized: Normalized) -> Outline:
     """Normalized lines → the document's outline (see the module docstring)."""
-    from plancli.stages.meta import parse_wrapper
-
     wrapper = parse_wrapper(normalized.lines, normalized.report.boilerplate_removed)
     body = walk_body(normalized.lines[wrapper.body_start :])
     return Outline.model_validate(
