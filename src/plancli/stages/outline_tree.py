@@ -39,7 +39,7 @@ class OutlineTree:
         self.stack: list[Section] = []  # the open headings and annex, outermost first
         self.box: Section | None = None
         self.box_has_content = False
-        self.children: dict[str | None, list[Section]] = {None: []}  # parent id → opened
+        self.children: dict[str | None, list[Section]] = {}  # parent id → sections opened in it
         self.end_lines: dict[str, int] = {}
         self.families: dict[str, str] = {}  # section id → marker family
         self.heading_families: set[str] = set()
@@ -116,8 +116,7 @@ class OutlineTree:
         section = Section(
             id=section_id, level=level, marker=marker.text, title=title, line=line, kind=kind
         )
-        self.children[parent.id if parent else None].append(section)
-        self.children[section_id] = []
+        self.children.setdefault(parent.id if parent else None, []).append(section)
         self.families[section_id] = marker.family
         self.end_lines[section_id] = line
         return section
@@ -141,15 +140,13 @@ class OutlineTree:
     # --- result -------------------------------------------------------------------
 
     def sections(self) -> list[Section]:
-        return [self.finished(section) for section in self.children[None]]
+        return [self.finished(section) for section in self.children.get(None, ())]
 
     def finished(self, section: Section) -> Section:
-        return section.model_copy(
-            update={
-                "children": [self.finished(child) for child in self.children[section.id]],
-                "end_line": self.end_lines[section.id],
-            }
-        )
+        """The section as opened, with its children and its end line joined in."""
+        children = [self.finished(child) for child in self.children.get(section.id, ())]
+        end_line = self.end_lines[section.id]
+        return Section.model_validate({**dict(section), "children": children, "end_line": end_line})
 
 
 def bare(marker: Marker) -> Marker:
