@@ -39,19 +39,19 @@ first; a box is not part of it (items in a box carry `column_id` instead).
 
 This module walks the lines; the parts it uses live beside it: `markers` (marker
 families, line shapes, run-on items), `numbering` (sequences and damaged markers)
-and `outline_tree` (open headings, boxes, levels, the finished `Section` tree).
+`outline_tree` (open headings, boxes, levels, the finished `Section` tree) and
+`blocks` (items and paragraphs placed in the open section).
 """
 
 from __future__ import annotations
 
 from plancli.core import Findings, Line, Normalized
-from plancli.models import Item, Outline, Paragraph, Table
+from plancli.models import Outline, Table
+from plancli.stages.blocks import Blocks
 from plancli.stages.markers import (
     Marker,
     has_heading_shape,
     heading_title,
-    is_lead_sentence,
-    lead_phrase,
     load_rules,
     match_marker,
     snippet,
@@ -116,8 +116,7 @@ class _Segmenter:
         self.tree = OutlineTree()
         self.numbering = Numbering()
         self.attachments = AttachmentList()
-        self.items: list[Item] = []
-        self.paragraphs: list[Paragraph] = []
+        self.blocks = Blocks(self.tree)
         self.tables: list[Table] = []
         self.out = Findings()
 
@@ -145,11 +144,11 @@ class _Segmenter:
     def take_line(self, line: Line, index: int) -> int:
         """Handle one line; return how many following lines it consumed."""
         if self.attachments.take(line.text):
-            self.add_paragraph(line)
+            self.blocks.add_paragraph(line)
             return 0
         marker = self.marker_of(line)
         if marker is None:
-            self.add_unnumbered(line)
+            self.blocks.add_unnumbered(line)
             return 0
         self.attachments.open = False
         if marker.family == COLUMN:
@@ -176,7 +175,7 @@ class _Segmenter:
         self.tables.append(table)
         self.out.repairs.extend(repairs)
         self.out.diagnostics.extend(diagnostics)
-        self.drop_caption_paragraph(table, context)
+        self.blocks.drop_caption(table, context)
         if self.tree.box is not None:
             self.tree.box_has_content = True
         self.tree.touch(self.lines[end - 1].line)
@@ -190,22 +189,6 @@ class _Segmenter:
                 break
             context.insert(0, Line(text, line.line))
         return context
-
-    def drop_caption_paragraph(self, table: Table, context: list[Line]) -> None:
-        """The line a table took its caption from is not also a paragraph.
-
-        Only the last paragraphs can come from the context lines just before the table.
-        """
-        if not context:
-            return
-        lines = {line.line for line in context}
-        first = min(lines)
-        tail = len(self.paragraphs)
-        while tail and self.paragraphs[tail - 1].line >= first:
-            tail -= 1
-        self.paragraphs[tail:] = [
-            p for p in self.paragraphs[tail:] if not (p.line in lines and p.text == table.caption)
-        ]
 
     # --- markers ------------------------------------------------------------------
 
@@ -331,48 +314,9 @@ class _Segmenter:
             )
         for piece in pieces:
             self.check_number(piece, line.line)
-            self.add_item(piece.text, piece.rest, line.line)
+            self.blocks.add_item(piece.text, piece.rest, line.line)
         if self.tree.box is not None:
             self.tree.box_has_content = True
-
-    def add_item(self, marker: str | None, text: str, line: int) -> None:
-        self.items.append(
-            Item(
-                id=f"i{len(self.items) + 1}",
-                marker=marker,
-                title=lead_phrase(text),
-                text=text,
-                line=line,
-                section_path=self.tree.section_path(),
-                section_id=self.tree.section_id(),
-                column_id=self.tree.column_id(),
-            )
-        )
-        self.tree.touch(line)
-
-    def add_unnumbered(self, line: Line) -> None:
-        tree = self.tree
-        if tree.box is not None and tree.box_has_content and not self.is_box_note(line.text):
-            tree.close_box()
-        if is_lead_sentence(line.text):
-            self.add_item(None, line.text, line.line)
-            return
-        self.add_paragraph(line)
-
-    def is_box_note(self, text: str) -> bool:
-        return text.startswith(self.rule.box_notes)
-
-    def add_paragraph(self, line: Line) -> None:
-        self.paragraphs.append(
-            Paragraph(
-                text=line.text,
-                line=line.line,
-                section_path=self.tree.section_path(),
-                section_id=self.tree.section_id(),
-                column_id=self.tree.column_id(),
-            )
-        )
-        self.tree.touch(line.line)
 
     # --- result -------------------------------------------------------------------
 
@@ -380,8 +324,8 @@ class _Segmenter:
         """What the walk found, in reading order, as the fields of an `Outline`."""
         return {
             "sections": self.tree.sections(),
-            "items": sorted(self.items, key=lambda item: item.line),
-            "paragraphs": sorted(self.paragraphs, key=lambda p: p.line),
+            "items": sorted(self.blocks.items, key=lambda item: item.line),
+            "paragraphs": sorted(self.blocks.paragraphs, key=lambda p: p.line),
             "tables": sorted(self.tables, key=lambda table: table.line),
             "repairs": self.out.repairs,
             "diagnostics": self.out.diagnostics,
