@@ -20,14 +20,11 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Removal
-from plancli.stages.meta import (
-    clean_text,
-    find_period,
-    parse_date,
-    parse_wrapper,
-    restore_lost_quote,
-    split_recipients,
-)
+from plancli.stages.dates import parse_date
+from plancli.stages.meta import parse_wrapper
+from plancli.stages.meta_text import clean_text
+from plancli.stages.references import find_period, restore_lost_quote
+from plancli.stages.titles import split_recipients
 
 GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\) ?")
 

@@ -6,9 +6,13 @@ original 1-based lines of the sample file.
 
 from __future__ import annotations
 
+import gc
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,16 +20,15 @@ from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, NormalizationReport, Normalized
 from plancli.models import Outline, Section, iter_sections
 from plancli.pipeline import outline_file
-from plancli.stages.segment import (
+from plancli.stages.markers import (
     is_lead_sentence,
     lead_phrase,
     match_marker,
     parse_number,
-    segment,
-    segment_body,
     split_run_on,
     strip_stray_pipe,
 )
+from plancli.stages.segment import segment, segment_body
 from plancli.stages.tables import is_table_line
 
 
@@ -514,3 +517,64 @@ def test_no_text_line_is_silently_lost(texts: list[str]) -> None:
         n for start in sections for n in numbers[numbers.index(start) + 1 :][: joined.get(start, 1)]
     }
     assert {line.line for line in lines} - placed <= tables | captions | borders | continuations
+
+
+# --- linear time on hostile runs (issue 8.5) -------------------------------------------------
+# Each shape is segmented at n and 4n lines: linear code takes about 4× as long, quadratic
+# code 16×. Timing ratios, not wall-clock bounds, so a slow machine does not fail them.
+
+GROWTH = 4
+LINEAR_BOUND = 8
+SLACK = 0.05  # seconds, for timer noise on small runs
+
+
+def best_seconds(run: Callable[[], object]) -> float:
+    """The best of three runs, without the garbage collector (whose passes grow with the heap
+    the rest of the test session left behind, not with the input)."""
+    best = float("inf")
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            start = time.perf_counter()
+            run()
+            best = min(best, time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return best
+
+
+HOSTILE_BODIES: dict[str, Callable[[int], list[Line]]] = {
+    # `print('一、\n' * 40000)`: every heading counted its siblings (28 s)
+    "bare hanzi headings": lambda n: [Line("一、", i) for i in range(1, n + 1)],
+    # the same 专栏 number again and again: each id searched its suffix from 1
+    "repeated box numbers": lambda n: [Line("专栏1", i) for i in range(1, n + 1)],
+    # a table's caption line was looked for among all the paragraphs so far
+    "tables between paragraphs": lambda n: [
+        Line("|指标|目标|" if i % 2 else "说明文字", i) for i in range(1, n + 1)
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_BODIES))
+def test_segment_grows_linearly(name: str) -> None:
+    make = HOSTILE_BODIES[name]
+    small, large = make(3000), make(3000 * GROWTH)
+    bound = LINEAR_BOUND * best_seconds(lambda: segment_body(small)) + SLACK
+    assert best_seconds(lambda: segment_body(large)) < bound
+
+
+def test_run_on_items_on_one_long_line_grow_linearly() -> None:
+    """Every sentence break sliced the rest of the line to look for the next marker."""
+
+    def line(n: int) -> list[Line]:
+        return [Line("1.完善机制。" + "推进落实。" * n, 1)]
+
+    small, large = line(20000), line(20000 * GROWTH)
+    bound = LINEAR_BOUND * best_seconds(lambda: segment_body(small)) + SLACK
+    assert best_seconds(lambda: segment_body(large)) < bound
+
+
+def test_repeated_box_numbers_get_distinct_ids() -> None:
+    result = body("专栏1", "专栏1", "专栏2", "专栏1")
+    assert [section.id for section in result.sections] == ["c1", "c1-2", "c2", "c1-3"]

@@ -8,6 +8,9 @@ folds punctuation and removes stray spaces.
 
 from __future__ import annotations
 
+import gc
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import CHANGJI, CHONGQING
 from plancli.core import Line
 from plancli.models import Table
-from plancli.stages.meta import clean_text
+from plancli.stages.meta_text import clean_text
 from plancli.stages.tables import is_table_line, parse_table, split_row
 from test_meta import prepared
 
@@ -268,3 +271,34 @@ def test_parse_table_never_raises_and_rows_fit_the_header(
     assert all(len(row) == len(table.header) for row in table.rows)
     assert len(table.rows) == len(table.row_lines)
     assert all(10 <= r.line < 10 + len(rows) for r in repairs)
+
+
+def test_a_caption_is_the_first_of_several_title_rows() -> None:
+    rows = [Line("城乡社区服务主要指标 | |", 1), Line("单位:% | |", 2), Line("指标 | 目标 |", 3)]
+    rows.append(Line("覆盖率 | 100 |", 4))
+    table, _, _ = parse_table(rows, [], "t1")
+    assert (table.caption, table.header, table.rows) == (
+        "城乡社区服务主要指标",
+        ["指标", "目标"],
+        [["覆盖率", "100"]],
+    )
+
+
+def test_title_rows_are_skipped_in_linear_time() -> None:
+    """Each title row used to copy the rest of the table (quadratic in a run of them)."""
+
+    def seconds(count: int) -> float:
+        rows = [Line("标题 | |", i) for i in range(1, count + 1)]
+        best = float("inf")
+        gc.collect()
+        gc.disable()  # its passes grow with the session's heap, not with the table
+        try:
+            for _ in range(3):
+                start = time.perf_counter()
+                parse_table(rows, [], "t1")
+                best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
+        return best
+
+    assert seconds(32000) < 8 * seconds(8000) + 0.05

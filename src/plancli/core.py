@@ -71,6 +71,25 @@ class SuspectSpan(NamedTuple):
     confidence: float | None = None
 
 
+class Findings:
+    """The repairs and diagnostics a stage collects as it reads (the wrapper, a table)."""
+
+    __slots__ = ("diagnostics", "repairs")
+
+    def __init__(self) -> None:
+        self.repairs: list[Repair] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def repair(self, line: int, kind: str, before: str, after: str) -> None:
+        self.repairs.append(Repair(line, kind, before, after))
+
+    def warn(self, code: str, line: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic("warning", code, line, message))
+
+    def info(self, code: str, line: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic("info", code, line, message))
+
+
 class NormalizationReport:
     """What the normalizer did (the contract's `normalization` object)."""
 

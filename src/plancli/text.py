@@ -52,12 +52,16 @@ def fold_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def chinese_integer(text: str, *, abbreviated: bool = False) -> int | None:
+def chinese_integer(
+    text: str, *, abbreviated: bool = False, digit_by_digit: bool = True
+) -> int | None:
     """A Chinese numeral as an integer, or None when `text` is not one.
 
     Reads place-value numerals (十三, 二百零五, 一亿二千万) and digit-by-digit years
     (二〇二五, also with ○ or O for the zero). Arabic digits are not numerals here.
     `abbreviated` also reads the spoken forms that drop the last unit (一万二, 一百五).
+    With `digit_by_digit=False` a run of two or more bare digits is not a numeral
+    (a month or a day is never written 一二).
 
     >>> [chinese_integer(t) for t in ("十", "二十三", "一百二十", "二〇二五", "三千五百万")]
     [10, 23, 120, 2025, 35000000]
@@ -67,13 +71,17 @@ def chinese_integer(text: str, *, abbreviated: bool = False) -> int | None:
     (10010, True)
     >>> [chinese_integer(t, abbreviated=True) for t in ("一万二", "一百五", "一万零二", "十五")]
     [12000, 150, 10002, 15]
+    >>> [chinese_integer(t, digit_by_digit=False) for t in ("三一", "三十一", "五")]
+    [None, 31, 5]
     """
     if not text or not all(
         char in DIGITS or char in SMALL_UNITS or char in BIG_UNITS for char in text
     ):
         return None
     if all(char in DIGITS for char in text):
-        return DIGITS[text] if len(text) == 1 else int("".join(str(DIGITS[c]) for c in text))
+        if len(text) == 1:
+            return DIGITS[text]
+        return int("".join(str(DIGITS[c]) for c in text)) if digit_by_digit else None
     return _with_big_units(text, abbreviated)
 
 

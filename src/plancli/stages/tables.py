@@ -19,14 +19,15 @@ records each change as a Repair and reports rows it cannot place as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from plancli import rules
-from plancli.core import Diagnostic, Line, Repair
+from plancli.core import Diagnostic, Findings, Line, Repair
 from plancli.models import Table
-from plancli.stages.meta import clean_text, fold_width
+from plancli.stages.meta_text import clean_text
+from plancli.text import fold_width
 
 MAX_CAPTION_CHARS = 60
 ORDINAL = re.compile(
@@ -44,21 +45,13 @@ class Group:
     size: int
 
 
-@dataclass
-class Outcome:
-    repairs: list[Repair] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def repair(self, line: int, kind: str, before: list[str], after: list[str]) -> None:
-        self.repairs.append(Repair(line, kind, " | ".join(before), " | ".join(after)))
-
-    def warn(self, code: str, line: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", code, line, message))
+def row_text(cells: list[str]) -> str:
+    return " | ".join(cells)
 
 
 @cache
 def _rules() -> dict[str, Any]:
-    return rules.load("meta")["tables"]
+    return rules.load("tables")
 
 
 def is_table_line(text: str) -> bool:
@@ -108,6 +101,14 @@ def is_title_row(cells: list[str]) -> bool:
     return len(cells) > 1 and bool(cells[0]) and not any(cells[1:])
 
 
+def title_rows(grid: list[list[str]]) -> int:
+    """How many title rows open the table (the last row is never one)."""
+    count = 0
+    while count < len(grid) - 1 and is_title_row(grid[count]):
+        count += 1
+    return count
+
+
 def caption_from_context(context: list[Line]) -> str | None:
     """The nearest caption-like line before the table (`专项行动任务分工表`, not `附件1`)."""
     for line in reversed(context):
@@ -137,7 +138,7 @@ def group_index(named: list[str]) -> int | None:
 
 
 def build_header(
-    grid: list[list[str]], lines: list[int], width: int, out: Outcome
+    grid: list[list[str]], lines: list[int], width: int, out: Findings
 ) -> tuple[list[str], Group | None, int]:
     """(header, column group, number of header rows) from the first one or two rows."""
     first = grid[0]
@@ -204,17 +205,17 @@ def repair_row(
     line: int,
     width: int,
     previous: list[str] | None,
-    context: tuple[Group | None, Outcome],
+    context: tuple[Group | None, Findings],
 ) -> list[str]:
     group, out = context
     filled = filled_part(cells)
     spread = spread_colspan(filled, width, group)
     if spread is not None:
-        out.repair(line, "table-colspan", cells, spread)
+        out.repair(line, "table-colspan", row_text(cells), row_text(spread))
         return spread
     inherited = inherit_rowspan(filled, width, previous)
     if inherited is not None:
-        out.repair(line, "table-rowspan", cells, inherited)
+        out.repair(line, "table-rowspan", row_text(cells), row_text(inherited))
         return inherited
     if len(filled) <= width <= len(cells):
         return (cells + [""] * width)[:width]
@@ -224,7 +225,7 @@ def repair_row(
         line,
         f"row has {len(filled)} cells, the header has {width}; placed as {' | '.join(placed)}",
     )
-    out.repair(line, "table-realign", cells, placed)
+    out.repair(line, "table-realign", row_text(cells), row_text(placed))
     return placed
 
 
@@ -232,15 +233,13 @@ def parse_table(
     rows: list[Line], context: list[Line], table_id: str
 ) -> tuple[Table, list[Repair], list[Diagnostic]]:
     """One Table from consecutive pipe rows; `context` = lines just before it (caption)."""
-    out = Outcome()
+    out = Findings()
     grid = [split_row(row.text) for row in rows]
     lines = [row.line for row in rows]
     first_line = lines[0] if lines else (context[-1].line if context else 0)
-    caption = None
-    while grid and is_title_row(grid[0]) and len(grid) > 1:
-        caption = caption or grid[0][0]
-        grid, lines = grid[1:], lines[1:]
-    caption = caption or caption_from_context(context)
+    titles = title_rows(grid)
+    caption = (grid[0][0] if titles else None) or caption_from_context(context)
+    grid, lines = grid[titles:], lines[titles:]
     grid_lines = [(cells, line) for cells, line in zip(grid, lines, strict=False) if any(cells)]
     if not grid_lines:
         out.warn("table-empty", first_line, "a table without rows")

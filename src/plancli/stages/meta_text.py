@@ -1,0 +1,94 @@
+"""Text helpers of the notice-wrapper reader: cleaned lines, brackets and 《…》 titles,
+organisation names, publication notes and the word lists of rules/meta.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from plancli import rules
+from plancli.text import alternation, fold_width
+
+MAX_ORG_CHARS = 40
+CJK = r"\u3400-\u9fff"
+STRAY_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
+BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
+BRACKETS = '《》〈〉“”"()〔〕【】 '
+SENTENCE_ENDS = "。!?;"
+SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
+
+
+@dataclass
+class Span:
+    """Consecutive lines [start, end) of `lines` joined into one text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def clean_text(text: str) -> str:
+    """Text as the contract wants it: folded width, no stray spaces between Chinese characters."""
+    return STRAY_SPACE.sub("", " ".join(fold_width(text).split()))
+
+
+def bracket_key(text: str) -> str:
+    """Comparison key that ignores brackets, quotes and spaces (〈〉 vs 《》, lost “)."""
+    return "".join(c for c in text if c not in BRACKETS)
+
+
+def is_balanced(text: str) -> bool:
+    return all(text.count(pair[0]) == text.count(pair[1]) for pair in BRACKET_PAIRS)
+
+
+def top_level_titles(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost 《…》, end just past the closing 》."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, char in enumerate(text):
+        if char == "《":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    remaining = iter(long)
+    return all(char in remaining for char in short)
+
+
+@cache
+def meta_rules() -> dict[str, Any]:
+    return rules.load("meta")
+
+
+@cache
+def org_suffix() -> re.Pattern[str]:
+    return re.compile(f"(?:{alternation(meta_rules()['org_suffixes'])})$")
+
+
+def is_org(text: str) -> bool:
+    """A short name ending like an organisation (人民政府, 办公室, 管委会 …)."""
+    return (
+        1 < len(text) <= MAX_ORG_CHARS
+        and not re.search(r"[,。;:!?《》]", text)
+        and bool(org_suffix().search(text))
+    )
+
+
+@cache
+def _publication_note() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in meta_rules()["publication_notes"]))
+
+
+def is_publication_note(text: str) -> bool:
+    return _publication_note().search(text) is not None
