@@ -48,7 +48,10 @@ NO_COUNTS: Counter[str] = Counter()
 
 @dataclass
 class Lexicon:
-    """Character unigrams and bigrams of the document, plus the damaged line's characters."""
+    """Character unigrams and bigrams of the document, plus the damaged line's characters.
+
+    The caches hold what depends on the document alone, so every line's lexicon shares them.
+    """
 
     unigrams: Counter[str]
     predecessors: dict[str, Counter[str]]
@@ -56,6 +59,15 @@ class Lexicon:
     line: Counter[str] = field(default_factory=Counter)
     line_total: int = 0
     unigram_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    document_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    shares_cache: dict[str, tuple[tuple[str, float, float], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    slot_cache: dict[Pair, Slot] = field(default_factory=dict, repr=False, compare=False)
+    following: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
+    successors_cache: dict[str | None, tuple[Attested, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
@@ -66,15 +78,29 @@ class Lexicon:
             unigrams.update(chars)
             bigrams.update(itertools.pairwise(chars))
         predecessors: dict[str, Counter[str]] = {}
+        following: dict[str, list[tuple[str, int]]] = {}
         for (previous, char), count in bigrams.items():  # in order of first occurrence
-            predecessors.setdefault(char, Counter())[previous] = count
-        return cls(unigrams, predecessors, sum(unigrams.values()))
+            known = predecessors.setdefault(char, Counter())
+            following.setdefault(previous, []).append((char, len(known)))
+            known[previous] = count
+        return cls(unigrams, predecessors, sum(unigrams.values()), following=following)
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
         line: Counter[str] = Counter()
         for piece in pieces:
             line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
-        return Lexicon(self.unigrams, self.predecessors, self.total, line, sum(line.values()))
+        return Lexicon(
+            self.unigrams,
+            self.predecessors,
+            self.total,
+            line,
+            sum(line.values()),
+            document_cache=self.document_cache,
+            shares_cache=self.shares_cache,
+            slot_cache=self.slot_cache,
+            following=self.following,
+            successors_cache=self.successors_cache,
+        )
 
     def alphabet(self) -> frozenset[str]:
         code = gbk_table().code
@@ -85,13 +111,20 @@ class Lexicon:
         share = PRIOR_COUNT * prior / (self.total + PRIOR_COUNT * gbk_table().prior_mass)
         return (1 - LINE_WEIGHT) * share
 
+    def document_unigram(self, char: str) -> float:
+        cached = self.document_cache.get(char)
+        if cached is None:
+            table = gbk_table()
+            cached = self.document_cache[char] = (
+                self.unigrams[char] + PRIOR_COUNT * table.prior.get(char, 0.01)
+            ) / (self.total + PRIOR_COUNT * table.prior_mass)
+        return cached
+
     def unigram(self, char: str) -> float:
         cached = self.unigram_cache.get(char)
         if cached is not None:
             return cached
-        document = (self.unigrams[char] + PRIOR_COUNT * gbk_table().prior.get(char, 0.01)) / (
-            self.total + PRIOR_COUNT * gbk_table().prior_mass
-        )
+        document = self.document_unigram(char)
         line = self.line[char] / self.line_total if self.line_total else 0.0
         value = self.unigram_cache[char] = (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
         return value
@@ -102,6 +135,51 @@ class Lexicon:
             return 0.0
         count = self.predecessors.get(char, NO_COUNTS)[previous]
         return BIGRAM_WEIGHT * count / self.unigrams[previous]
+
+    def shares(self, char: str) -> tuple[tuple[str, float, float], ...]:
+        """(previous, share, log share) for every attested predecessor of `char`, in the
+        order of `predecessors`."""
+        cached = self.shares_cache.get(char)
+        if cached is None:
+            found = []
+            for previous in self.predecessors.get(char, NO_COUNTS):
+                share = self.bigram_share(previous, char)
+                found.append((previous, share, math.log(share)))
+            cached = self.shares_cache[char] = tuple(found)
+        return cached
+
+    def successors(self, previous: str | None) -> tuple[Attested, ...]:
+        """(char, rank of `previous` among the char's predecessors, share, log share) for
+        every character attested after `previous`."""
+        cached = self.successors_cache.get(previous)
+        if cached is None:
+            found = []
+            for char, rank in self.following.get(previous, ()):  # type: ignore[arg-type]
+                share = self.bigram_share(previous, char)
+                found.append((char, rank, share, math.log(share)))
+            cached = self.successors_cache[previous] = tuple(found)
+        return cached
+
+    def attested_among(
+        self, states: dict[str | None, float], chars: tuple[str, ...]
+    ) -> dict[str, list[tuple[str, float, float]]]:
+        """For each of `chars`, its attested predecessors among `states` as (previous, share,
+        log share), in the order of `predecessors`; reached from whichever side is smaller."""
+        if len(states) >= len(chars):
+            found = {}
+            for char in chars:
+                present = [entry for entry in self.shares(char) if entry[0] in states]
+                if present:
+                    found[char] = present
+            return found
+        ranked: dict[str, list[tuple[int, str, float, float]]] = {}
+        for previous in states:
+            for char, rank, share, log_share in self.successors(previous):
+                ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
+        return {
+            char: [entry[1:] for entry in sorted(entries)] if len(entries) > 1 else [entries[0][1:]]
+            for char, entries in ranked.items()
+        }
 
     def attested(self, previous: str | None, char: str | None) -> bool:
         if previous is None or char is None:
@@ -123,6 +201,7 @@ class Lexicon:
 # --- recovery -----------------------------------------------------------------------------
 
 Pair = tuple[int | None, int | None]
+Attested = tuple[str, int, float, float]
 BRACKETS = ("()", "“”", "‘’", "《》", "〈〉", "〔〕", "【】")
 
 
@@ -314,6 +393,14 @@ def original_layouts(run: Run) -> Iterator[Layout]:
 
 
 def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
+    """The slot of one pair, built once per document (it depends on the document alone)."""
+    slot = lexicon.slot_cache.get(pair)
+    if slot is None:
+        slot = lexicon.slot_cache[pair] = build_slot(pair, lexicon, alphabet)
+    return slot
+
+
+def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     table = gbk_table()
     lead, trail = pair
     if lead is not None and trail is not None:
@@ -328,12 +415,19 @@ def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     return Slot(known, lexicon.prior_share(unused))
 
 
+@cache
+def forming_leads(trail: int) -> frozenset[int]:
+    """The lead bytes that make a character with `trail` (decode_pair is not None)."""
+    return frozenset(lead for lead in range(0x81, 0xFF) if decode_pair(lead, trail) is not None)
+
+
 def allowed_groups(
     by_trail: dict[int | None, Group], lead: int
 ) -> tuple[set[int | None], float, str | None, float]:
     """The trail bytes that may precede `lead` after a dropped pair, the summed forward score
     of their states, and the best of them (state, Viterbi score)."""
-    allowed = {trail for trail in by_trail if trail is None or decode_pair(trail, lead) is None}
+    forming = forming_leads(lead)
+    allowed = {trail for trail in by_trail if trail is None or trail not in forming}
     groups = [group for trail, group in by_trail.items() if trail in allowed]
     best = max(groups, key=lambda group: group.viterbi, default=None)
     if best is None or best.viterbi == -math.inf:
@@ -357,7 +451,7 @@ def logsumexp(values: Iterable[float]) -> float:
     if len(values) < 2:
         return values[0] if values else -math.inf
     top = max(values)
-    return top + math.log(sum(math.exp(value - top) for value in values))
+    return top + math.log(sum(map(math.exp, [value - top for value in values])))
 
 
 @dataclass(frozen=True)
@@ -413,12 +507,16 @@ class Lattice:
         by_trail = self.previous_by_trail() if after_drop else {}
         allowed_by_lead: dict = {}
         top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
+        attested = self.lexicon.attested_among(self.forward, slot.chars)
         for char in slot.chars:
             backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
+            found = attested.get(char, ())
             if after_drop:
-                total, best, pointer = self.dense_scores(char, backoff, by_trail, allowed_by_lead)
+                total, best, pointer = self.dense_scores(
+                    char, backoff, by_trail, allowed_by_lead, found
+                )
             else:
-                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top)
+                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top, found)
             if total == -math.inf:
                 continue
             weight = math.log(self.bias.get(char, 1.0))
@@ -431,25 +529,33 @@ class Lattice:
         self.best_history.append(viterbi)
 
     def sparse_scores(
-        self, char: str, backoff: float, forward_all: float, top: str | None
+        self,
+        char: str,
+        backoff: float,
+        forward_all: float,
+        top: str | None,
+        attested: Iterable[tuple[str, float, float]],
     ) -> tuple[float, float, str | None]:
-        """Only attested predecessors differ from the back-off, so only they are visited;
-        `top` is the best previous state (None if there is none)."""
-        terms = [forward_all + math.log(backoff)]
+        """Only attested predecessors (`attested`, present in the lattice) differ from the
+        back-off, so only they are visited; `top` is the best previous state (None if none)."""
+        log_backoff = math.log(backoff)
+        first = forward_all + log_backoff
         pointer, best = None, -math.inf
-        if self.viterbi:
+        viterbi = self.viterbi
+        if viterbi:
             pointer = top
-            best = self.viterbi[pointer] + math.log(backoff)
-        for previous in self.lexicon.predecessors.get(char, {}):
-            if previous not in self.forward:
-                continue
-            share = self.lexicon.bigram_share(previous, char)
-            terms.append(self.forward[previous] + math.log(share))
-            if previous in self.viterbi:
-                score = self.viterbi[previous] + math.log(share + backoff)
+            best = viterbi[pointer] + log_backoff
+        terms = None
+        forward = self.forward
+        for previous, share, log_share in attested:
+            if terms is None:
+                terms = [first]
+            terms.append(forward[previous] + log_share)
+            if previous in viterbi:
+                score = viterbi[previous] + math.log(share + backoff)
                 if score > best:
                     pointer, best = previous, score
-        return logsumexp(terms), best, pointer
+        return (first if terms is None else logsumexp(terms)), best, pointer
 
     def previous_by_trail(self) -> dict[int | None, Group]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
@@ -470,7 +576,12 @@ class Lattice:
         return groups
 
     def dense_scores(
-        self, char: str, backoff: float, by_trail: dict[int | None, Group], allowed_by_lead: dict
+        self,
+        char: str,
+        backoff: float,
+        by_trail: dict[int | None, Group],
+        allowed_by_lead: dict,
+        attested: Iterable[tuple[str, float, float]],
     ) -> tuple[float, float, str | None]:
         """Like sparse_scores, over the previous states whose trail byte may precede `char`;
         what depends only on the lead byte is kept in `allowed_by_lead` for the whole step."""
@@ -482,11 +593,10 @@ class Lattice:
         pointer, best = None, -math.inf
         if group_viterbi > -math.inf:
             pointer, best = group_best, group_viterbi + math.log(backoff)
-        for previous in self.lexicon.predecessors.get(char, {}):
-            if previous not in self.forward or trail_byte(previous) not in allowed_trails:
+        for previous, share, log_share in attested:
+            if trail_byte(previous) not in allowed_trails:
                 continue
-            share = self.lexicon.bigram_share(previous, char)
-            terms.append(self.forward[previous] + math.log(share))
+            terms.append(self.forward[previous] + log_share)
             score = self.viterbi.get(previous, -math.inf) + math.log(share + backoff)
             if score > best:
                 pointer, best = previous, score
