@@ -621,12 +621,14 @@ class Lattice:
 
 @dataclass(frozen=True)
 class Reading:
-    """One layout read with the document model: its slots, mass and best path."""
+    """One layout read with the document model: its slots, mass and best path; `walked`: for
+    a split layout, the lattice past both halves of its split pair, for `recover` to go on."""
 
     layout: Layout
     slots: tuple[Slot, ...]
     log_mass: float
     path: list[str] | None
+    walked: Lattice | None = field(default=None, repr=False, compare=False)
 
 
 def walk_layout(
@@ -742,7 +744,7 @@ def dense_backward(
             by_trail[trail] = other_term + sum(
                 weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
                 for char, weight in weights.items()
-                if trail is None or decode_pair(trail, code[char][0]) is None
+                if trail is None or trail not in forming_leads(code[char][0])
             )
         corrections[previous] = by_trail[trail]
     for char, weight in weights.items():
@@ -750,7 +752,7 @@ def dense_backward(
             if previous not in corrections:
                 continue
             trail = trail_byte(previous)
-            if trail is None or decode_pair(trail, code[char][0]) is None:
+            if trail is None or trail not in forming_leads(code[char][0]):
                 corrections[previous] += weight * lexicon.bigram_share(previous, char)
     return Backward(0.0, corrections, shift)
 
@@ -809,37 +811,38 @@ def layout_readings(
         slots = tuple(make_slot(pair, lexicon, alphabet) for pair in layout.pairs)
         if any(not slot.chars and not slot.other for slot in slots):
             continue
+        walked = None
         if layout.split is None:
             mass = base_mass
         else:
-            mass = split_mass(layout, slots, prefix, suffix, lexicon, context)
-        found.append(Reading(layout, slots, mass, None))
+            mass, walked = split_mass(layout, slots, lattice, suffix, context)
+        found.append(Reading(layout, slots, mass, None, walked))
     return found, lattice, suffix
 
 
 def split_mass(
     layout: Layout,
     slots: tuple[Slot, ...],
-    prefix: list[dict[str | None, float]],
+    base: Lattice,
     suffix: list[Backward],
-    lexicon: Lexicon,
     context: Context,
-) -> float:
-    """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k."""
+) -> tuple[float, Lattice | None]:
+    """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k;
+    and the lattice past both halves (None if no path reaches them)."""
     assert layout.split is not None
     pair = layout.split - 1
-    start = prefix[pair]
-    lattice = Lattice(lexicon, context.bias, dict(start), {})
-    if not lattice.forward:
-        return -math.inf
+    lattice = base.prefix(pair, context)
+    if lattice is None:
+        return -math.inf, None
     lattice.step(slots[pair])
     if not lattice.forward:
-        return -math.inf
+        return -math.inf, None
     lattice.step(slots[pair + 1], after_drop=True)
     after = suffix[pair]
-    return layout.log_prior + logsumexp(
+    mass = layout.log_prior + logsumexp(
         score + after(state) for state, score in lattice.forward.items()
     )
+    return mass, lattice
 
 
 def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) -> bool:
@@ -909,10 +912,12 @@ def recover(
         if reading.log_mass < everything - PRUNE:
             continue
         layout = reading.layout
-        # every layout shares the unsplit walk up to its split pair
-        shared = base.prefix(
-            len(layout.pairs) - 1 if layout.split is None else layout.split - 1, context
-        )
+        # every layout shares the unsplit walk up to its split pair, and a split layout's
+        # walk past both halves was made when its mass was
+        if layout.split is None:
+            shared = base.prefix(len(layout.pairs) - 1, context)
+        else:
+            shared = reading.walked
         if shared is None:
             mass, path, lattice = -math.inf, None, base
         else:
