@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
+from plancli.stages.character_model import Lexicon
+from plancli.stages.lattice import backward_scores
 from plancli.stages.mojibake import (
     BRACKET_PENALTY,
     GBK_TABLE_FILE,
@@ -33,17 +35,8 @@ from plancli.stages.mojibake import (
     load_gbk_table,
     scan_line,
 )
-from plancli.stages.recovery import (
-    Context,
-    Lexicon,
-    LineContext,
-    backward_scores,
-    layout_readings,
-    read_layout,
-    readings,
-    run_context,
-    walk_layout,
-)
+from plancli.stages.recovery import layout_readings, read_layout, readings, walk_layout
+from plancli.stages.run_context import Context, LineContext, run_context
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
 
