@@ -54,16 +54,20 @@ class Lexicon:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
-        unigrams: Counter[str] = Counter()
-        bigrams: Counter[tuple[str, str]] = Counter()
-        for text in texts:
-            chars = GLOSS.sub("", text).translate(FOLD_TABLE)
-            unigrams.update(chars)
-            bigrams.update(itertools.pairwise(chars))
+        # one pass over the texts joined by a line break, which no text holds, and then
+        # without the counts that involve it
+        chars = GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE)
+        unigrams = Counter(chars)
+        bigrams = Counter(itertools.pairwise(chars))
+        del unigrams["\n"]
+        for pair in [pair for pair in bigrams if "\n" in pair]:
+            del bigrams[pair]
         predecessors: dict[str, Counter[str]] = {}
         following: dict[str, list[tuple[str, int]]] = {}
         for (previous, char), count in bigrams.items():  # in order of first occurrence
-            known = predecessors.setdefault(char, Counter())
+            known = predecessors.get(char)
+            if known is None:
+                known = predecessors[char] = Counter()
             following.setdefault(previous, []).append((char, len(known)))
             known[previous] = count
         return cls(unigrams, predecessors, sum(unigrams.values()), following=following)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from plancli.stages.character_model import NO_COUNTS, Lexicon
+from plancli.stages.character_model import Lexicon
 from plancli.stages.mojibake import BIGRAM_WEIGHT, OTHER, decode_pair, gbk_table
 from plancli.stages.run_context import Context
 
@@ -278,8 +278,7 @@ def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Cont
     for char in slot.chars:
         weight = math.exp(scores[char] - shift) * context.bias.get(char, 1.0)
         base += weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
-        for previous in lexicon.predecessors.get(char, NO_COUNTS):
-            share = lexicon.bigram_share(previous, char)
+        for previous, share, _ in lexicon.shares(char):
             corrections[previous] = corrections.get(previous, 0.0) + weight * share
     if slot.other > 0:
         base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
@@ -300,24 +299,27 @@ def dense_backward(
     for char, score in weights.items():
         weights[char] = math.exp(score - shift) * context.bias.get(char, 1.0)
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
+    terms = [
+        (weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char), forming_leads(code[char][0]))
+        for char, weight in weights.items()
+    ]
     by_trail: dict[int | None, float] = {}
     corrections: dict[str | None, float] = {}
     for previous in states:
         trail = trail_byte(previous)
         if trail not in by_trail:
             by_trail[trail] = other_term + sum(
-                weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
-                for char, weight in weights.items()
-                if trail is None or trail not in forming_leads(code[char][0])
+                term for term, forming in terms if trail is None or trail not in forming
             )
         corrections[previous] = by_trail[trail]
     for char, weight in weights.items():
-        for previous in lexicon.predecessors.get(char, NO_COUNTS):
+        forming = forming_leads(code[char][0])
+        for previous, share, _ in lexicon.shares(char):
             if previous not in corrections:
                 continue
             trail = trail_byte(previous)
-            if trail is None or trail not in forming_leads(code[char][0]):
-                corrections[previous] += weight * lexicon.bigram_share(previous, char)
+            if trail is None or trail not in forming:
+                corrections[previous] += weight * share
     return Backward(0.0, corrections, shift)
 
 
