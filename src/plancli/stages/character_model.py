@@ -24,7 +24,7 @@ from plancli.stages.mojibake import (
 if TYPE_CHECKING:
     from plancli.stages.lattice import Slot
 
-NO_COUNTS: Counter[str] = Counter()
+NO_COUNTS: dict[str, int] = {}
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
 Attested = tuple[str, int, float, float]  # (char, rank among its predecessors, share, log)
 
@@ -37,7 +37,7 @@ class Lexicon:
     """
 
     unigrams: Counter[str]
-    predecessors: dict[str, Counter[str]]
+    predecessors: dict[str, dict[str, int]]  # char → {previous: bigram count}
     total: int
     line: Counter[str] = field(default_factory=Counter)
     line_total: int = 0
@@ -62,12 +62,12 @@ class Lexicon:
         del unigrams["\n"]
         for pair in [pair for pair in bigrams if "\n" in pair]:
             del bigrams[pair]
-        predecessors: dict[str, Counter[str]] = {}
+        predecessors: dict[str, dict[str, int]] = {}
         following: dict[str, list[tuple[str, int]]] = {}
         for (previous, char), count in bigrams.items():  # in order of first occurrence
             known = predecessors.get(char)
             if known is None:
-                known = predecessors[char] = Counter()
+                known = predecessors[char] = {}
             following.setdefault(previous, []).append((char, len(known)))
             known[previous] = count
         return cls(unigrams, predecessors, sum(unigrams.values()), following=following)
@@ -120,7 +120,7 @@ class Lexicon:
         """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
         if previous is None or not self.unigrams[previous]:
             return 0.0
-        count = self.predecessors.get(char, NO_COUNTS)[previous]
+        count = self.predecessors.get(char, NO_COUNTS).get(previous, 0)
         return BIGRAM_WEIGHT * count / self.unigrams[previous]
 
     def shares(self, char: str) -> tuple[tuple[str, float, float], ...]:
@@ -171,7 +171,7 @@ class Lexicon:
     def attested(self, previous: str | None, char: str | None) -> bool:
         if previous is None or char is None:
             return False
-        return self.predecessors.get(char, NO_COUNTS)[previous] > 0
+        return self.predecessors.get(char, NO_COUNTS).get(previous, 0) > 0
 
     def logp(self, previous: str | None, char: str) -> float:
         backoff = (1 - BIGRAM_WEIGHT) * self.unigram(char)
