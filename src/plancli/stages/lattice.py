@@ -332,7 +332,10 @@ def backward_scores(
     unsplit: list[Backward] | None = None,
 ) -> list[Backward]:
     """Backward score functions after every slot (index i: the continuation past slot i).
-    `unsplit`: those of the unsplit layout, which a split layout shares past its split."""
+    `unsplit`: those of the unsplit layout, which a split layout shares past its split (and
+    which are the answer for the unsplit layout itself)."""
+    if unsplit is not None and split is None:
+        return unsplit
     scores: list[Backward | None] = [None] * len(slots)
     if unsplit is not None and split is not None:
         scores[split:] = unsplit[split - 1 :]
