@@ -58,13 +58,13 @@ class Lexicon:
         # without the counts that involve it
         chars = GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE)
         unigrams = Counter(chars)
-        bigrams = Counter(itertools.pairwise(chars))
         del unigrams["\n"]
-        for pair in [pair for pair in bigrams if "\n" in pair]:
-            del bigrams[pair]
         predecessors: dict[str, dict[str, int]] = {}
         following: dict[str, list[tuple[str, int]]] = {}
+        bigrams = Counter(itertools.pairwise(chars))
         for (previous, char), count in bigrams.items():  # in order of first occurrence
+            if previous == "\n" or char == "\n":
+                continue
             known = predecessors.get(char)
             if known is None:
                 known = predecessors[char] = {}
