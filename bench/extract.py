@@ -12,6 +12,10 @@
   Aim: >= 3 MB/s over the five, none < 1.5.
 - scaling: the samples concatenated to 1, 4 and 16 MB (MB = 2**20 bytes), one warm run each:
   seconds per MB at each size and as a ratio of the 1 MB figure. Aim: 16 MB within 1.3x.
+- against: with `--against TREE` (another checkout or export of this repository, e.g.
+  `git archive main | tar -x -C /tmp/main`), the warm figures of that tree's `src` and of
+  this one, each in its own process (best of three runs), alternated --runs times (best of
+  each): the ratio is the speed-up of this tree on each sample and over the five.
 """
 
 from __future__ import annotations
@@ -126,11 +130,59 @@ def scaling_run(sizes: list[int]) -> None:
     print("  aim: the largest size within 1.3x of the first")
 
 
+WARM_SCRIPT = """
+import json, sys, time
+from plancli.pipeline import process_bytes
+from plancli.stages.emit import render
+best = {}
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    render(process_bytes(data, path), "json")
+    for _ in range(3):
+        start = time.process_time()
+        render(process_bytes(data, path), "json")
+        seconds = time.process_time() - start
+        best[path] = min(best.get(path, seconds), seconds)
+print(json.dumps(best))
+"""
+
+
+def warm_seconds_of(tree: Path) -> dict[str, float]:
+    """Warm seconds per sample with `tree`'s package, in a fresh process."""
+    import json
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    command = [sys.executable, "-c", WARM_SCRIPT, *map(str, SAMPLES)]
+    out = subprocess.run(command, capture_output=True, check=True, text=True, env=env)
+    return json.loads(out.stdout)
+
+
+def against_run(baseline: Path, runs: int) -> None:
+    print(f"warm, this tree vs {baseline} (alternated, best of {runs} processes each)")
+    best: dict[Path, dict[str, float]] = {}
+    for _ in range(runs):
+        for tree in (baseline, ROOT):
+            seconds = warm_seconds_of(tree)
+            known = best.setdefault(tree, seconds)
+            for path, value in seconds.items():
+                known[path] = min(known[path], value)
+    for path in map(str, SAMPLES):
+        before, after = best[baseline][path], best[ROOT][path]
+        print(
+            f"  {Path(path).name[:40]:<40} {before * 1000:6.1f} -> {after * 1000:6.1f} ms  "
+            f"{before / after:5.2f}x faster"
+        )
+    total_before, total_after = (sum(best[tree].values()) for tree in (baseline, ROOT))
+    print(f"  over the five: {total_before / total_after:.2f}x faster")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sizes", default="1,4,16", help="MB, comma-separated")
     parser.add_argument("--only", default="floor,warm,scaling")
+    parser.add_argument("--against", type=Path, help="another tree of this repository")
     args = parser.parse_args()
     parts = args.only.split(",")
     if "floor" in parts:
@@ -139,6 +191,8 @@ def main() -> None:
         warm_run(args.runs)
     if "scaling" in parts:
         scaling_run([int(size) for size in args.sizes.split(",")])
+    if args.against is not None:
+        against_run(args.against.resolve(), args.runs)
 
 
 if __name__ == "__main__":

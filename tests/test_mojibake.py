@@ -8,6 +8,7 @@ document does not decide).
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
+from plancli.stages.character_model import Lexicon
+from plancli.stages.lattice import backward_scores
 from plancli.stages.mojibake import (
     BRACKET_PENALTY,
     GBK_TABLE_FILE,
@@ -33,17 +36,8 @@ from plancli.stages.mojibake import (
     load_gbk_table,
     scan_line,
 )
-from plancli.stages.recovery import (
-    Context,
-    Lexicon,
-    LineContext,
-    backward_scores,
-    layout_readings,
-    read_layout,
-    readings,
-    run_context,
-    walk_layout,
-)
+from plancli.stages.recovery import layout_readings, read_layout, readings, walk_layout
+from plancli.stages.run_context import Context, LineContext, run_context
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
 
@@ -378,3 +372,22 @@ def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
         SuspectSpan(1, "锟斤拷锟斤拷"),
         SuspectSpan(2, "\ue30f\ue848"),
     ]
+
+
+def test_lexicon_counts_no_bigram_across_its_texts() -> None:
+    lexicon = Lexicon.from_texts(["民政", "局长"])
+    assert lexicon.predecessors == {"政": {"民": 1}, "长": {"局": 1}}
+    assert (dict(lexicon.unigrams), lexicon.total) == ({"民": 1, "政": 1, "局": 1, "长": 1}, 4)
+
+
+def test_attested_predecessors_are_the_same_from_either_side() -> None:
+    lexicon = Lexicon.from_texts(["社区服务", "社区治理", "服务社区"])
+    expected = {
+        "服": [("区", 0.25, math.log(0.25))],  # 区 three times, once before 服
+        "治": [("区", 0.25, math.log(0.25))],
+        "社": [("务", 0.375, math.log(0.375))],  # 务 twice, once before 社
+    }
+    few_states = {"区": 0.0, "务": -1.0}  # fewer states than characters: from the states
+    assert lexicon.attested_among(few_states, ("服", "治", "社")) == expected
+    many_states = {**few_states, "理": -2.0, "民": -3.0}  # from the characters
+    assert lexicon.attested_among(many_states, ("服", "治", "社")) == expected

@@ -19,19 +19,16 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
+from plancli.stages.glosses import Reading, parse_reading, strip_glosses
 from plancli.stages.normalize import (
-    Reading,
     clean_characters,
-    detect_script,
     fix_spaces,
     fold_punctuation,
     join_broken_lines,
     normalize,
-    parse_reading,
-    resolve_zhe,
-    strip_glosses,
 )
 from plancli.stages.read import decode
+from plancli.stages.script import detect_script, resolve_zhe
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar
 
 from plancli import __version__
-from plancli.core import Decoded, InputError, Normalized
+from plancli.core import Decoded, Diagnostic, InputError, Normalized
 
 if TYPE_CHECKING:  # pydantic (and pathlib) only when a document is built
     from pathlib import Path
@@ -17,6 +17,9 @@ __all__ = ["InputError", "process_bytes", "process_file"]
 
 MAX_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 1 << 20
+# A run of identical repairs on consecutive lines longer than this (200,000 lines of `|`)
+# is listed by its first repair and one diagnostic, so the output stays small.
+MAX_REPEATED_REPAIRS = 50
 
 
 def read_input(path: str | Path) -> bytes:
@@ -121,21 +124,19 @@ def build_document(
         bytes=len(data),
         encoding=decoded.encoding,
     )
+    report = normalized.report
+    repairs, merged = merge_repeated_repairs(
+        sorted([*report.repairs, *outline.repairs], key=lambda repair: repair.line)
+    )
     diagnostics = [
         *decoded.diagnostics,
         *normalized.diagnostics,
         *outline.diagnostics,
         *extraction.diagnostics,
+        *merged,
     ]
-    report = normalized.report
     normalization = Normalization.model_validate(
-        {
-            **report.as_dict(),
-            "repairs": sorted(
-                [*map(Repair.model_validate, report.repairs), *outline.repairs],
-                key=lambda repair: repair.line,
-            ),
-        }
+        {**report.as_dict(), "repairs": [Repair.model_validate(repair) for repair in repairs]}
     )
     return Document.model_validate(
         {
@@ -152,4 +153,60 @@ def build_document(
             "units": extraction.units,
             "diagnostics": sorted(diagnostics, key=lambda d: (d.line or 0, d.code)),
         }
+    )
+
+
+RepairLike = TypeVar("RepairLike", bound="RepairFields")
+
+
+class RepairFields(Protocol):
+    line: int
+    kind: str
+    before: str
+    after: str
+
+
+def merge_repeated_repairs(
+    repairs: list[RepairLike],
+) -> tuple[list[RepairLike], list[Diagnostic]]:
+    """`repairs` (sorted by line) with every run of more than MAX_REPEATED_REPAIRS identical
+    repairs on consecutive lines cut to its first, and a `repairs-merged` diagnostic for each
+    run cut."""
+    kept: list[RepairLike] = []
+    diagnostics: list[Diagnostic] = []
+    start = 0
+    while start < len(repairs):
+        end = repeated_run_end(repairs, start)
+        if end - start > MAX_REPEATED_REPAIRS:
+            kept.append(repairs[start])
+            diagnostics.append(merged_diagnostic(repairs[start], repairs[end - 1].line))
+        else:
+            kept.extend(repairs[start:end])
+        start = end
+    return kept, diagnostics
+
+
+def repeated_run_end(repairs: list[RepairLike], start: int) -> int:
+    """The end of the run of repairs identical to repairs[start] on consecutive lines."""
+    first, end = repairs[start], start + 1
+    while end < len(repairs):
+        repair = repairs[end]
+        if repair.line != repairs[end - 1].line + 1 or (
+            repair.kind,
+            repair.before,
+            repair.after,
+        ) != (first.kind, first.before, first.after):
+            break
+        end += 1
+    return end
+
+
+def merged_diagnostic(first: RepairFields, last_line: int) -> Diagnostic:
+    count = last_line - first.line
+    return Diagnostic(
+        "info",
+        "repairs-merged",
+        first.line,
+        f"{count} more {first.kind} repairs identical to the one on this line "
+        f"(lines {first.line + 1}-{last_line}) are not listed",
     )

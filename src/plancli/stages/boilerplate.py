@@ -231,6 +231,21 @@ def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
     return None
 
 
+class RuleFinder:
+    """`first_rule` for one document, each distinct (line, zone) matched once: scraped pages
+    repeat their chrome, and a broken one can repeat a line (`|`) many thousand times."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.found: dict[tuple[str, str], Rule | None] = {}
+
+    def __call__(self, text: str, zone: str) -> Rule | None:
+        key = (text, zone)
+        if key not in self.found:
+            self.found[key] = first_rule(text, zone, self.ruleset)
+        return self.found[key]
+
+
 def reprint_label(lines: Sequence[Line], ruleset: Ruleset) -> int:
     """Index of the last full-text label near the top (-1 if none): the document follows it."""
     rule = ruleset.reprint
@@ -255,17 +270,20 @@ def is_residue(text: str, ruleset: Ruleset) -> bool:
     return len(text) <= ruleset.residue_max_chars and not is_sentence(text, ruleset)
 
 
-def tail_start(lines: Sequence[Line], ruleset: Ruleset, floor: int) -> int:
+def tail_start(
+    lines: Sequence[Line], ruleset: Ruleset, floor: int, rule_of: RuleFinder | None = None
+) -> int:
     """Index where the tail zone starts, or len(lines) when the document has no tail chrome.
 
     The candidate block is the longest run at the end made of tail-rule lines and short
     non-sentence lines; the zone starts at the first tail-rule line in it, so a signature
     block (issuer, date) that merely precedes the chrome stays.
     """
+    rule_of = rule_of or RuleFinder(ruleset)
     start = len(lines)
     for index in range(len(lines) - 1, floor - 1, -1):
         text = lines[index].text
-        if first_rule(text, "tail", ruleset) is not None:
+        if rule_of(text, "tail") is not None:
             start = index
         elif not is_residue(text, ruleset):
             break
@@ -284,7 +302,8 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     head = head_end(lines, ruleset)
     lead = reprint_label(lines, ruleset)
     head = max(head, lead + 1)
-    tail = tail_start(lines, ruleset, head)
+    rule_of = RuleFinder(ruleset)
+    tail = tail_start(lines, ruleset, head, rule_of)
     box = set(find_box([line.text for line in lines], head or len(lines)))
     texts = [line.text for line in lines]
     repeats = repeated_titles(texts, head, ruleset)
@@ -294,7 +313,7 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     removed: list[Removal] = []
     for index, line in enumerate(lines):
         zone = zone_of(index, head, tail)
-        rule = first_rule(line.text, zone, ruleset)
+        rule = rule_of(line.text, zone)
         name = rule.name if rule is not None else None
         if index in box:
             name = PORTAL_RULE

@@ -18,10 +18,11 @@ sure of it and it makes known words with its neighbours; otherwise it is shown a
 mark). ``confidence`` is the model's posterior probability that what is shown is right, among
 every restoration it considered, including characters the document never uses.
 
-This module finds the runs; the model and the search live in `plancli.stages.recovery`, imported
-only when a run can be recovered. Costs are bounded: MAX_BODY characters per run,
-MAX_RECOVERIES runs per document, and each run's search is linear in its length (one forward
-and one backward pass share the work of every byte layout and every guessed character).
+This module finds the runs; recovery lives in `plancli.stages.recovery` (with
+`character_model`, `lattice` and `run_context`), imported only when a run can be recovered.
+Costs are bounded: MAX_BODY characters per run, MAX_RECOVERIES runs per document, and each
+run's search is linear in its length (one forward and one backward pass share the work of
+every byte layout and every guessed character).
 """
 
 from __future__ import annotations

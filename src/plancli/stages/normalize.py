@@ -29,38 +29,33 @@ and half-width compatibility forms that Unicode maps to them (﹐ ︰ ﹙). Chin
 stay as they are: 。、“”‘’《》〈〉〔〕【】「」—…·. Folding is counted in one ``info``
 diagnostic (code ``punctuation-folded``), not as per-character repairs.
 
-Every Line keeps the 1-based line number it had in the original file.
+Every Line keeps the 1-based line number it had in the original file. Passes 2, 3 and 5 live in
+`plancli.stages.glosses` and `plancli.stages.script`; this module holds the others and runs
+them all.
 """
 
 from __future__ import annotations
 
 import itertools
-import operator
 import re
 import unicodedata
-from collections.abc import Iterable
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from functools import cache
 
 from plancli import rules
 from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair, SuspectSpan
-
-if TYPE_CHECKING:
-    from opencc import OpenCC
-
-Script = Literal["simplified", "traditional", "mixed"]
+from plancli.stages.glosses import GlossedLine, is_han, strip_glosses
+from plancli.stages.script import (
+    convert_lines,
+    count_changed,
+    detect_script,
+    hk2s_converter,
+    resolve_zhe,
+)
 
 CJK_MARKS_RANGES = ((0x3001, 0x303F), (0xFF5F, 0xFF64))
 CJK_MARKS = frozenset("‘’“”—…·")
-# Character classes list a non-BMP range first: `re` then keeps them as ranges instead of
-# filling a 65536-entry bitmap, which costs milliseconds of start-up per pattern.
-HAN_CHAR = re.compile("[\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SPACES = re.compile(r" +")
-GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
 
-TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
-TONE_DIGITS = frozenset("012345")
-ZHU = "著"
 STRAY_CONTEXT = 6
 
 
@@ -139,222 +134,12 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     return result, Diagnostic("info", "html-removed", first, message)
 
 
-# --- pass 2: pinyin glosses ---------------------------------------------------------------
-
-
-class Reading(NamedTuple):
-    syllable: str
-    tone: int  # 1-4, 5 for a neutral tone written as a digit, 0 when not given
-
-
-class GlossedLine(NamedTuple):
-    """A line after gloss removal: pins are offsets whose character the gloss decided."""
-
-    text: str
-    line: int
-    pins: dict[int, str]
-
-
-@cache
-def _pinyin() -> tuple[frozenset[str], tuple[str, ...], int]:
-    data = rules.load("pinyin")
-    syllables = frozenset(str(s) for group in data["syllables"].values() for s in group)
-    return syllables, tuple(data.get("umlaut_spellings", ())), int(data["min_toneless_length"])
-
-
-@cache
-def _gloss_readings() -> dict[str, dict[str, str]]:
-    return {
-        str(char): {str(k): str(v) for k, v in readings.items()}
-        for char, readings in rules.load("gloss_readings").items()
-    }
-
-
-@lru_cache(maxsize=4096)
-def parse_reading(gloss: str) -> Reading | None:
-    """The pinyin syllable a gloss spells (tone marks or a tone digit), or None."""
-    text = unicodedata.normalize("NFD", gloss)
-    tone = 0
-    if text[-1:] in TONE_DIGITS:
-        tone, text = int(text[-1]), text[:-1]
-    marks = [TONE_MARKS[c] for c in text if c in TONE_MARKS]
-    if len(marks) > 1 or (marks and tone):
-        return None
-    tone = marks[0] if marks else tone
-    base = unicodedata.normalize("NFC", "".join(c for c in text if c not in TONE_MARKS))
-    syllables, umlauts, min_toneless = _pinyin()
-    for spelling in umlauts:
-        base = base.replace(spelling, "ü")
-    if not tone and len(base) < min_toneless:
-        return None
-    return Reading(base, tone) if base in syllables else None
-
-
-def decided_char(char: str, reading: Reading) -> str | None:
-    """The character a gloss's reading selects (rules/gloss_readings.yaml), if listed."""
-    choices = _gloss_readings().get(char)
-    if not choices:
-        return None
-    return choices.get(f"{reading.syllable}{reading.tone}") or choices.get(reading.syllable)
-
-
-def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
-    """Remove pinyin glosses that follow a hanzi; return the line and the number removed."""
-    text = line.text
-    pins: dict[int, str] = {}
-    dropped = [0, 0]  # glosses removed, characters removed so far
-
-    def remove(match: re.Match[str]) -> str:
-        start = match.start()
-        char = text[start - 1] if start else ""
-        reading = parse_reading(match.group(1)) if is_han(char) else None
-        if reading is None:
-            return match.group()
-        choice = decided_char(char, reading) if char in _gloss_readings() else None
-        if choice is not None:
-            pins[start - 1 - dropped[1]] = choice
-        dropped[0] += 1
-        dropped[1] += len(match.group())
-        return ""
-
-    stripped = GLOSS.sub(remove, text) if "(" in text or "（" in text else text
-    return GlossedLine(stripped, line.line, pins), dropped[0]
-
-
-def is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or (len(char) == 1 and HAN_CHAR.match(char) is not None)
-
-
 def is_cjk(char: str) -> bool:
     """A hanzi or a Chinese punctuation mark: a space between two of them is stray."""
     if len(char) != 1:
         return False
     code = ord(char)
     return is_han(char) or char in CJK_MARKS or any(lo <= code <= hi for lo, hi in CJK_MARKS_RANGES)
-
-
-# --- pass 3: script -----------------------------------------------------------------------
-
-
-@cache
-def _converter() -> OpenCC:
-    import opencc
-
-    return opencc.OpenCC("hk2s")
-
-
-def traditional_chars(chars: Iterable[str]) -> frozenset[str]:
-    """The characters OpenCC hk2s changes on their own (traditional-only forms)."""
-    ordered = sorted(set(chars))
-    if not ordered:
-        return frozenset()
-    converted = _converter().convert("\n".join(ordered)).split("\n")
-    if len(converted) != len(ordered):
-        converted = [_converter().convert(char) for char in ordered]
-    return frozenset(char for char, new in zip(ordered, converted, strict=True) if char != new)
-
-
-def detect_script(texts: list[str]) -> Script:
-    """Vote line by line, weighted by hanzi count (thresholds in rules/normalize.yaml)."""
-    han_per_line = [HAN_CHAR.findall(text) for text in texts]
-    settings = rules.load("normalize")["script"]
-    traditional = traditional_chars(set().union(*han_per_line))
-    traditional -= frozenset(str(settings.get("also_simplified", "")))
-    if not traditional:
-        return "simplified"
-    votes = {"traditional": 0, "simplified": 0}
-    for chars in han_per_line:
-        if not traditional.isdisjoint(chars):
-            votes["traditional"] += len(chars)
-        elif len(chars) >= settings["min_han_per_line"]:
-            votes["simplified"] += len(chars)
-    share = votes["traditional"] / (votes["traditional"] + votes["simplified"])
-    if share < settings["simplified_below"]:
-        return "simplified"
-    return "traditional" if share >= settings["traditional_above"] else "mixed"
-
-
-# --- pass 4: conversion -------------------------------------------------------------------
-
-
-def apply_pins(line: GlossedLine, convert: bool) -> GlossedLine:
-    """Convert a line (or only apply its pins); pinned characters bypass OpenCC."""
-    if not line.pins and not convert:
-        return line
-    converter = _converter() if convert else None
-    parts: list[str] = []
-    pins: dict[int, str] = {}
-    start = 0
-    for offset in sorted(line.pins):
-        chunk = line.text[start:offset]
-        parts.append(converter.convert(chunk) if converter else chunk)
-        pins[sum(map(len, parts))] = line.pins[offset]
-        parts.append(line.pins[offset])
-        start = offset + 1
-    rest = line.text[start:]
-    parts.append(converter.convert(rest) if converter else rest)
-    return GlossedLine("".join(parts), line.line, pins)
-
-
-@cache
-def _zhe_words() -> tuple[str, tuple[tuple[str, str], ...]]:
-    """(default, ((word, replacement for its 著), ...) longest first, keep before change)."""
-    data = rules.load("zhe")
-    words = [(str(w), ZHU) for w in data.get("keep", [])]
-    words += [(str(w), "着") for w in data.get("change", []) if ZHU in str(w)]
-    words.sort(key=lambda item: (-len(item[0]), item[1] != ZHU))
-    return str(data.get("default", "着")), tuple(words)
-
-
-def resolve_zhe(text: str, pinned: Iterable[int] = ()) -> str:
-    """Decide every 著 not pinned by a gloss: 显著 stays, 沿著/著力/制约著 → 着 (zhe.yaml)."""
-    if ZHU not in text:
-        return text
-    default, words = _zhe_words()
-    chars = list(text)
-    fixed = set(pinned)
-    for index, char in enumerate(text):
-        if char == ZHU and index not in fixed:
-            chars[index] = zhe_choice(text, index, words, default)
-    return "".join(chars)
-
-
-def zhe_choice(text: str, index: int, words: tuple[tuple[str, str], ...], default: str) -> str:
-    for word, choice in words:
-        for k, char in enumerate(word):
-            if char == ZHU and index >= k and text[index - k : index - k + len(word)] == word:
-                return choice
-    return default
-
-
-def count_changed(before: str, after: str) -> int:
-    if before == after:
-        return 0
-    return sum(map(operator.ne, before, after)) + abs(len(before) - len(after))
-
-
-def convert_lines(lines: list[GlossedLine], script: Script) -> tuple[list[Line], int]:
-    """Traditional/mixed → simplified (hk2s + 著 rules); returns lines and chars changed."""
-    convert = script != "simplified"
-    plain = convert_unpinned(lines) if convert else {}
-    converted: list[Line] = []
-    changed = 0
-    for index, line in enumerate(lines):
-        if index in plain:
-            text = resolve_zhe(plain[index])
-        else:
-            done = apply_pins(line, convert)
-            text = resolve_zhe(done.text, done.pins) if convert else done.text
-        changed += count_changed(line.text, text)
-        converted.append(Line(text, line.line))
-    return converted, changed
-
-
-def convert_unpinned(lines: list[GlossedLine]) -> dict[int, str]:
-    """Convert every line without pins in one OpenCC call (index → converted text)."""
-    indexes = [index for index, line in enumerate(lines) if not line.pins]
-    converted = _converter().convert("\n".join(lines[i].text for i in indexes)).split("\n")
-    return dict(zip(indexes, converted, strict=True)) if len(converted) == len(indexes) else {}
 
 
 # --- pass 6: punctuation ------------------------------------------------------------------
@@ -585,7 +370,7 @@ def garbled_spans(glossed: list[GlossedLine]) -> list[SuspectSpan]:
 
     spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
     return [
-        span._replace(candidate=resolve_zhe(_converter().convert(span.candidate)))
+        span._replace(candidate=resolve_zhe(hk2s_converter().convert(span.candidate)))
         if span.candidate
         else span
         for span in spans

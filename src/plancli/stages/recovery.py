@@ -1,5 +1,6 @@
-"""Recovery of garbled runs found by `plancli.stages.mojibake`: the document's character model and
-the search over the original byte layouts (see that module's docstring for the method).
+"""Recovery of garbled runs found by `plancli.stages.mojibake`: the byte layouts a run may come
+from, each read with the document's character model (`character_model`) through the lattice
+search (`lattice`), and the judgement of every suspect stretch (see `mojibake` for the method).
 
 Imported only when a document has a run that can be recovered, so clean documents and the
 scan pay nothing for it.
@@ -7,28 +8,26 @@ scan pay nothing for it.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
 from plancli.core import Line, SuspectSpan
+from plancli.stages.character_model import Lexicon, Pair
+from plancli.stages.lattice import (
+    Backward,
+    Lattice,
+    Slot,
+    backward_scores,
+    logsumexp,
+)
 from plancli.stages.mojibake import (
-    BIGRAM_WEIGHT,
-    BRACKET_PENALTY,
     DROP_RATE,
     EVIDENCE_MARGIN,
-    FOLD_TABLE,
-    GLOSS,
-    LINE_WEIGHT,
     MAX_RECOVERIES,
     MIN_CONFIDENCE,
-    OTHER,
-    PRIOR_COUNT,
     PRUNE,
     SHOW_MARGINAL,
     UNKNOWN,
@@ -40,103 +39,7 @@ from plancli.stages.mojibake import (
     outside_stretches,
     shifted_bytes,
 )
-
-# --- the document's own character model ---------------------------------------------------
-
-NO_COUNTS: Counter[str] = Counter()
-
-
-@dataclass
-class Lexicon:
-    """Character unigrams and bigrams of the document, plus the damaged line's characters."""
-
-    unigrams: Counter[str]
-    predecessors: dict[str, Counter[str]]
-    total: int
-    line: Counter[str] = field(default_factory=Counter)
-    line_total: int = 0
-    unigram_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> Lexicon:
-        unigrams: Counter[str] = Counter()
-        bigrams: Counter[tuple[str, str]] = Counter()
-        for text in texts:
-            chars = GLOSS.sub("", text).translate(FOLD_TABLE)
-            unigrams.update(chars)
-            bigrams.update(itertools.pairwise(chars))
-        predecessors: dict[str, Counter[str]] = {}
-        for (previous, char), count in bigrams.items():  # in order of first occurrence
-            predecessors.setdefault(char, Counter())[previous] = count
-        return cls(unigrams, predecessors, sum(unigrams.values()))
-
-    def for_line(self, pieces: Iterable[str]) -> Lexicon:
-        line: Counter[str] = Counter()
-        for piece in pieces:
-            line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
-        return Lexicon(self.unigrams, self.predecessors, self.total, line, sum(line.values()))
-
-    def alphabet(self) -> frozenset[str]:
-        code = gbk_table().code
-        return frozenset(char for char in self.unigrams if char in code)
-
-    def prior_share(self, prior: float) -> float:
-        """Unigram probability of a character the document never uses, by its prior weight."""
-        share = PRIOR_COUNT * prior / (self.total + PRIOR_COUNT * gbk_table().prior_mass)
-        return (1 - LINE_WEIGHT) * share
-
-    def unigram(self, char: str) -> float:
-        cached = self.unigram_cache.get(char)
-        if cached is not None:
-            return cached
-        document = (self.unigrams[char] + PRIOR_COUNT * gbk_table().prior.get(char, 0.01)) / (
-            self.total + PRIOR_COUNT * gbk_table().prior_mass
-        )
-        line = self.line[char] / self.line_total if self.line_total else 0.0
-        value = self.unigram_cache[char] = (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
-        return value
-
-    def bigram_share(self, previous: str | None, char: str) -> float:
-        """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
-        if previous is None or not self.unigrams[previous]:
-            return 0.0
-        count = self.predecessors.get(char, NO_COUNTS)[previous]
-        return BIGRAM_WEIGHT * count / self.unigrams[previous]
-
-    def attested(self, previous: str | None, char: str | None) -> bool:
-        if previous is None or char is None:
-            return False
-        return self.predecessors.get(char, NO_COUNTS)[previous] > 0
-
-    def logp(self, previous: str | None, char: str) -> float:
-        backoff = (1 - BIGRAM_WEIGHT) * self.unigram(char)
-        return math.log(self.bigram_share(previous, char) + backoff)
-
-    def sequence_logp(self, chars: str, left: str | None, right: str | None) -> float:
-        total, previous = 0.0, left
-        for char in chars:
-            total += self.logp(previous, char)
-            previous = char
-        return total + (self.logp(previous, right) if right is not None else 0.0)
-
-
-# --- recovery -----------------------------------------------------------------------------
-
-Pair = tuple[int | None, int | None]
-BRACKETS = ("()", "“”", "‘’", "《》", "〈〉", "〔〕", "【】")
-
-
-@dataclass(frozen=True)
-class Slot:
-    """Candidate characters for one original character; `other` is the unigram mass of the
-    characters that fit but that the document never uses."""
-
-    chars: tuple[str, ...]
-    other: float = 0.0
-
-    @property
-    def open(self) -> bool:
-        return len(self.chars) > 1 or self.other > 0
+from plancli.stages.run_context import Context, LineContext
 
 
 @dataclass(frozen=True)
@@ -149,139 +52,9 @@ class Layout:
 
 
 @dataclass(frozen=True)
-class Context:
-    """What surrounds a run: the characters on either side and bracket-balance factors."""
-
-    left: str | None
-    right: str | None
-    bias: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Recovery:
     text: str
     confidence: float
-
-
-def unmatched(text: str, opening: str, closing: str) -> tuple[int, int]:
-    """(closings without an opening, openings left open) in `text`."""
-    depth = orphans = 0
-    for char in text:
-        if char == opening:
-            depth += 1
-        elif char == closing:
-            if depth:
-                depth -= 1
-            else:
-                orphans += 1
-    return orphans, depth
-
-
-def bracket_bias(before: str, after: str) -> dict[str, float]:
-    """Disfavour a bracket that would leave the line less balanced than an opposite one."""
-    bias: dict[str, float] = {}
-    for opening, closing in BRACKETS:
-        still_open = unmatched(before, opening, closing)[1]
-        orphans = unmatched(after, opening, closing)[0]
-        if orphans > still_open:
-            bias[closing] = BRACKET_PENALTY
-        elif still_open > orphans:
-            bias[opening] = BRACKET_PENALTY
-    return bias
-
-
-def run_context(text: str, start: int, end: int) -> Context:
-    """The context of one run, computed from scratch (`LineContext` gives the same, faster)."""
-    before = "".join(fold(char) for char in GLOSS.sub("", text[:start]))
-    after = "".join(fold(char) for char in GLOSS.sub("", text[end:]))
-    return Context(
-        before[-1] if before else None,
-        after[0] if after else None,
-        bracket_bias(before, after),
-    )
-
-
-class BracketBalance:
-    """Prefix sums of (closings - openings) of one bracket pair over a text, so that the
-    brackets left open before any point and the orphans after it cost O(log n)."""
-
-    def __init__(self, text: str, opening: str, closing: str, positions: list[int]) -> None:
-        self.positions = positions
-        self.sums = [0, *itertools.accumulate(1 if text[i] == closing else -1 for i in positions)]
-        self.prefix_max = list(itertools.accumulate(self.sums, max))
-        self.suffix_max = list(itertools.accumulate(reversed(self.sums), max))[::-1]
-
-    def still_open(self, end: int) -> int:
-        """unmatched(text[:end])[1]."""
-        index = bisect.bisect_left(self.positions, end)
-        return self.prefix_max[index] - self.sums[index]
-
-    def orphans(self, start: int) -> int:
-        """unmatched(text[start:])[0]."""
-        index = bisect.bisect_left(self.positions, start)
-        return self.suffix_max[index] - self.sums[index]
-
-
-BRACKET_CHARS = re.compile("[{}]".format(re.escape("".join(BRACKETS))))
-
-
-class LineContext:
-    """`run_context` for many runs of one line in O(n + runs · log n): the line without its
-    glosses, folded, is built once. A gloss cannot contain a marker, so none crosses the start
-    of a run; one may cross its end, and then its tail stays in the text after the run."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        spans = [match.span() for match in GLOSS.finditer(text)]
-        self.gloss_starts = [start for start, _ in spans]
-        self.gloss_ends = [end for _, end in spans]
-        self.removed = [0, *itertools.accumulate(end - start for start, end in spans)]
-        kept = [
-            text[a:b]
-            for a, b in zip([0, *self.gloss_ends], [*self.gloss_starts, len(text)], strict=True)
-        ]
-        self.clean = "".join(kept).translate(FOLD_TABLE)
-        positions: dict[str, list[int]] = {char: [] for char in "".join(BRACKETS)}
-        for match in BRACKET_CHARS.finditer(self.clean):
-            positions[match.group()].append(match.start())
-        self.balances = [
-            (
-                opening,
-                closing,
-                BracketBalance(self.clean, opening, closing, merged(positions, opening, closing)),
-            )
-            for opening, closing in BRACKETS
-        ]
-
-    def clean_index(self, index: int) -> int:
-        """Where `index` (not inside a gloss) lands in the clean text."""
-        return index - self.removed[bisect.bisect_right(self.gloss_ends, index)]
-
-    def context(self, start: int, end: int) -> Context:
-        before_end = self.clean_index(start)
-        crossing = bisect.bisect_right(self.gloss_ends, end)
-        tail = ""
-        if crossing < len(self.gloss_starts) and self.gloss_starts[crossing] < end:
-            tail = self.text[end : self.gloss_ends[crossing]].translate(FOLD_TABLE)
-            after_start = self.clean_index(self.gloss_ends[crossing])
-        else:
-            after_start = self.clean_index(end)
-        right = tail[:1] or self.clean[after_start : after_start + 1]
-        bias: dict[str, float] = {}
-        for opening, closing, balance in self.balances:
-            still_open = balance.still_open(before_end)
-            tail_orphans, tail_depth = unmatched(tail, opening, closing)
-            orphans = tail_orphans + max(0, balance.orphans(after_start) - tail_depth)
-            if orphans > still_open:
-                bias[closing] = BRACKET_PENALTY
-            elif still_open > orphans:
-                bias[opening] = BRACKET_PENALTY
-        left = self.clean[before_end - 1] if before_end else None
-        return Context(left, right or None, bias)
-
-
-def merged(positions: dict[str, list[int]], opening: str, closing: str) -> list[int]:
-    return sorted(positions[opening] + positions[closing])
 
 
 def shifted_layout(body: str) -> list[int | None] | None:
@@ -314,6 +87,14 @@ def original_layouts(run: Run) -> Iterator[Layout]:
 
 
 def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
+    """The slot of one pair, built once per document (it depends on the document alone)."""
+    slot = lexicon.slot_cache.get(pair)
+    if slot is None:
+        slot = lexicon.slot_cache[pair] = build_slot(pair, lexicon, alphabet)
+    return slot
+
+
+def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     table = gbk_table()
     lead, trail = pair
     if lead is not None and trail is not None:
@@ -328,195 +109,16 @@ def make_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     return Slot(known, lexicon.prior_share(unused))
 
 
-def allowed_groups(
-    by_trail: dict[int | None, Group], lead: int
-) -> tuple[set[int | None], float, str | None, float]:
-    """The trail bytes that may precede `lead` after a dropped pair, the summed forward score
-    of their states, and the best of them (state, Viterbi score)."""
-    allowed = {trail for trail in by_trail if trail is None or decode_pair(trail, lead) is None}
-    groups = [group for trail, group in by_trail.items() if trail in allowed]
-    best = max(groups, key=lambda group: group.viterbi, default=None)
-    if best is None or best.viterbi == -math.inf:
-        return allowed, logsumexp(group.forward for group in groups), None, -math.inf
-    return allowed, logsumexp(group.forward for group in groups), best.best, best.viterbi
-
-
-@cache
-def trail_bytes() -> dict[str, int]:
-    """Every GBK character's trail byte (None and OTHER, not characters, have none)."""
-    return {char: raw[1] for char, raw in gbk_table().code.items()}
-
-
-def trail_byte(state: str | None) -> int | None:
-    """The trail byte of a lattice state's GBK code (None: no known byte)."""
-    return trail_bytes().get(state)  # type: ignore[arg-type]
-
-
-def logsumexp(values: Iterable[float]) -> float:
-    values = [value for value in values if value != -math.inf]
-    if len(values) < 2:
-        return values[0] if values else -math.inf
-    top = max(values)
-    return top + math.log(sum(math.exp(value - top) for value in values))
-
-
-@dataclass(frozen=True)
-class Group:
-    """Previous states that share a trail byte: their summed and best scores."""
-
-    members: frozenset[str | None]
-    forward: float
-    best: str | None
-    viterbi: float
-
-
-@dataclass
-class Lattice:
-    """Forward (sum over paths) and Viterbi (best path) scores, one slot at a time."""
-
-    lexicon: Lexicon
-    bias: dict[str, float]
-    forward: dict[str | None, float]
-    viterbi: dict[str | None, float]
-    pointers: list[dict[str, str | None]] = field(default_factory=list)
-    history: list[dict[str | None, float]] = field(default_factory=list)  # forward, per slot
-    best_history: list[dict[str | None, float]] = field(default_factory=list)  # Viterbi
-
-    @classmethod
-    def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
-        return cls(lexicon, context.bias, {context.left: 0.0}, {context.left: 0.0})
-
-    def prefix(self, length: int, context: Context) -> Lattice | None:
-        """A copy of this lattice as it was after its first `length` slots (None if the
-        walk had stopped before them)."""
-        if length == 0:
-            return Lattice.start(self.lexicon, context)
-        if length > len(self.history) or not self.history[length - 1]:
-            return None
-        return Lattice(
-            self.lexicon,
-            self.bias,
-            self.history[length - 1],
-            self.best_history[length - 1],
-            self.pointers[:length],
-            self.history[:length],
-            self.best_history[:length],
-        )
-
-    def step(self, slot: Slot, after_drop: bool = False) -> None:
-        """Move to the next slot; `after_drop`: the previous slot and this one are the two
-        halves of a dropped pair, so (trail before, lead here) must be no character."""
-        forward_all = logsumexp(self.forward.values())
-        forward: dict[str | None, float] = {}
-        viterbi: dict[str | None, float] = {}
-        pointers: dict[str, str | None] = {}
-        by_trail = self.previous_by_trail() if after_drop else {}
-        allowed_by_lead: dict = {}
-        top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
-        for char in slot.chars:
-            backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
-            if after_drop:
-                total, best, pointer = self.dense_scores(char, backoff, by_trail, allowed_by_lead)
-            else:
-                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top)
-            if total == -math.inf:
-                continue
-            weight = math.log(self.bias.get(char, 1.0))
-            forward[char], viterbi[char], pointers[char] = total + weight, best + weight, pointer
-        if slot.other > 0 and forward_all > -math.inf:
-            forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
-        self.forward, self.viterbi = forward, viterbi
-        self.pointers.append(pointers)
-        self.history.append(forward)
-        self.best_history.append(viterbi)
-
-    def sparse_scores(
-        self, char: str, backoff: float, forward_all: float, top: str | None
-    ) -> tuple[float, float, str | None]:
-        """Only attested predecessors differ from the back-off, so only they are visited;
-        `top` is the best previous state (None if there is none)."""
-        terms = [forward_all + math.log(backoff)]
-        pointer, best = None, -math.inf
-        if self.viterbi:
-            pointer = top
-            best = self.viterbi[pointer] + math.log(backoff)
-        for previous in self.lexicon.predecessors.get(char, {}):
-            if previous not in self.forward:
-                continue
-            share = self.lexicon.bigram_share(previous, char)
-            terms.append(self.forward[previous] + math.log(share))
-            if previous in self.viterbi:
-                score = self.viterbi[previous] + math.log(share + backoff)
-                if score > best:
-                    pointer, best = previous, score
-        return logsumexp(terms), best, pointer
-
-    def previous_by_trail(self) -> dict[int | None, Group]:
-        """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
-        members: dict[int | None, list[str | None]] = {}
-        trails = trail_bytes()
-        for previous in self.forward:
-            members.setdefault(trails.get(previous), []).append(previous)
-        groups = {}
-        for trail, group in members.items():
-            named = [previous for previous in group if previous in self.viterbi]
-            best = max(named, key=self.viterbi.__getitem__, default=None)
-            groups[trail] = Group(
-                frozenset(group),
-                logsumexp(self.forward[previous] for previous in group),
-                best,
-                self.viterbi[best] if best is not None else -math.inf,
-            )
-        return groups
-
-    def dense_scores(
-        self, char: str, backoff: float, by_trail: dict[int | None, Group], allowed_by_lead: dict
-    ) -> tuple[float, float, str | None]:
-        """Like sparse_scores, over the previous states whose trail byte may precede `char`;
-        what depends only on the lead byte is kept in `allowed_by_lead` for the whole step."""
-        lead = gbk_table().code[char][0]
-        if lead not in allowed_by_lead:
-            allowed_by_lead[lead] = allowed_groups(by_trail, lead)
-        allowed_trails, group_forward, group_best, group_viterbi = allowed_by_lead[lead]
-        terms = [group_forward + math.log(backoff)] if group_forward > -math.inf else []
-        pointer, best = None, -math.inf
-        if group_viterbi > -math.inf:
-            pointer, best = group_best, group_viterbi + math.log(backoff)
-        for previous in self.lexicon.predecessors.get(char, {}):
-            if previous not in self.forward or trail_byte(previous) not in allowed_trails:
-                continue
-            share = self.lexicon.bigram_share(previous, char)
-            terms.append(self.forward[previous] + math.log(share))
-            score = self.viterbi.get(previous, -math.inf) + math.log(share + backoff)
-            if score > best:
-                pointer, best = previous, score
-        return logsumexp(terms), best, pointer
-
-    def total(self) -> float:
-        return logsumexp(self.forward.values())
-
-    def best_path(self) -> list[str] | None:
-        """The best character for every slot so far, or None if no path names them all."""
-        if not self.viterbi or max(self.viterbi.values()) == -math.inf:
-            return None
-        char: str | None = max(self.viterbi, key=self.viterbi.__getitem__)
-        path: list[str] = []
-        for pointers in reversed(self.pointers):
-            if char is None or char == OTHER:
-                return None
-            path.append(char)
-            char = pointers.get(char)
-        return path[::-1]
-
-
 @dataclass(frozen=True)
 class Reading:
-    """One layout read with the document model: its slots, mass and best path."""
+    """One layout read with the document model: its slots, mass and best path; `walked`: for
+    a split layout, the lattice past both halves of its split pair, for `recover` to go on."""
 
     layout: Layout
     slots: tuple[Slot, ...]
     log_mass: float
     path: list[str] | None
+    walked: Lattice | None = field(default=None, repr=False, compare=False)
 
 
 def walk_layout(
@@ -556,124 +158,6 @@ def read_layout(
     return mass, path
 
 
-# --- backward scores: every layout and every clamped slot from two passes ----------------
-#
-# The forward step multiplies the score of a previous state p by
-# T(p, c) = (share(p, c) + backoff(c)) · bias(c) for a character c, and by (1 - λ) · other
-# for OTHER; after a dropped pair only the (p, c) whose bytes make no character count.
-# Backward scores B(p) = log Σ_c T(p, c) · exp(B'(c)) are therefore a constant plus
-# corrections for the few p that are attested predecessors, so one backward pass gives, for
-# every position, the mass of every continuation: a layout that splits pair k is the shared
-# forward prefix, two steps, and the shared backward suffix; a slot clamped to c has the
-# mass forward(c) · backward(c).
-
-
-def safe_log(value: float) -> float:
-    return math.log(value) if value > 0 else -math.inf
-
-
-@dataclass(frozen=True)
-class Backward:
-    """log(base + corrections[p]) + shift: the backward score of any previous state p."""
-
-    base: float
-    corrections: dict[str | None, float]
-    shift: float
-
-    def __call__(self, state: str | None) -> float:
-        return safe_log(self.base + self.corrections.get(state, 0.0)) + self.shift
-
-
-def final_backward(lexicon: Lexicon, context: Context) -> Backward:
-    """Past the last slot: the right-hand character, if any, still has to be generated."""
-    if context.right is None:
-        return Backward(1.0, {}, 0.0)
-    return sparse_backward(Slot((context.right,)), Backward(1.0, {}, 0.0), lexicon, context)
-
-
-def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
-    scores = {char: after(char) for char in slot.chars}
-    if slot.other > 0:
-        scores[OTHER] = after(OTHER)
-    shift = max(scores.values(), default=-math.inf)
-    if shift == -math.inf:
-        return Backward(0.0, {}, 0.0)
-    base, corrections = 0.0, {}
-    for char in slot.chars:
-        weight = math.exp(scores[char] - shift) * context.bias.get(char, 1.0)
-        base += weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
-        for previous in lexicon.predecessors.get(char, NO_COUNTS):
-            share = lexicon.bigram_share(previous, char)
-            corrections[previous] = corrections.get(previous, 0.0) + weight * share
-    if slot.other > 0:
-        base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
-    return Backward(base, corrections, shift)
-
-
-def dense_backward(
-    slot: Slot, after: Backward, states: Iterable[str | None], lexicon: Lexicon, context: Context
-) -> Backward:
-    """Into the second half of a dropped pair: computed for each previous state present, by
-    trail byte (which decides the characters allowed) plus the state's own bigrams."""
-    code = gbk_table().code
-    weights = {char: after(char) for char in slot.chars}
-    other = after(OTHER) if slot.other > 0 else -math.inf
-    shift = max([*weights.values(), other])
-    if shift == -math.inf:
-        return Backward(0.0, {}, 0.0)
-    for char, score in weights.items():
-        weights[char] = math.exp(score - shift) * context.bias.get(char, 1.0)
-    other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
-    by_trail: dict[int | None, float] = {}
-    corrections: dict[str | None, float] = {}
-    for previous in states:
-        trail = trail_byte(previous)
-        if trail not in by_trail:
-            by_trail[trail] = other_term + sum(
-                weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
-                for char, weight in weights.items()
-                if trail is None or decode_pair(trail, code[char][0]) is None
-            )
-        corrections[previous] = by_trail[trail]
-    for char, weight in weights.items():
-        for previous in lexicon.predecessors.get(char, NO_COUNTS):
-            if previous not in corrections:
-                continue
-            trail = trail_byte(previous)
-            if trail is None or decode_pair(trail, code[char][0]) is None:
-                corrections[previous] += weight * lexicon.bigram_share(previous, char)
-    return Backward(0.0, corrections, shift)
-
-
-def backward_scores(
-    slots: tuple[Slot, ...],
-    split: int | None,
-    history: list[dict[str | None, float]],
-    lexicon: Lexicon,
-    context: Context,
-    unsplit: list[Backward] | None = None,
-) -> list[Backward]:
-    """Backward score functions after every slot (index i: the continuation past slot i).
-    `unsplit`: those of the unsplit layout, which a split layout shares past its split."""
-    scores: list[Backward | None] = [None] * len(slots)
-    if unsplit is not None and split is not None:
-        scores[split:] = unsplit[split - 1 :]
-        last = split - 1
-    else:
-        scores[-1] = final_backward(lexicon, context)
-        last = len(slots) - 2
-    for index in range(last, -1, -1):
-        after = scores[index + 1]
-        assert after is not None
-        if index + 1 == split:
-            scores[index] = dense_backward(
-                slots[index + 1], after, history[index], lexicon, context
-            )
-        else:
-            scores[index] = sparse_backward(slots[index + 1], after, lexicon, context)
-    return scores  # type: ignore[return-value]
-
-
 def readings(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
 ) -> list[Reading]:
@@ -699,37 +183,38 @@ def layout_readings(
         slots = tuple(make_slot(pair, lexicon, alphabet) for pair in layout.pairs)
         if any(not slot.chars and not slot.other for slot in slots):
             continue
+        walked = None
         if layout.split is None:
             mass = base_mass
         else:
-            mass = split_mass(layout, slots, prefix, suffix, lexicon, context)
-        found.append(Reading(layout, slots, mass, None))
+            mass, walked = split_mass(layout, slots, lattice, suffix, context)
+        found.append(Reading(layout, slots, mass, None, walked))
     return found, lattice, suffix
 
 
 def split_mass(
     layout: Layout,
     slots: tuple[Slot, ...],
-    prefix: list[dict[str | None, float]],
+    base: Lattice,
     suffix: list[Backward],
-    lexicon: Lexicon,
     context: Context,
-) -> float:
-    """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k."""
+) -> tuple[float, Lattice | None]:
+    """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k;
+    and the lattice past both halves (None if no path reaches them)."""
     assert layout.split is not None
     pair = layout.split - 1
-    start = prefix[pair]
-    lattice = Lattice(lexicon, context.bias, dict(start), {})
-    if not lattice.forward:
-        return -math.inf
+    lattice = base.prefix(pair, context)
+    if lattice is None:
+        return -math.inf, None
     lattice.step(slots[pair])
     if not lattice.forward:
-        return -math.inf
+        return -math.inf, None
     lattice.step(slots[pair + 1], after_drop=True)
     after = suffix[pair]
-    return layout.log_prior + logsumexp(
+    mass = layout.log_prior + logsumexp(
         score + after(state) for state, score in lattice.forward.items()
     )
+    return mass, lattice
 
 
 def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) -> bool:
@@ -799,10 +284,12 @@ def recover(
         if reading.log_mass < everything - PRUNE:
             continue
         layout = reading.layout
-        # every layout shares the unsplit walk up to its split pair
-        shared = base.prefix(
-            len(layout.pairs) - 1 if layout.split is None else layout.split - 1, context
-        )
+        # every layout shares the unsplit walk up to its split pair, and a split layout's
+        # walk past both halves was made when its mass was
+        if layout.split is None:
+            shared = base.prefix(len(layout.pairs) - 1, context)
+        else:
+            shared = reading.walked
         if shared is None:
             mass, path, lattice = -math.inf, None, base
         else:

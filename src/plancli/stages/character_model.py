@@ -1,0 +1,185 @@
+"""The document's own character model for mojibake recovery: unigram and bigram counts of
+the document's undamaged text, mixed with the damaged line's characters and backed by the GBK
+prior (see `plancli.stages.mojibake` for the method). Built once per damaged document.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from plancli.stages.mojibake import (
+    BIGRAM_WEIGHT,
+    FOLD_TABLE,
+    GLOSS,
+    LINE_WEIGHT,
+    PRIOR_COUNT,
+    gbk_table,
+)
+
+if TYPE_CHECKING:
+    from plancli.stages.lattice import Slot
+
+NO_COUNTS: dict[str, int] = {}
+Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
+Attested = tuple[str, int, float, float]  # (char, rank among its predecessors, share, log)
+
+
+@dataclass
+class Lexicon:
+    """Character unigrams and bigrams of the document, plus the damaged line's characters.
+
+    The caches hold what depends on the document alone, so every line's lexicon shares them.
+    """
+
+    unigrams: Counter[str]
+    predecessors: dict[str, dict[str, int]]  # char → {previous: bigram count}
+    total: int
+    line: Counter[str] = field(default_factory=Counter)
+    line_total: int = 0
+    unigram_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    document_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    shares_cache: dict[str, tuple[tuple[str, float, float], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    slot_cache: dict[Pair, Slot] = field(default_factory=dict, repr=False, compare=False)
+    following: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
+    successors_cache: dict[str | None, tuple[Attested, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Lexicon:
+        # one pass over the texts joined by a line break, which no text holds, and then
+        # without the counts that involve it
+        chars = GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE)
+        unigrams = Counter(chars)
+        del unigrams["\n"]
+        predecessors: dict[str, dict[str, int]] = {}
+        following: dict[str, list[tuple[str, int]]] = {}
+        bigrams = Counter(itertools.pairwise(chars))
+        for (previous, char), count in bigrams.items():  # in order of first occurrence
+            if previous == "\n" or char == "\n":
+                continue
+            known = predecessors.get(char)
+            if known is None:
+                known = predecessors[char] = {}
+            following.setdefault(previous, []).append((char, len(known)))
+            known[previous] = count
+        return cls(unigrams, predecessors, sum(unigrams.values()), following=following)
+
+    def for_line(self, pieces: Iterable[str]) -> Lexicon:
+        line: Counter[str] = Counter()
+        for piece in pieces:
+            line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
+        return Lexicon(
+            self.unigrams,
+            self.predecessors,
+            self.total,
+            line,
+            sum(line.values()),
+            document_cache=self.document_cache,
+            shares_cache=self.shares_cache,
+            slot_cache=self.slot_cache,
+            following=self.following,
+            successors_cache=self.successors_cache,
+        )
+
+    def alphabet(self) -> frozenset[str]:
+        code = gbk_table().code
+        return frozenset(char for char in self.unigrams if char in code)
+
+    def prior_share(self, prior: float) -> float:
+        """Unigram probability of a character the document never uses, by its prior weight."""
+        share = PRIOR_COUNT * prior / (self.total + PRIOR_COUNT * gbk_table().prior_mass)
+        return (1 - LINE_WEIGHT) * share
+
+    def document_unigram(self, char: str) -> float:
+        cached = self.document_cache.get(char)
+        if cached is None:
+            table = gbk_table()
+            cached = self.document_cache[char] = (
+                self.unigrams[char] + PRIOR_COUNT * table.prior.get(char, 0.01)
+            ) / (self.total + PRIOR_COUNT * table.prior_mass)
+        return cached
+
+    def unigram(self, char: str) -> float:
+        cached = self.unigram_cache.get(char)
+        if cached is not None:
+            return cached
+        document = self.document_unigram(char)
+        line = self.line[char] / self.line_total if self.line_total else 0.0
+        value = self.unigram_cache[char] = (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
+        return value
+
+    def bigram_share(self, previous: str | None, char: str) -> float:
+        """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
+        if previous is None or not self.unigrams[previous]:
+            return 0.0
+        count = self.predecessors.get(char, NO_COUNTS).get(previous, 0)
+        return BIGRAM_WEIGHT * count / self.unigrams[previous]
+
+    def shares(self, char: str) -> tuple[tuple[str, float, float], ...]:
+        """(previous, share, log share) for every attested predecessor of `char`, in the
+        order of `predecessors`."""
+        cached = self.shares_cache.get(char)
+        if cached is None:
+            found = []
+            for previous in self.predecessors.get(char, NO_COUNTS):
+                share = self.bigram_share(previous, char)
+                found.append((previous, share, math.log(share)))
+            cached = self.shares_cache[char] = tuple(found)
+        return cached
+
+    def successors(self, previous: str | None) -> tuple[Attested, ...]:
+        """(char, rank of `previous` among the char's predecessors, share, log share) for
+        every character attested after `previous`."""
+        cached = self.successors_cache.get(previous)
+        if cached is None:
+            found = []
+            for char, rank in self.following.get(previous, ()):  # type: ignore[arg-type]
+                share = self.bigram_share(previous, char)
+                found.append((char, rank, share, math.log(share)))
+            cached = self.successors_cache[previous] = tuple(found)
+        return cached
+
+    def attested_among(
+        self, states: dict[str | None, float], chars: tuple[str, ...]
+    ) -> dict[str, list[tuple[str, float, float]]]:
+        """For each of `chars`, its attested predecessors among `states` as (previous, share,
+        log share), in the order of `predecessors`; reached from whichever side is smaller."""
+        if len(states) >= len(chars):
+            found = {}
+            for char in chars:
+                present = [entry for entry in self.shares(char) if entry[0] in states]
+                if present:
+                    found[char] = present
+            return found
+        ranked: dict[str, list[tuple[int, str, float, float]]] = {}
+        for previous in states:
+            for char, rank, share, log_share in self.successors(previous):
+                ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
+        return {
+            char: [entry[1:] for entry in sorted(entries)] if len(entries) > 1 else [entries[0][1:]]
+            for char, entries in ranked.items()
+        }
+
+    def attested(self, previous: str | None, char: str | None) -> bool:
+        if previous is None or char is None:
+            return False
+        return self.predecessors.get(char, NO_COUNTS).get(previous, 0) > 0
+
+    def logp(self, previous: str | None, char: str) -> float:
+        backoff = (1 - BIGRAM_WEIGHT) * self.unigram(char)
+        return math.log(self.bigram_share(previous, char) + backoff)
+
+    def sequence_logp(self, chars: str, left: str | None, right: str | None) -> float:
+        total, previous = 0.0, left
+        for char in chars:
+            total += self.logp(previous, char)
+            previous = char
+        return total + (self.logp(previous, right) if right is not None else 0.0)

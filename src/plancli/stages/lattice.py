@@ -1,0 +1,355 @@
+"""The search of mojibake recovery over one byte layout: a forward lattice (sum over paths
+and best path, one slot of candidate characters at a time) and backward scores that give the
+mass of every continuation, so every layout and every guessed character costs two passes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from plancli.stages.character_model import Lexicon
+from plancli.stages.mojibake import BIGRAM_WEIGHT, OTHER, decode_pair, gbk_table
+from plancli.stages.run_context import Context
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Candidate characters for one original character; `other` is the unigram mass of the
+    characters that fit but that the document never uses."""
+
+    chars: tuple[str, ...]
+    other: float = 0.0
+
+    @property
+    def open(self) -> bool:
+        return len(self.chars) > 1 or self.other > 0
+
+
+@cache
+def forming_leads(trail: int) -> frozenset[int]:
+    """The lead bytes that make a character with `trail` (decode_pair is not None)."""
+    return frozenset(lead for lead in range(0x81, 0xFF) if decode_pair(lead, trail) is not None)
+
+
+def allowed_groups(
+    by_trail: dict[int | None, Group], lead: int
+) -> tuple[set[int | None], float, str | None, float]:
+    """The trail bytes that may precede `lead` after a dropped pair, the summed forward score
+    of their states, and the best of them (state, Viterbi score)."""
+    forming = forming_leads(lead)
+    allowed = {trail for trail in by_trail if trail is None or trail not in forming}
+    groups = [group for trail, group in by_trail.items() if trail in allowed]
+    best = max(groups, key=lambda group: group.viterbi, default=None)
+    if best is None or best.viterbi == -math.inf:
+        return allowed, logsumexp(group.forward for group in groups), None, -math.inf
+    return allowed, logsumexp(group.forward for group in groups), best.best, best.viterbi
+
+
+@cache
+def trail_bytes() -> dict[str, int]:
+    """Every GBK character's trail byte (None and OTHER, not characters, have none)."""
+    return {char: raw[1] for char, raw in gbk_table().code.items()}
+
+
+def trail_byte(state: str | None) -> int | None:
+    """The trail byte of a lattice state's GBK code (None: no known byte)."""
+    return trail_bytes().get(state)  # type: ignore[arg-type]
+
+
+def logsumexp(values: Iterable[float]) -> float:
+    values = [value for value in values if value != -math.inf]
+    if len(values) < 2:
+        return values[0] if values else -math.inf
+    top = max(values)
+    return top + math.log(sum(map(math.exp, [value - top for value in values])))
+
+
+@dataclass(frozen=True)
+class Group:
+    """Previous states that share a trail byte: their summed and best scores."""
+
+    members: frozenset[str | None]
+    forward: float
+    best: str | None
+    viterbi: float
+
+
+@dataclass
+class Lattice:
+    """Forward (sum over paths) and Viterbi (best path) scores, one slot at a time."""
+
+    lexicon: Lexicon
+    bias: dict[str, float]
+    forward: dict[str | None, float]
+    viterbi: dict[str | None, float]
+    pointers: list[dict[str, str | None]] = field(default_factory=list)
+    history: list[dict[str | None, float]] = field(default_factory=list)  # forward, per slot
+    best_history: list[dict[str | None, float]] = field(default_factory=list)  # Viterbi
+
+    @classmethod
+    def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
+        return cls(lexicon, context.bias, {context.left: 0.0}, {context.left: 0.0})
+
+    def prefix(self, length: int, context: Context) -> Lattice | None:
+        """A copy of this lattice as it was after its first `length` slots (None if the
+        walk had stopped before them)."""
+        if length == 0:
+            return Lattice.start(self.lexicon, context)
+        if length > len(self.history) or not self.history[length - 1]:
+            return None
+        return Lattice(
+            self.lexicon,
+            self.bias,
+            self.history[length - 1],
+            self.best_history[length - 1],
+            self.pointers[:length],
+            self.history[:length],
+            self.best_history[:length],
+        )
+
+    def step(self, slot: Slot, after_drop: bool = False) -> None:
+        """Move to the next slot; `after_drop`: the previous slot and this one are the two
+        halves of a dropped pair, so (trail before, lead here) must be no character."""
+        forward_all = logsumexp(self.forward.values())
+        forward: dict[str | None, float] = {}
+        viterbi: dict[str | None, float] = {}
+        pointers: dict[str, str | None] = {}
+        by_trail = self.previous_by_trail() if after_drop else {}
+        allowed_by_lead: dict = {}
+        top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
+        attested = self.lexicon.attested_among(self.forward, slot.chars)
+        for char in slot.chars:
+            backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
+            found = attested.get(char, ())
+            if after_drop:
+                total, best, pointer = self.dense_scores(
+                    char, backoff, by_trail, allowed_by_lead, found
+                )
+            else:
+                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top, found)
+            if total == -math.inf:
+                continue
+            weight = math.log(self.bias.get(char, 1.0))
+            forward[char], viterbi[char], pointers[char] = total + weight, best + weight, pointer
+        if slot.other > 0 and forward_all > -math.inf:
+            forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
+        self.forward, self.viterbi = forward, viterbi
+        self.pointers.append(pointers)
+        self.history.append(forward)
+        self.best_history.append(viterbi)
+
+    def sparse_scores(
+        self,
+        char: str,
+        backoff: float,
+        forward_all: float,
+        top: str | None,
+        attested: Iterable[tuple[str, float, float]],
+    ) -> tuple[float, float, str | None]:
+        """Only attested predecessors (`attested`, present in the lattice) differ from the
+        back-off, so only they are visited; `top` is the best previous state (None if none)."""
+        log_backoff = math.log(backoff)
+        first = forward_all + log_backoff
+        pointer, best = None, -math.inf
+        viterbi = self.viterbi
+        if viterbi:
+            pointer = top
+            best = viterbi[pointer] + log_backoff
+        terms = None
+        forward = self.forward
+        for previous, share, log_share in attested:
+            if terms is None:
+                terms = [first]
+            terms.append(forward[previous] + log_share)
+            if previous in viterbi:
+                score = viterbi[previous] + math.log(share + backoff)
+                if score > best:
+                    pointer, best = previous, score
+        return (first if terms is None else logsumexp(terms)), best, pointer
+
+    def previous_by_trail(self) -> dict[int | None, Group]:
+        """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
+        members: dict[int | None, list[str | None]] = {}
+        trails = trail_bytes()
+        for previous in self.forward:
+            members.setdefault(trails.get(previous), []).append(previous)
+        groups = {}
+        for trail, group in members.items():
+            named = [previous for previous in group if previous in self.viterbi]
+            best = max(named, key=self.viterbi.__getitem__, default=None)
+            groups[trail] = Group(
+                frozenset(group),
+                logsumexp(self.forward[previous] for previous in group),
+                best,
+                self.viterbi[best] if best is not None else -math.inf,
+            )
+        return groups
+
+    def dense_scores(
+        self,
+        char: str,
+        backoff: float,
+        by_trail: dict[int | None, Group],
+        allowed_by_lead: dict,
+        attested: Iterable[tuple[str, float, float]],
+    ) -> tuple[float, float, str | None]:
+        """Like sparse_scores, over the previous states whose trail byte may precede `char`;
+        what depends only on the lead byte is kept in `allowed_by_lead` for the whole step."""
+        lead = gbk_table().code[char][0]
+        if lead not in allowed_by_lead:
+            allowed_by_lead[lead] = allowed_groups(by_trail, lead)
+        allowed_trails, group_forward, group_best, group_viterbi = allowed_by_lead[lead]
+        terms = [group_forward + math.log(backoff)] if group_forward > -math.inf else []
+        pointer, best = None, -math.inf
+        if group_viterbi > -math.inf:
+            pointer, best = group_best, group_viterbi + math.log(backoff)
+        for previous, share, log_share in attested:
+            if trail_byte(previous) not in allowed_trails:
+                continue
+            terms.append(self.forward[previous] + log_share)
+            score = self.viterbi.get(previous, -math.inf) + math.log(share + backoff)
+            if score > best:
+                pointer, best = previous, score
+        return logsumexp(terms), best, pointer
+
+    def total(self) -> float:
+        return logsumexp(self.forward.values())
+
+    def best_path(self) -> list[str] | None:
+        """The best character for every slot so far, or None if no path names them all."""
+        if not self.viterbi or max(self.viterbi.values()) == -math.inf:
+            return None
+        char: str | None = max(self.viterbi, key=self.viterbi.__getitem__)
+        path: list[str] = []
+        for pointers in reversed(self.pointers):
+            if char is None or char == OTHER:
+                return None
+            path.append(char)
+            char = pointers.get(char)
+        return path[::-1]
+
+
+# --- backward scores: every layout and every clamped slot from two passes ----------------
+#
+# The forward step multiplies the score of a previous state p by
+# T(p, c) = (share(p, c) + backoff(c)) · bias(c) for a character c, and by (1 - λ) · other
+# for OTHER; after a dropped pair only the (p, c) whose bytes make no character count.
+# Backward scores B(p) = log Σ_c T(p, c) · exp(B'(c)) are therefore a constant plus
+# corrections for the few p that are attested predecessors, so one backward pass gives, for
+# every position, the mass of every continuation: a layout that splits pair k is the shared
+# forward prefix, two steps, and the shared backward suffix; a slot clamped to c has the
+# mass forward(c) · backward(c).
+
+
+def safe_log(value: float) -> float:
+    return math.log(value) if value > 0 else -math.inf
+
+
+@dataclass(frozen=True)
+class Backward:
+    """log(base + corrections[p]) + shift: the backward score of any previous state p."""
+
+    base: float
+    corrections: dict[str | None, float]
+    shift: float
+
+    def __call__(self, state: str | None) -> float:
+        return safe_log(self.base + self.corrections.get(state, 0.0)) + self.shift
+
+
+def final_backward(lexicon: Lexicon, context: Context) -> Backward:
+    """Past the last slot: the right-hand character, if any, still has to be generated."""
+    if context.right is None:
+        return Backward(1.0, {}, 0.0)
+    return sparse_backward(Slot((context.right,)), Backward(1.0, {}, 0.0), lexicon, context)
+
+
+def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
+    scores = {char: after(char) for char in slot.chars}
+    if slot.other > 0:
+        scores[OTHER] = after(OTHER)
+    shift = max(scores.values(), default=-math.inf)
+    if shift == -math.inf:
+        return Backward(0.0, {}, 0.0)
+    base, corrections = 0.0, {}
+    for char in slot.chars:
+        weight = math.exp(scores[char] - shift) * context.bias.get(char, 1.0)
+        base += weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
+        for previous, share, _ in lexicon.shares(char):
+            corrections[previous] = corrections.get(previous, 0.0) + weight * share
+    if slot.other > 0:
+        base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
+    return Backward(base, corrections, shift)
+
+
+def dense_backward(
+    slot: Slot, after: Backward, states: Iterable[str | None], lexicon: Lexicon, context: Context
+) -> Backward:
+    """Into the second half of a dropped pair: computed for each previous state present, by
+    trail byte (which decides the characters allowed) plus the state's own bigrams."""
+    code = gbk_table().code
+    weights = {char: after(char) for char in slot.chars}
+    other = after(OTHER) if slot.other > 0 else -math.inf
+    shift = max([*weights.values(), other])
+    if shift == -math.inf:
+        return Backward(0.0, {}, 0.0)
+    for char, score in weights.items():
+        weights[char] = math.exp(score - shift) * context.bias.get(char, 1.0)
+    other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
+    terms = [
+        (weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char), forming_leads(code[char][0]))
+        for char, weight in weights.items()
+    ]
+    by_trail: dict[int | None, float] = {}
+    corrections: dict[str | None, float] = {}
+    for previous in states:
+        trail = trail_byte(previous)
+        if trail not in by_trail:
+            by_trail[trail] = other_term + sum(
+                term for term, forming in terms if trail is None or trail not in forming
+            )
+        corrections[previous] = by_trail[trail]
+    for char, weight in weights.items():
+        forming = forming_leads(code[char][0])
+        for previous, share, _ in lexicon.shares(char):
+            if previous not in corrections:
+                continue
+            trail = trail_byte(previous)
+            if trail is None or trail not in forming:
+                corrections[previous] += weight * share
+    return Backward(0.0, corrections, shift)
+
+
+def backward_scores(
+    slots: tuple[Slot, ...],
+    split: int | None,
+    history: list[dict[str | None, float]],
+    lexicon: Lexicon,
+    context: Context,
+    unsplit: list[Backward] | None = None,
+) -> list[Backward]:
+    """Backward score functions after every slot (index i: the continuation past slot i).
+    `unsplit`: those of the unsplit layout, which a split layout shares past its split (and
+    which are the answer for the unsplit layout itself)."""
+    if unsplit is not None and split is None:
+        return unsplit
+    scores: list[Backward | None] = [None] * len(slots)
+    if unsplit is not None and split is not None:
+        scores[split:] = unsplit[split - 1 :]
+        last = split - 1
+    else:
+        scores[-1] = final_backward(lexicon, context)
+        last = len(slots) - 2
+    for index in range(last, -1, -1):
+        after = scores[index + 1]
+        assert after is not None
+        if index + 1 == split:
+            scores[index] = dense_backward(
+                slots[index + 1], after, history[index], lexicon, context
+            )
+        else:
+            scores[index] = sparse_backward(slots[index + 1], after, lexicon, context)
+    return scores  # type: ignore[return-value]
