@@ -323,3 +323,40 @@ def test_goals_take_the_deadline_their_heading_states() -> None:
     assert [(t.indicator, t.year) for t in document.targets] == [
         ("城乡社区综合服务设施覆盖率", 2027)
     ]
+
+
+DUTY_LINES_BELOW_ITEMS = (
+    "一、经济社会发展的主要预期目标\n"
+    "1.努力实现地区生产总值增长6.2%左右。\n"
+    "牵头单位:区发改局\n"
+    "责任单位:立山经济开发区,全区经济运行各专班\n"
+    "2.规模上工业增加值增长5%左右。\n"
+    "牵头单位:区工信局\n"
+    "二、重点工作任务\n"
+    "3.推进老旧小区改造。完成改造小区20个。\n"
+    "责任单位:区住建局\n"
+)
+
+
+def test_unit_label_lines_below_a_numbered_line_are_its_clause() -> None:
+    document = process_bytes(DUTY_LINES_BELOW_ITEMS.encode())
+    tasks = [(t.line, t.marker, [(u.name, u.role) for u in t.units]) for t in document.tasks]
+    assert tasks == [
+        (
+            2,
+            "1.",
+            [
+                ("区发改局", "lead"),
+                ("立山经济开发区", "support"),
+                ("全区经济运行各专班", "support"),
+            ],
+        ),
+        (5, "2.", [("区工信局", "lead")]),
+        (8, "3.", [("区住建局", "responsible")]),
+    ]
+    assert [s.title for s in document.sections] == ["经济社会发展的主要预期目标", "重点工作任务"]
+    assert [(t.line, t.value) for t in document.targets if t.kind == "target"] == [
+        (2, 6.2),
+        (5, 5),
+        (8, 20),
+    ]

@@ -58,6 +58,17 @@ def load_rules() -> SegmentRules:
     )
 
 
+@cache
+def unit_label_line() -> re.Pattern[str]:
+    """A line that only names who answers for the item above it: `牵头单位:区发改局`.
+
+    The labels are the unit vocabulary's (`labels` in rules/units.yaml), so a label an
+    analyst adds there is recognised here too.
+    """
+    labels = alternation(rules.load("units")["labels"])
+    return re.compile(rf"^(?:{labels})\s*:\s*\S")
+
+
 # --- markers ------------------------------------------------------------------------
 
 

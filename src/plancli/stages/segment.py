@@ -45,6 +45,8 @@ families, line shapes, run-on items), `numbering` (sequences and damaged markers
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from plancli.core import Findings, Line, Normalized
 from plancli.models import Outline, Table
 from plancli.stages.blocks import Blocks
@@ -57,6 +59,7 @@ from plancli.stages.markers import (
     snippet,
     split_run_on,
     strip_stray_pipe,
+    unit_label_line,
 )
 from plancli.stages.meta import parse_wrapper
 from plancli.stages.numbering import Numbering, warning
@@ -155,10 +158,25 @@ class _Segmenter:
             return self.open_box(marker, line, index)
         if marker.family == ANNEX:
             return self.open_annex(marker, line, index)
+        if labels := self.unit_labels_after(index):
+            self.add_items(with_unit_labels(marker, labels), line)
+            return len(labels)
         if self.is_heading(marker):
             return self.open_heading(marker, line, index)
         self.add_items(marker, line)
         return 0
+
+    def unit_labels_after(self, index: int) -> list[str]:
+        """The `牵头单位:X` / `责任单位:Y` lines right below a numbered line: they make it
+        an item (however short), and they are its responsibility clause."""
+        labels: list[str] = []
+        pattern = unit_label_line()
+        for line in self.lines[index + 1 :]:
+            text = line.text.strip()
+            if not pattern.match(text):
+                break
+            labels.append(text.rstrip("。;"))
+        return labels
 
     # --- tables -------------------------------------------------------------------
 
@@ -330,6 +348,14 @@ class _Segmenter:
             "repairs": self.out.repairs,
             "diagnostics": self.out.diagnostics,
         }
+
+
+def with_unit_labels(marker: Marker, labels: list[str]) -> Marker:
+    """The marker's text with the label lines below it as its closing clause."""
+    rest = marker.rest.rstrip()
+    if not rest.endswith("。"):
+        rest += "。"
+    return replace(marker, rest=f"{rest}({';'.join(labels)})")
 
 
 def walk_body(lines: list[Line]) -> dict[str, object]:
