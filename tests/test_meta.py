@@ -590,3 +590,17 @@ def test_damaged_signature_date_and_distribution_line_are_not_titles() -> None:
         "常山县提升助老三件事服务能力的实施办法",
         "常山县人民政府办公室",
     )
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "序号 | 项目名称 | 承办科室 | 决策依据 | 计划安排 | |",
+        "经市领导同意,现将《社区嵌入式服务设施建设工程实施方案》印发给你们,请认真贯彻落实.",
+    ],
+)
+def test_a_table_row_or_a_sentence_is_never_the_title(first_line: str) -> None:
+    from plancli.pipeline import process_bytes
+
+    text = f"{first_line}\n一、总体要求\n(一)指导思想。坚持以人民为中心。\n"
+    assert process_bytes(text.encode()).meta.title is None

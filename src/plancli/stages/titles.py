@@ -173,7 +173,8 @@ def looks_like_title(text: str) -> bool:
     return (
         2 <= len(text) <= MAX_TITLE_CHARS
         and not SENTENCE_END.search(text)
-        and not text.endswith((":", ","))
+        and not text.endswith((":", ",", "."))
+        and "|" not in text  # a table row (a portal box or a header that lost its table)
         and not HEADING.match(text)
         and parse_date(text) is None
         and not DOC_NUMBER.fullmatch(text)
