@@ -604,3 +604,24 @@ def test_a_table_row_or_a_sentence_is_never_the_title(first_line: str) -> None:
 
     text = f"{first_line}\n一、总体要求\n(一)指导思想。坚持以人民为中心。\n"
     assert process_bytes(text.encode()).meta.title is None
+
+
+def test_a_notice_with_points_of_its_own_signs_above_its_first_annex() -> None:
+    from plancli.pipeline import process_bytes
+
+    text = (
+        "县示范区管委会,各乡、镇人民政府,县直各有关单位:\n"
+        "经县政府同意,现将《2025年县政府重点工作任务分解》印发给你们,请认真抓好落实。\n"
+        "一、责任到人,闭环管理。各牵头单位要细化措施。\n"
+        "二、节点管控,动态调度。各单位要紧盯目标任务。\n"
+        "附件:1.2025年县政府重点工作任务分解\n"
+        "沁县人民政府办公室\n"
+        "2025年5月18日\n"
+        "(此件公开发布)\n"
+        "附件1\n"
+        "2025年县政府重点工作任务分解\n"
+        "一、县示范区管委会牵头工作\n"
+        "1.建设3个劳动密集型产业园。\n"
+    )
+    meta = process_bytes(text.encode()).meta
+    assert (meta.issuer, meta.date) == ("沁县人民政府办公室", "2025-05-18")

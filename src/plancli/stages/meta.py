@@ -50,6 +50,7 @@ from plancli.stages.signature import (
     find_end_signature,
     find_signature,
     reconcile_issuer,
+    signature_at,
     stand_in_date,
 )
 from plancli.stages.titles import (
@@ -79,6 +80,9 @@ class Wrapper:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+ANNEX_START = re.compile(r"附件\s*\d{1,2}")  # an annex begins: `附件1` alone on its line
+
+
 @dataclass
 class Parts:
     """What the structural search found, as indexes into `lines`."""
@@ -97,11 +101,24 @@ def locate_parts(texts: list[str]) -> Parts:
     stop = parts.recipients if parts.recipients is not None else parts.limit
     parts.notice = find_notice(texts, stop)
     if parts.recipients is not None:
-        parts.signature = find_signature(texts, parts.recipients + 1, parts.limit)
+        parts.signature = find_signature(
+            texts, parts.recipients + 1, parts.limit
+        ) or signature_before_annex(texts, parts.recipients + 1)
     elif parts.notice is not None:
         parts.signature = find_signature(texts, parts.notice.end, parts.limit)
     parts.wrapper_end = wrapper_end(texts, parts)
     return parts
+
+
+def signature_before_annex(texts: list[str], floor: int) -> Signature | None:
+    """A notice with numbered points of its own signs after them, right above `附件1`."""
+    annex = next((i for i in range(floor, len(texts)) if ANNEX_START.fullmatch(texts[i])), None)
+    if annex is None:
+        return None
+    index = annex - 1
+    while index > floor and is_publication_note(texts[index]):
+        index -= 1
+    return signature_at(texts, index, floor) if index > floor else None
 
 
 def skip_notes(texts: list[str], index: int) -> int:
