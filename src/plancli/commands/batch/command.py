@@ -117,29 +117,14 @@ def convert_inputs(
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     index = Index(outdir / INDEX_NAME)
-    previous = index.load()
     tally = Tally()
-    skipped: list[Record] = []
-    todo: list[Job] = []
-    for job in plan_jobs(inputs, outdir, fmt, timeout):
-        before = previous.get(job.rel)
-        if not force and is_unchanged(before, job):
-            skipped.append(skipped_record(before, job))  # type: ignore[arg-type]
-            tally.add(skipped[-1])
-        else:
-            todo.append(job)
-    del previous
+    skipped, todo = split_unchanged(plan_jobs(inputs, outdir, fmt, timeout), index.load(), force)
+    for record in skipped:
+        tally.add(record)
     index.merge(skipped)
     del skipped
     try:
-        with (
-            open_runner() if todo else nullcontext(no_jobs) as run,
-            make_progress(len(todo)) as progress,
-        ):
-            for record in run(todo):
-                tally.add(record)
-                index.append(record)
-                progress.advance(record)
+        run_and_record(todo, open_runner, index, tally)
     except ExecutorError as exc:
         print_error(exc)
         return 2
@@ -153,6 +138,38 @@ def convert_inputs(
         index.merge([])  # one line per input: every record of this run is on disk already
     print_summary(tally, time.perf_counter() - started, index.path)
     return tally.exit_code
+
+
+def split_unchanged(
+    jobs: list[Job], previous: dict[str, Record], force: bool
+) -> tuple[list[Record], list[Job]]:
+    """The records of the jobs left as they were (skipped), and the jobs to convert."""
+    skipped: list[Record] = []
+    todo: list[Job] = []
+    for job in jobs:
+        before = previous.get(job.rel)
+        if not force and is_unchanged(before, job):
+            skipped.append(skipped_record(before, job))  # type: ignore[arg-type]
+        else:
+            todo.append(job)
+    return skipped, todo
+
+
+def run_and_record(
+    todo: list[Job],
+    open_runner: Callable[[], AbstractContextManager[Runner]],
+    index: Index,
+    tally: Tally,
+) -> None:
+    """Convert the jobs with the executor; append and count each record as it comes."""
+    with (
+        open_runner() if todo else nullcontext(no_jobs) as run,
+        make_progress(len(todo)) as progress,
+    ):
+        for record in run(todo):
+            tally.add(record)
+            index.append(record)
+            progress.advance(record)
 
 
 def no_jobs(todo: list[Job]) -> Iterator[Record]:
