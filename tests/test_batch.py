@@ -25,6 +25,7 @@ from plancli.commands.batch import (
     WORKER_DIED,
     Index,
     Job,
+    conversion,
     convert,
     discover_inputs,
     is_unchanged,
@@ -360,7 +361,7 @@ def dying_convert(job: Job) -> dict:
 def test_only_the_file_that_kills_its_worker_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "convert", dying_convert)
+    monkeypatch.setattr(conversion, "convert", dying_convert)  # run_jobs looks it up there
     names = [f"ok{n}.txt" for n in range(6)]
     names.insert(3, "die.txt")
     jobs = [make_job(tmp_path, tmp_path / name) for name in names]
