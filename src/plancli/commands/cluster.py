@@ -29,16 +29,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from plancli.commands.batch import (
-    WORKER_DIED,
+from plancli.commands.batch.conversion import (
     ExecutorError,
     Job,
-    Record,
     Runner,
     convert,
     current_stamp,
-    error_text,
     failed_record,
+)
+from plancli.commands.batch.index import Record
+from plancli.commands.batch.workers import (
+    WORKER_DIED,
+    error_text,
     hard_limit,
     init_worker,
 )
@@ -165,7 +167,7 @@ def interrupts_left_to_this_process() -> Iterator[None]:
 
 
 def local_cores() -> int:
-    from plancli.commands.batch import worker_count
+    from plancli.commands.batch.workers import worker_count
 
     return worker_count(0)
 

@@ -25,15 +25,20 @@ its workers and their limits), `conversion` (one document → one record),
 """
 
 from plancli.commands.batch.command import (
-    ExecutorError,
-    Runner,
     convert_inputs,
-    current_stamp,
     local_pool,
     plan_jobs,
     run_batch,
 )
-from plancli.commands.batch.conversion import Job, convert, failed_record, run_jobs
+from plancli.commands.batch.conversion import (
+    ExecutorError,
+    Job,
+    Runner,
+    convert,
+    current_stamp,
+    failed_record,
+    run_jobs,
+)
 from plancli.commands.batch.index import INDEX_NAME, Index, Record
 from plancli.commands.batch.inputs import (
     Input,

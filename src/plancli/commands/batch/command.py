@@ -15,7 +15,13 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 
-from plancli.commands.batch.conversion import Job, run_jobs
+from plancli.commands.batch.conversion import (
+    ExecutorError,
+    Job,
+    Runner,
+    current_stamp,
+    run_jobs,
+)
 from plancli.commands.batch.index import INDEX_NAME, Index, Record
 from plancli.commands.batch.inputs import (
     Input,
@@ -30,14 +36,6 @@ from plancli.commands.terminal import print_error
 from plancli.limits import DEFAULT_TIMEOUT
 
 
-def current_stamp() -> tuple[str, str]:
-    from plancli import __version__
-    from plancli.rules import check_all, fingerprint
-
-    check_all()  # a bad PLANCLI_RULES file stops the run once, not every document
-    return __version__, fingerprint()
-
-
 def plan_jobs(
     inputs: list[Input], outdir: Path, fmt: str, timeout: float = DEFAULT_TIMEOUT
 ) -> list[Job]:
@@ -46,15 +44,6 @@ def plan_jobs(
         Job(str(item.path), item.rel, output_name(item.rel, fmt), str(outdir), fmt, stamp, timeout)
         for item in inputs
     ]
-
-
-Runner = Callable[[list[Job]], Iterator[Record]]
-"""Converts jobs somewhere (worker processes, a cluster) and yields one record per job
-as each finishes; it writes the outputs but never the index."""
-
-
-class ExecutorError(Exception):
-    """The executor could not start or reach its workers (one line, for the user)."""
 
 
 @contextmanager

@@ -3,14 +3,15 @@
 A `Job` names the input, its output and the stamp (plancli version, rules
 fingerprint) its record carries; `convert` reads, converts within the time
 limit and writes the output, turning every failure into a failed record.
-`run_jobs` converts jobs in the local process pool.
+`run_jobs` converts jobs in the local process pool; a `Runner` is any executor
+that does the same elsewhere (the Dask one is `plancli.commands.cluster`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,23 @@ class Job:
             "plancli_version": version,
             "rules": rules,
         }
+
+
+Runner = Callable[[list[Job]], Iterator[Record]]
+"""Converts jobs somewhere (worker processes, a cluster) and yields one record per job
+as each finishes; it writes the outputs but never the index."""
+
+
+class ExecutorError(Exception):
+    """The executor could not start or reach its workers (one line, for the user)."""
+
+
+def current_stamp() -> tuple[str, str]:
+    from plancli import __version__
+    from plancli.rules import check_all, fingerprint
+
+    check_all()  # a bad PLANCLI_RULES file stops the run once, not every document
+    return __version__, fingerprint()
 
 
 def convert(job: Job) -> Record:
