@@ -42,11 +42,10 @@ class RulesError(InputError):
 # --- parsing --------------------------------------------------------------------
 
 
-def parse_untrusted(raw: bytes, path: str) -> Any:
-    """Parse an extension rule file with bounded size, depth and alias expansion."""
+def parse_untrusted(raw: bytes, path: str, loader: Any) -> Any:
+    """Parse an extension rule file with bounded size, depth and alias expansion (`loader`:
+    the YAML loader class the bundled rules are read with)."""
     import yaml
-
-    from plancli.rules import yaml_loader
 
     if len(raw) > MAX_RULE_BYTES:
         raise RulesError(f"{path}: larger than {MAX_RULE_BYTES // 2**20} MiB")
@@ -54,7 +53,6 @@ def parse_untrusted(raw: bytes, path: str) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RulesError(f"{path}: not UTF-8 text") from None
-    loader = yaml_loader()
     try:
         node = yaml.compose(text, Loader=loader)
         if node is None:

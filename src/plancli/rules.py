@@ -115,7 +115,7 @@ def _read_yaml(path: str, trusted: bool = True) -> Any:
     else:
         from plancli.rule_checks import parse_untrusted
 
-        data = parse_untrusted(raw, path)
+        data = parse_untrusted(raw, path, yaml_loader())
     _store(cached, data)
     return data
 
