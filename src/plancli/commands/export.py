@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from plancli.commands.choices import ExportFormat, values
+from plancli.commands.export_writers import Table
 from plancli.commands.output import json_line
 from plancli.commands.terminal import print_error
 from plancli.core import InputError, UsageError
@@ -100,12 +101,6 @@ class ExportError(InputError):
 
     Bad arguments (an unknown format, no input) are UsageErrors (exit 2).
     """
-
-
-class Table(NamedTuple):
-    name: str
-    columns: dict[str, str]
-    rows: list[tuple[Any, ...]]
 
 
 class Corpus(NamedTuple):

@@ -12,12 +12,18 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 from plancli.commands.output import csv_text, json_line
 
-if TYPE_CHECKING:
-    from plancli.commands.export import Table
+
+class Table(NamedTuple):
+    """One table of the corpus: its name, its columns (name → SQL type) and its rows."""
+
+    name: str
+    columns: dict[str, str]
+    rows: list[tuple[Any, ...]]
+
 
 MAX_COLUMN_WIDTH = 60
 MAX_CELL_CHARS = 32767  # Excel refuses a workbook with a longer cell
