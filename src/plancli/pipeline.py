@@ -91,23 +91,29 @@ def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
 
 
 def settle_start_up() -> None:
-    """Load every stage, then exempt what loading built (modules, models, compiled rules)
-    from the cyclic garbage collector.
+    """Load every stage with the cyclic garbage collector paused, then exempt what loading
+    built (modules, models, compiled rules) from it.
 
-    For a command-line process only: its full collections would otherwise walk that whole
-    graph again and again while a document is read (a tenth of `plancli extract` on a
-    damaged notice). Objects that exist at the first call are never collected afterwards;
-    later calls change nothing.
+    For a command-line process only: loading makes few cycles worth collecting, and full
+    collections would otherwise walk that whole graph again and again while a document is
+    read (a tenth of `plancli extract` on a damaged notice). Objects that exist at the first
+    call are never collected afterwards; later calls change nothing.
     """
     import gc
 
-    import plancli.models
-    import plancli.stages.extract
-    import plancli.stages.normalize
-    import plancli.stages.segment  # noqa: F401
-
-    if not gc.get_freeze_count():
-        gc.freeze()
+    if gc.get_freeze_count():
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import plancli.models
+        import plancli.stages.extract
+        import plancli.stages.normalize
+        import plancli.stages.segment  # noqa: F401
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
 
 
 def process_bytes(data: bytes, path: str | Path = "-") -> Document:
