@@ -90,6 +90,32 @@ def outline_file(path: str | Path) -> tuple[Normalized, Outline]:
     return normalized, segment(normalized)
 
 
+def settle_start_up() -> None:
+    """Load every stage with the cyclic garbage collector paused, then exempt what loading
+    built (modules, models, compiled rules) from it.
+
+    For a command-line process only: loading makes few cycles worth collecting, and full
+    collections would otherwise walk that whole graph again and again while a document is
+    read (a tenth of `plancli extract` on a damaged notice). Objects that exist at the first
+    call are never collected afterwards; later calls change nothing.
+    """
+    import gc
+
+    if gc.get_freeze_count():
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import plancli.models
+        import plancli.stages.extract
+        import plancli.stages.normalize
+        import plancli.stages.segment  # noqa: F401
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+
+
 def process_bytes(data: bytes, path: str | Path = "-") -> Document:
     from plancli.stages.extract import extract
     from plancli.stages.normalize import normalize

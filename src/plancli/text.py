@@ -22,6 +22,9 @@ __all__ = [
 ]
 
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Most text reaches the later stages folded already; a scan for a wide form is far cheaper
+# than `translate` with a mapping, which looks up every character.
+ANY_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 DIGITS = {"零": 0, "〇": 0, "○": 0, "O": 0, "0": 0} | {
     char: value for value, char in enumerate("一二三四五六七八九", start=1)
 }
@@ -40,7 +43,7 @@ def fold_width(text: str) -> str:
     >>> fold_width("（一）完善\u3000格局") == "(一)完善 格局"
     True
     """
-    return text.translate(FULL_WIDTH)
+    return text.translate(FULL_WIDTH) if ANY_FULL_WIDTH.search(text) else text
 
 
 def fold_line_ends(text: str) -> str:

@@ -82,7 +82,7 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
     """The `plancli extract` command (shared by the fast path and typer)."""
     from pathlib import Path
 
-    from plancli.pipeline import process_file
+    from plancli.pipeline import process_file, settle_start_up
 
     if fmt not in EXTRACT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(EXTRACT_FORMATS)}")
@@ -91,6 +91,7 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
     from plancli.stages.emit import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, files)
+    settle_start_up()
     documents = [process_file(Path(path)) for path in files]
     if fmt == "jsonl":
         from plancli.stages.emit import to_jsonl

@@ -49,9 +49,10 @@ class Marks:
             for pattern in rules_.deadlines
             for match in pattern.finditer(sentence)
         ]
+        names_a_plan = rules_.plan_names.search(sentence) is not None
         found += [
             (match.end(), match.start(), year)
-            for pattern, year in rules_.periods
+            for pattern, year in (rules_.periods if names_a_plan else ())
             for match in pattern.finditer(sentence)
         ]
         found.sort()
@@ -59,7 +60,7 @@ class Marks:
         for _, start, year in found:
             latest.append(max(latest[-1], (start, year)) if latest else (start, year))
         status = [match.end() for match in rules_.status.finditer(sentence)]
-        if plan_start is not None:
+        if plan_start is not None and names_a_plan:
             status += [
                 match.end()
                 for pattern, end in rules_.reviews

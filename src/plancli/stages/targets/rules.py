@@ -28,6 +28,7 @@ class Rules:
     reviews: tuple[tuple[re.Pattern[str], int], ...]  # `“十三五”以来`, with the period's end
     review_openings: tuple[str, ...]
     plan_periods: dict[str, tuple[int, int]]  # 十四五 → (2021, 2025)
+    plan_names: re.Pattern[str]  # any plan name: `periods` and `reviews` all start with one
     status: re.Pattern[str]
     units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
@@ -108,6 +109,7 @@ def compiled() -> Rules:
         periods=_period_patterns(plans, comparators["period_deadline"]),
         reviews=_period_patterns(plans, comparators["period_review"]),
         plan_periods=plans,
+        plan_names=re.compile(alternation(plans) if plans else "(?!)"),
         review_openings=tuple(comparators["review_openings"]),
         status=re.compile("|".join(comparators["status_markers"])),
         units=_unit_spellings(measures["units"], measures["unit_aliases"]),

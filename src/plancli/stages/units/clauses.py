@@ -80,6 +80,15 @@ def _has_units(text: str) -> bool:
 
 
 def _read(clause: str, default_role: Role) -> _Reading:
+    """The units, junk and role marks of a clause; the same clause is read once per vocabulary
+    (once to find it at an item's end, again to parse it)."""
+    memo = compiled().memo_of("clause")
+    key = (clause, default_role)
+    found = memo.get(key)
+    return memo.remember(key, _read_afresh(clause, default_role)) if found is None else found
+
+
+def _read_afresh(clause: str, default_role: Role) -> _Reading:
     vocab = compiled()
     text = _strip_brackets(fold_width(clause)).split("。", 1)[0]
     if vocab.notes is not None:

@@ -123,6 +123,14 @@ def _known_candidate(s: str, k: int, prefix: Prefix, strict: bool) -> int | None
 
 def segment(piece: str) -> tuple[list[Token], list[str]]:
     """Cut a separator-free piece into unit tokens; what fits no unit is junk."""
+    memo = compiled().memo_of("segment")
+    found = memo.get(piece)
+    if found is None:
+        found = memo.remember(piece, tuple(map(tuple, _segment(piece))))
+    return list(found[0]), list(found[1])
+
+
+def _segment(piece: str) -> tuple[list[Token], list[str]]:
     tokens: list[Token] = []
     junk: list[str] = []
     i, junk_start = 0, None

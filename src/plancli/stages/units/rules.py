@@ -4,7 +4,7 @@ aliases, role and label words, table columns), compiled once for the other modul
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, cast
 
@@ -23,6 +23,19 @@ class Prefix:
     bare: bool = False
 
 
+class Memo(dict[Any, Any]):
+    """Results of a pure reading of text under one vocabulary (the same unit names recur on
+    every page); emptied when full so that a long batch stays bounded in memory."""
+
+    LIMIT = 20_000
+
+    def remember(self, key: Any, value: Any) -> Any:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = value
+        return value
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The unit vocabulary compiled once."""
@@ -33,7 +46,7 @@ class Vocabulary:
     default_party: dict[str, str]
     party_bodies: frozenset[str]
     suffixes: frozenset[str]
-    suffix_lengths: tuple[int, ...]
+    suffix_lengths: dict[str, tuple[int, ...]]  # last character → lengths of suffixes ending so
     max_name_chars: int
     complete: tuple[re.Pattern[str], ...]
     aliases: dict[str, str]  # variant → canonical
@@ -52,9 +65,15 @@ class Vocabulary:
     task_column: re.Pattern[str]
     indicator_column: re.Pattern[str]
     unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
+    memo: dict[str, Memo] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo_of(self, reading: str) -> Memo:
+        """The memo of one named reading (a function of the text and this vocabulary)."""
+        return self.memo.setdefault(reading, Memo())
 
     def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
-        return any(s[j - n : j] in self.suffixes for n in self.suffix_lengths if j - n >= k)
+        lengths = self.suffix_lengths.get(s[j - 1], ())
+        return any(s[j - n : j] in self.suffixes for n in lengths if j - n >= k)
 
     def canonical_body(self, name: str) -> str:
         name = self.aliases.get(name, name)
@@ -93,7 +112,7 @@ def compiled() -> Vocabulary:
         default_party=dict(data["default_party_prefix"]),
         party_bodies=frozenset(data["party_bodies"]),
         suffixes=frozenset(data["suffixes"]),
-        suffix_lengths=tuple(sorted({len(suffix) for suffix in data["suffixes"]})),
+        suffix_lengths=_lengths_by_last_character(data["suffixes"]),
         max_name_chars=int(data["max_name_chars"]),
         complete=_complete_patterns(data),
         aliases=aliases,
@@ -115,6 +134,13 @@ def compiled() -> Vocabulary:
         indicator_column=re.compile(columns["indicator"]),
         unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
     )
+
+
+def _lengths_by_last_character(suffixes: list[str]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for suffix in suffixes:
+        lengths.setdefault(suffix[-1], set()).add(len(suffix))
+    return {last: tuple(sorted(group)) for last, group in lengths.items()}
 
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
