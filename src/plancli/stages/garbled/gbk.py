@@ -11,13 +11,19 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
-FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # fold, for str.translate
+from plancli.text import FULL_WIDTH
+
+# The ideographic space stays: GBK decodes A1A1 to it, and the table's characters are as decoded.
+FOLD_TABLE = {code: narrow for code, narrow in FULL_WIDTH.items() if code != ord("\u3000")}
 
 
 def fold(char: str) -> str:
-    """Full-width ASCII forms fold to ASCII, as normalization does."""
-    code = ord(char)
-    return chr(code - 0xFEE0) if 0xFF01 <= code <= 0xFF5E else char
+    """Full-width ASCII forms fold to ASCII, as normalization does.
+
+    >>> fold("（"), fold("\u3000"), fold("县")
+    ('(', '\u3000', '县')
+    """
+    return char.translate(FOLD_TABLE)
 
 
 def is_pua(char: str) -> bool:
