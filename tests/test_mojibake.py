@@ -22,22 +22,20 @@ from hypothesis import strategies as st
 
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
-from plancli.stages.character_model import Lexicon
-from plancli.stages.lattice import backward_scores
-from plancli.stages.mojibake import (
-    BRACKET_PENALTY,
+from plancli.stages.garbled import find_suspect_spans
+from plancli.stages.garbled.character_model import Lexicon
+from plancli.stages.garbled.detect import scan_line
+from plancli.stages.garbled.gbk import (
     GBK_TABLE_FILE,
-    MIN_CONFIDENCE,
-    UNKNOWN,
     build_gbk_table,
     dump_gbk_table,
-    find_suspect_spans,
     fold,
     load_gbk_table,
-    scan_line,
 )
-from plancli.stages.recovery import layout_readings, read_layout, readings, walk_layout
-from plancli.stages.run_context import Context, LineContext, run_context
+from plancli.stages.garbled.lattice import backward_scores
+from plancli.stages.garbled.recovery import layout_readings, read_layout, readings, walk_layout
+from plancli.stages.garbled.run_context import Context, LineContext, run_context
+from plancli.stages.garbled.tuning import BRACKET_PENALTY, MIN_CONFIDENCE, UNKNOWN
 
 GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\)")
 
@@ -361,9 +359,9 @@ def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -
 def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
     code = (
         "import sys; from plancli.core import Line; "
-        "from plancli.stages.mojibake import find_suspect_spans; "
+        "from plancli.stages.garbled import find_suspect_spans; "
         "find_suspect_spans([Line('加强社区服务锟斤拷锟斤拷', 1), Line('养老\ue30f设施', 2)]); "
-        "print('plancli.stages.recovery' in sys.modules)"
+        "print('plancli.stages.garbled.recovery' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,4 +1,4 @@
-"""Regenerate src/plancli/stages/gbk_table.txt, the GBK table mojibake recovery reads.
+"""Regenerate src/plancli/stages/garbled/gbk_table.txt, the GBK table mojibake recovery reads.
 
     python tools/make_gbk_table.py
 
@@ -8,7 +8,7 @@ garbled run used to pay; tests/test_mojibake.py checks that the stored file is c
 
 from __future__ import annotations
 
-from plancli.stages.mojibake import GBK_TABLE_FILE, build_gbk_table, dump_gbk_table
+from plancli.stages.garbled.gbk import GBK_TABLE_FILE, build_gbk_table, dump_gbk_table
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ Small named passes, each a pure function, run in this order:
    ``(含)``, ``(一)`` stay. Where the reading decides the character (``乾(qián)`` stays 乾,
    ``著(zhe)`` becomes 着; rules/gloss_readings.yaml) the character is pinned.
 3. ``detect_script``: simplified / traditional / mixed, decided before any conversion.
-4. mojibake: ``plancli.stages.mojibake.find_suspect_spans`` sees the lines before conversion (its
+4. mojibake: ``plancli.stages.garbled.find_suspect_spans`` sees the lines before conversion (its
    byte arithmetic needs the characters as garbled), stripped and without blank lines.
 5. ``convert_lines``: traditional and mixed text goes through OpenCC ``hk2s`` (it folds the
    Hong Kong and Taiwan variants that ``t2s`` leaves, e.g. 衞生), then the 著 rules
@@ -366,7 +366,7 @@ def garbled_spans(glossed: list[GlossedLine]) -> list[SuspectSpan]:
     A recovery decodes bytes afresh, so it may read traditional characters even in
     a simplified document: candidates are always converted.
     """
-    from plancli.stages.mojibake import find_suspect_spans
+    from plancli.stages.garbled import find_suspect_spans
 
     spans = find_suspect_spans(drop_blank([Line(g.text, g.line) for g in glossed]))
     return [

@@ -9,7 +9,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from plancli.stages.mojibake import BRACKET_PENALTY, FOLD_TABLE, GLOSS, fold
+from plancli.stages.garbled.gbk import FOLD_TABLE, fold
+from plancli.stages.garbled.runs import GLOSS
+from plancli.stages.garbled.tuning import BRACKET_PENALTY
 
 BRACKETS = ("()", "“”", "‘’", "《》", "〈〉", "〔〕", "【】")
 

@@ -1,6 +1,6 @@
 """The document's own character model for mojibake recovery: unigram and bigram counts of
 the document's undamaged text, mixed with the damaged line's characters and backed by the GBK
-prior (see `plancli.stages.mojibake` for the method). Built once per damaged document.
+prior (see `plancli.stages.garbled` for the method). Built once per damaged document.
 """
 
 from __future__ import annotations
@@ -12,17 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from plancli.stages.mojibake import (
-    BIGRAM_WEIGHT,
-    FOLD_TABLE,
-    GLOSS,
-    LINE_WEIGHT,
-    PRIOR_COUNT,
-    gbk_table,
-)
+from plancli.stages.garbled.gbk import FOLD_TABLE, gbk_table
+from plancli.stages.garbled.runs import GLOSS
+from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
 if TYPE_CHECKING:
-    from plancli.stages.lattice import Slot
+    from plancli.stages.garbled.lattice import Slot
 
 NO_COUNTS: dict[str, int] = {}
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)

@@ -1,6 +1,7 @@
-"""Recovery of garbled runs found by `plancli.stages.mojibake`: the byte layouts a run may come
-from, each read with the document's character model (`character_model`) through the lattice
-search (`lattice`), and the judgement of every suspect stretch (see `mojibake` for the method).
+"""Recovery of garbled runs found by `detect`: the byte layouts a run may come from, each
+read with the document's character model (`character_model`) through the lattice search
+(`lattice`), and the judgement of every suspect stretch (see `plancli.stages.garbled` for the
+method).
 
 Imported only when a document has a run that can be recovered, so clean documents and the
 scan pay nothing for it.
@@ -15,15 +16,18 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from plancli.core import Line, SuspectSpan
-from plancli.stages.character_model import Lexicon, Pair
-from plancli.stages.lattice import (
+from plancli.stages.garbled.character_model import Lexicon, Pair
+from plancli.stages.garbled.gbk import decode_pair, fold, gbk_table, shifted_bytes
+from plancli.stages.garbled.lattice import (
     Backward,
     Lattice,
     Slot,
     backward_scores,
     logsumexp,
 )
-from plancli.stages.mojibake import (
+from plancli.stages.garbled.run_context import Context, LineContext
+from plancli.stages.garbled.runs import Run, Stretch, outside_stretches
+from plancli.stages.garbled.tuning import (
     DROP_RATE,
     EVIDENCE_MARGIN,
     MAX_RECOVERIES,
@@ -31,15 +35,7 @@ from plancli.stages.mojibake import (
     PRUNE,
     SHOW_MARGINAL,
     UNKNOWN,
-    Run,
-    Stretch,
-    decode_pair,
-    fold,
-    gbk_table,
-    outside_stretches,
-    shifted_bytes,
 )
-from plancli.stages.run_context import Context, LineContext
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from plancli.stages.character_model import Lexicon
-from plancli.stages.mojibake import BIGRAM_WEIGHT, OTHER, decode_pair, gbk_table
-from plancli.stages.run_context import Context
+from plancli.stages.garbled.character_model import Lexicon
+from plancli.stages.garbled.gbk import decode_pair, gbk_table
+from plancli.stages.garbled.run_context import Context
+from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
 
 @dataclass(frozen=True)

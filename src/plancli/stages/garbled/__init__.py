@@ -1,0 +1,34 @@
+"""Detect garbled runs (GBK mojibake) and propose recoveries; never alters text.
+
+The damage in the samples, worked out byte by byte (tests/test_mojibake.py has the numbers):
+the page was stored as GBK, one byte was lost or swallowed, and the decoder went on one byte
+out of frame. Each character it produced is the trail byte of one original character plus the
+lead byte of the next: ``。“十四五”期間`` is A1A3 A1B0 CAAE CBC4 CEE5 A1B1 C6DA E967, read
+from its second byte A3A1 ``！`` B0CA ``笆`` (AECB is no character and was dropped) C4CE
+``奈`` … DAE9 ``陂``, and 67 ``g``, an ASCII byte, brought the decoder back in step. The
+orphan byte shows as ``?``. Where a pinyin gloss had been inserted inside a character, the
+``?`` also swallowed the gloss's ``(``, leaving ``?jié)``.
+
+Recovery re-encodes the run, restores the hidden bytes (the orphan lead byte, the trail byte
+behind a closing ``?``, a dropped unmappable pair) and decodes in the original frame. The
+hidden bytes are chosen with a character bigram model of the document itself, mixed with the
+characters of the damaged line (a word tends to recur near itself), backed by GB2312 level 1
+as "common CJK" and by bracket balance. A guessed character is shown only when the model is
+sure of it and it makes known words with its neighbours; otherwise it is shown as □ (the 缺字
+mark). ``confidence`` is the model's posterior probability that what is shown is right, among
+every restoration it considered, including characters the document never uses.
+
+The package's modules, arrows one way: `detect` finds the runs (`find_suspect_spans`); a run is
+a `runs.Run`; `gbk` holds the GBK table both sides read. Recovery lives in `recovery` (with
+`character_model`, `lattice`, `run_context` and the model's constants in `tuning`), imported
+by `detect` only when a run can be recovered, so clean documents pay nothing for it.
+Costs are bounded: MAX_BODY characters per run, MAX_RECOVERIES runs per document, and each
+run's search is linear in its length (one forward and one backward pass share the work of
+every byte layout and every guessed character).
+"""
+
+from __future__ import annotations
+
+from plancli.stages.garbled.detect import find_suspect_spans
+
+__all__ = ["find_suspect_spans"]
