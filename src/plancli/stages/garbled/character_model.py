@@ -10,18 +10,27 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from plancli.stages.garbled.gbk import FOLD_TABLE, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
-if TYPE_CHECKING:
-    from plancli.stages.garbled.lattice import Slot
-
 NO_COUNTS: dict[str, int] = {}
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
 Attested = tuple[str, int, float, float]  # (char, rank among its predecessors, share, log)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Candidate characters for one original character; `other` is the unigram mass of the
+    characters that fit but that the document never uses."""
+
+    chars: tuple[str, ...]
+    other: float = 0.0
+
+    @property
+    def open(self) -> bool:
+        return len(self.chars) > 1 or self.other > 0
 
 
 @dataclass

@@ -10,23 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from plancli.stages.garbled.character_model import Lexicon
+from plancli.stages.garbled.character_model import Lexicon, Slot
 from plancli.stages.garbled.gbk import decode_pair, gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
-
-
-@dataclass(frozen=True)
-class Slot:
-    """Candidate characters for one original character; `other` is the unigram mass of the
-    characters that fit but that the document never uses."""
-
-    chars: tuple[str, ...]
-    other: float = 0.0
-
-    @property
-    def open(self) -> bool:
-        return len(self.chars) > 1 or self.other > 0
 
 
 @cache
