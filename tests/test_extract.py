@@ -360,3 +360,41 @@ def test_unit_label_lines_below_a_numbered_line_are_its_clause() -> None:
         (5, 5),
         (8, 20),
     ]
+
+
+def test_label_lines_under_a_heading_leave_it_a_heading() -> None:
+    text = (
+        "一、优化营商环境\n牵头单位:区发改局\n1.推进审批改革。压缩办理时间。\n"
+        "二、加强社会保障\n牵头单位:区民政局\n2.完善救助体系。提高保障标准。\n"
+    )
+    document = process_bytes(text.encode())
+    assert [s.title for s in document.sections] == ["优化营商环境", "加强社会保障"]
+    assert [t.section_path for t in document.tasks if t.marker] == [
+        ["优化营商环境"],
+        ["加强社会保障"],
+    ]
+
+
+def test_a_long_line_after_a_label_is_body_not_a_clause() -> None:
+    text = (
+        "二、重点任务\n1.推进老旧小区改造。完成改造小区20个。\n"
+        "责任单位:区住建局。各街道新建社区养老服务站30个,到2025年底覆盖率达到90%。\n"
+    )
+    targets = process_bytes(text.encode()).targets
+    assert [(t.line, t.value, t.year) for t in targets if t.line == 3] == [
+        (3, 30, 2025),
+        (3, 90, 2025),
+    ]
+
+
+def test_goals_split_from_one_line_keep_their_own_figures_and_ids() -> None:
+    text = (
+        "一、2025年主要预期目标\n"
+        "1.地区生产总值增长6%左右(县发改局负责)。 2.城镇新增就业3000人(县人社局负责)。\n"
+    )
+    document = process_bytes(text.encode())
+    assert [goal.id for goal in document.goals] == ["g2", "g2-2"]
+    assert [[t.indicator for t in task.targets] for task in document.tasks] == [
+        ["地区生产总值增长"],
+        ["城镇新增就业"],
+    ]

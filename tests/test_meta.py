@@ -625,3 +625,24 @@ def test_a_notice_with_points_of_its_own_signs_above_its_first_annex() -> None:
     )
     meta = process_bytes(text.encode()).meta
     assert (meta.issuer, meta.date) == ("沁县人民政府办公室", "2025-05-18")
+
+
+def test_a_plan_signed_above_its_annex_is_not_taken_for_the_notice() -> None:
+    from plancli.pipeline import process_bytes
+
+    text = (
+        "各县市区人民政府,州直各部门:\n"
+        "现将《某州社区服务实施方案》印发给你们,请认真贯彻执行。\n"
+        "某州社区服务实施方案\n"
+        "一、总体要求\n"
+        "(一)指导思想。坚持以人民为中心。\n"
+        "二、重点任务\n"
+        "1.健全机制。完善体系。(州民政局负责)\n"
+        "某州人民政府办公室\n"
+        "2023年5月1日\n"
+        "附件1\n"
+        "任务分工表\n"
+    )
+    document = process_bytes(text.encode())
+    assert [s.title for s in document.sections][:2] == ["总体要求", "重点任务"]
+    assert [t.line for t in document.tasks] == [5, 7]

@@ -58,6 +58,9 @@ def load_rules() -> SegmentRules:
     )
 
 
+MAX_LABEL_LINE_CHARS = 80  # a label line names units; a longer one, or one with a 。, is body
+
+
 @cache
 def unit_label_line() -> re.Pattern[str]:
     """A line that only names who answers for the item above it: `牵头单位:区发改局`.
@@ -66,7 +69,7 @@ def unit_label_line() -> re.Pattern[str]:
     analyst adds there is recognised here too.
     """
     labels = alternation(rules.load("units")["labels"])
-    return re.compile(rf"^(?:{labels})\s*:\s*\S")
+    return re.compile(rf"^(?:{labels})\s*:\s*[^。]{{1,{MAX_LABEL_LINE_CHARS}}}。?$")
 
 
 # --- markers ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from plancli.core import Diagnostic, Findings, Line, Removal, Repair
 from plancli.models import Meta
 from plancli.stages.dates import YEAR_MONTH, parse_date
 from plancli.stages.meta_text import (
+    HEADING,
     MAX_ORG_CHARS,
     SENTENCE_END,
     Span,
@@ -80,6 +81,7 @@ class Wrapper:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+MAX_NOTICE_LINES = 30  # a notice's own points with their signature, before its first annex
 ANNEX_START = re.compile(r"附件\s*\d{1,2}")  # an annex begins: `附件1` alone on its line
 
 
@@ -111,14 +113,22 @@ def locate_parts(texts: list[str]) -> Parts:
 
 
 def signature_before_annex(texts: list[str], floor: int) -> Signature | None:
-    """A notice with numbered points of its own signs after them, right above `附件1`."""
-    annex = next((i for i in range(floor, len(texts)) if ANNEX_START.fullmatch(texts[i])), None)
+    """A notice with numbered points of its own signs after them, right above `附件1`.
+
+    Only a short notice qualifies: when a plan title stands between the recipients and
+    that signature, or the points run long, the signature closes the plan, not the notice.
+    """
+    stop = min(len(texts), floor + MAX_NOTICE_LINES)
+    annex = next((i for i in range(floor, stop) if ANNEX_START.fullmatch(texts[i])), None)
     if annex is None:
         return None
     index = annex - 1
     while index > floor and is_publication_note(texts[index]):
         index -= 1
-    return signature_at(texts, index, floor) if index > floor else None
+    first_point = next((i for i in range(floor, index) if HEADING.match(texts[i])), index)
+    if index <= floor or any(looks_like_title(text) for text in texts[floor:first_point]):
+        return None
+    return signature_at(texts, index, floor)
 
 
 def skip_notes(texts: list[str], index: int) -> int:

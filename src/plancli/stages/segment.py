@@ -158,13 +158,21 @@ class _Segmenter:
             return self.open_box(marker, line, index)
         if marker.family == ANNEX:
             return self.open_annex(marker, line, index)
-        if labels := self.unit_labels_after(index):
+        if self.may_own_labels(marker) and (labels := self.unit_labels_after(index)):
             self.add_items(with_unit_labels(marker, labels), line)
             return len(labels)
         if self.is_heading(marker):
             return self.open_heading(marker, line, index)
         self.add_items(marker, line)
         return 0
+
+    def may_own_labels(self, marker: Marker) -> bool:
+        """A numbered line can own the label lines below it when it reads as an item: a
+        statement ending in 。 (`1.努力实现地区生产总值增长6.2%左右。`), of a family that
+        is not already this document's headings. A heading's labels stay paragraphs."""
+        return (
+            marker.family not in self.tree.heading_families and marker.rest.rstrip().endswith("。")
+        ) or not has_heading_shape(marker.rest)
 
     def unit_labels_after(self, index: int) -> list[str]:
         """The `牵头单位:X` / `责任单位:Y` lines right below a numbered line: they make it

@@ -41,6 +41,7 @@ from plancli.stages.extract.blocks import (
     task_items,
     to_goal,
     umbrella_year,
+    with_unique_ids,
 )
 from plancli.stages.extract.figures import (
     Reading,
@@ -60,7 +61,7 @@ def extract(outline: Outline) -> Extraction:
     """Turn the segmented outline into the contract's goals, tasks, targets and units."""
     diagnostics: list[Diagnostic] = []
     sections = {section.id: section for section in iter_sections(outline.sections)}
-    goals = [to_goal(block, sections) for block in goal_paragraphs(outline, sections)]
+    goals = with_unique_ids([to_goal(b, sections) for b in goal_paragraphs(outline, sections)])
     assigning = list(clause_paragraphs(outline.paragraphs))
     items = task_items(outline, sections, assigning)
     tasks = all_tasks(items, outline.paragraphs, outline.tables, diagnostics)

@@ -95,6 +95,18 @@ def to_goal(block: Paragraph | Item, sections: dict[str, Section]) -> Goal:
     )
 
 
+def with_unique_ids(goals: list[Goal]) -> list[Goal]:
+    """Goals split from one line (`1.…。 2.…。`) would share `g<line>`: the later ones get
+    `g<line>-2`, `g<line>-3` …"""
+    seen: dict[str, int] = {}
+    unique = []
+    for goal in goals:
+        seen[goal.id] = seen.get(goal.id, 0) + 1
+        count = seen[goal.id]
+        unique.append(goal if count == 1 else goal.model_copy(update={"id": f"{goal.id}-{count}"}))
+    return unique
+
+
 def heading_deadline(block: Paragraph | Item | Section, sections: dict[str, Section]) -> int | None:
     """The deadline a heading above the block states: `二、到2025年主要目标`, or the one
     year a goals heading names (`一、2025年主要预期目标` in an annual plan)."""

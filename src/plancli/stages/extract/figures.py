@@ -98,12 +98,12 @@ def tasks_with_targets(
 ) -> tuple[list[Task], list[Target]]:
     """Each task of the text (one per item, in order) with its figures, and the figures newly
     read; a goal paragraph that also assigns units keeps the figures read for the goal."""
-    read_by_goal = {goal.line: goal.targets for goal in goals}
+    read_by_goal = {(goal.line, goal.text): goal.targets for goal in goals}
     completed: list[Task] = []
     found: list[Target] = []
     for task, item in zip(tasks, items, strict=False):
-        if task.line in read_by_goal:
-            targets = read_by_goal[task.line]
+        if (task.line, item.text) in read_by_goal:  # items split from one line share it
+            targets = read_by_goal[task.line, item.text]
         elif task.source == "text":
             targets = reading.targets(
                 task.text,
