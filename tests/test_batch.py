@@ -419,3 +419,13 @@ def test_a_terminal_gets_a_progress_bar_with_eta(monkeypatch: pytest.MonkeyPatch
     shown = screen.getvalue()
     assert "2/2" in shown and "ETA" in shown and "sub/b.txt" in shown
     assert not shown.startswith("[")  # not the plain per-file lines
+
+
+def test_a_record_appended_after_a_torn_line_is_kept(tmp_path: Path) -> None:
+    from plancli.commands.batch import Index
+
+    path = tmp_path / "index.jsonl"
+    path.write_text('{"rel": "a.txt", "status": "ok"}\n{"rel": "b.txt", "res', encoding="utf-8")
+    index = Index(path)
+    index.append({"rel": "c.txt", "status": "ok"})
+    assert sorted(index.load()) == ["a.txt", "c.txt"]

@@ -70,12 +70,26 @@ class Index:
             write_atomic(self.path, "".join(index_line(record) for record in merged.values()))
 
     def append(self, record: Record) -> None:
+        """Add one record; a line torn by a crash is ended first, so this one stays whole."""
         with self.locked():
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
             try:
-                os.write(fd, index_line(record).encode("utf-8"))
+                data = index_line(record).encode("utf-8")
+                write_all(fd, b"\n" + data if ends_torn(fd) else data)
             finally:
                 os.close(fd)
+
+
+def ends_torn(fd: int) -> bool:
+    """Whether the file's last byte is not a line end (a record cut off mid-write)."""
+    size = os.fstat(fd).st_size
+    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def lock_file(fd: int) -> None:
