@@ -398,3 +398,8 @@ def test_goals_split_from_one_line_keep_their_own_figures_and_ids() -> None:
         ["地区生产总值增长"],
         ["城镇新增就业"],
     ]
+
+
+def test_a_base_year_in_a_goals_heading_is_no_deadline() -> None:
+    text = "一、主要目标(以2020年为基期)\n城乡社区综合服务设施覆盖率达到100%,社区服务更加便捷。\n"
+    assert [t.year for t in process_bytes(text.encode()).targets] == [None]

@@ -16,6 +16,7 @@ GOAL_HEADING = re.compile(r"目标")
 NOT_TASK_HEADING = re.compile(r"原则|指导思想")
 DEADLINE = re.compile(r"到\s*(20\d\d)\s*年")
 PRINCIPLE_OPENING = re.compile(r"^——\s*坚持")
+BASE_YEAR = re.compile(r"基期|基准年|基年|为基数")  # `(以2020年为基期)` names no deadline
 YEAR_IN_TITLE = re.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*[—\-~至到])")
 MAX_TITLE_CHARS = 30  # a paragraph's lead sentence up to this long is its title
 
@@ -115,7 +116,11 @@ def heading_deadline(block: Paragraph | Item | Section, sections: dict[str, Sect
         title = sections[sid].title
         if found := DEADLINE.search(title):
             return int(found.group(1))
-        if GOAL_HEADING.search(title) and len(years := set(YEAR_IN_TITLE.findall(title))) == 1:
+        if (
+            GOAL_HEADING.search(title)
+            and not BASE_YEAR.search(title)
+            and len(years := set(YEAR_IN_TITLE.findall(title))) == 1
+        ):
             return int(years.pop())
     return None
 
