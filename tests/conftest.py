@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,14 @@ def sample(request: pytest.FixtureRequest) -> Path:
 def slow_document() -> bytes:
     """Every sample forty times over (≈8 MB): seconds of work for any machine, never a hang."""
     return b"\n".join(sample.read_bytes() for sample in ALL_SAMPLES) * 40
+
+
+def wait_for_records(out: Path, count: int, process: subprocess.Popen[bytes]) -> None:
+    """Wait until a running `plancli batch` has written `count` index records."""
+    index = out / "index.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if index.exists() and index.read_bytes().count(b"\n") >= count:
+            return
+        time.sleep(0.005)
+    pytest.fail("the batch finished or stalled before the test could step in")

@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CHANGJI, JIANGXI, JIMSAR
+from conftest import CHANGJI, JIANGXI, JIMSAR, wait_for_records
 from plancli.commands import batch
 from plancli.commands.batch import (
     WORKER_DIED,
@@ -196,16 +195,6 @@ def start_batch(root: Path, out: Path, jobs: int) -> subprocess.Popen[bytes]:
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-
-
-def wait_for_records(out: Path, count: int, process: subprocess.Popen[bytes]) -> None:
-    index = out / "index.jsonl"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if index.exists() and index.read_bytes().count(b"\n") >= count:
-            return
-        time.sleep(0.005)
-    pytest.fail("the batch finished or stalled before it could be interrupted")
 
 
 def assert_resumes(root: Path, out: Path, total: int) -> None:

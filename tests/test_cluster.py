@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ALL_SAMPLES, CHANGJI, JIMSAR, slow_document
+from conftest import ALL_SAMPLES, CHANGJI, JIMSAR, slow_document, wait_for_records
 from plancli.commands import batch, cluster
 from plancli.commands.batch import WORKER_DIED, Job, convert, output_name
 from plancli.commands.cluster import (
@@ -78,16 +78,6 @@ def copies(folder: Path, count: int, source: Path = JIMSAR) -> Path:
     for number in range(count):
         (folder / f"doc{number:03}.txt").write_bytes(data + f"\n{number}\n".encode())
     return folder
-
-
-def wait_for_records(out: Path, count: int, process: subprocess.Popen[bytes]) -> None:
-    index = out / "index.jsonl"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if index.exists() and index.read_bytes().count(b"\n") >= count:
-            return
-        time.sleep(0.01)
-    pytest.fail("the batch finished or stalled before the test could step in")
 
 
 def without_timing(records: list[dict]) -> list[dict]:
