@@ -51,6 +51,7 @@ from plancli.stages.script import (
     hk2s_converter,
     resolve_zhe,
 )
+from plancli.text import FULL_WIDTH
 
 CJK_MARKS_RANGES = ((0x3001, 0x303F), (0xFF5F, 0xFF64))
 CJK_MARKS = frozenset("‘’“”—…·")
@@ -146,7 +147,9 @@ def is_cjk(char: str) -> bool:
 
 
 def _fold_table() -> dict[int, str]:
-    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    """`text.FULL_WIDTH` (the ideographic space aside, which the space pass handles) plus
+    the other compatibility forms of punctuation NFKC folds to one character."""
+    table = {code: chr(ascii) for code, ascii in FULL_WIDTH.items() if code != 0x3000}
     compat = [*range(0xFE10, 0xFE1A), *range(0xFE30, 0xFE50), *range(0xFE50, 0xFE6C)]
     for code in [*compat, *range(0xFF5F, 0xFF65), *range(0xFFE0, 0xFFE7)]:
         folded = unicodedata.normalize("NFKC", chr(code))
