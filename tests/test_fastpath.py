@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -54,14 +55,19 @@ def test_fast_path_writes_output_file_like_typer(tmp_path: Path) -> None:
     assert fast_out.read_bytes() == slow_out.read_bytes()
 
 
-def test_fast_path_does_not_import_typer_or_pydantic() -> None:
+def modules_loaded_by(args: list[str], names: set[str]) -> list[str]:
+    """Which of `names` a fresh process has imported after running `plancli ARGS`."""
     code = (
         "import sys, io; from plancli.cli import main; sys.stdout = io.StringIO(); "
-        f"main(['normalize', {str(JIMSAR)!r}]); sys.stdout = sys.__stdout__; "
-        "print(sorted({'typer', 'pydantic', 'rich'} & set(sys.modules)))"
+        f"main({args!r}); sys.stdout = sys.__stdout__; "
+        f"print(sorted({names!r} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    return ast.literal_eval(out.stdout.strip())
+
+
+def test_fast_path_does_not_import_typer_or_pydantic() -> None:
+    assert modules_loaded_by(["normalize", str(JIMSAR)], {"typer", "pydantic", "rich"}) == []
 
 
 @pytest.mark.parametrize(
@@ -125,13 +131,8 @@ def test_fast_extract_writes_output_file_like_typer(tmp_path: Path) -> None:
 
 
 def test_fast_extract_json_imports_no_cli_framework_yaml_or_rich() -> None:
-    code = (
-        "import sys, io; from plancli.cli import main; sys.stdout = io.StringIO(); "
-        f"main(['extract', {str(JIMSAR)!r}, '-f', 'json']); sys.stdout = sys.__stdout__; "
-        "print(sorted({'typer', 'click', 'rich', 'yaml'} & set(sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    args = ["extract", str(JIMSAR), "-f", "json"]
+    assert modules_loaded_by(args, {"typer", "click", "rich", "yaml"}) == []
 
 
 def test_fast_extract_unknown_format_is_one_line_usage_error() -> None:
