@@ -88,3 +88,8 @@ def test_schema_is_json_schema_of_document() -> None:
     assert schema["title"] == "Document"
     for field in ("schema_version", "source", "meta", "tasks", "targets", "units"):
         assert field in schema["properties"]
+    # the records the text stages build are described as the objects the output writes
+    diagnostic = schema["$defs"]["Diagnostic"]
+    assert diagnostic["type"] == "object"
+    assert list(diagnostic["properties"]) == ["level", "code", "line", "message"]
+    assert schema["$defs"]["Repair"]["additionalProperties"] is False

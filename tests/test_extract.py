@@ -262,28 +262,26 @@ def test_targets_are_read_through_a_confident_mojibake_recovery() -> None:
     assert "?!笆奈濉逼陂g" in next(t for t in doc(CHONGQING).tasks if t.line == 65).text
 
 
-# --- models are built whole ----------------------------------------------------------
+# --- records are built whole ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", [CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG])
-def test_extract_assigns_no_field_of_a_validated_model(
-    path: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Goals and tasks get their targets when they are built or copied, never by assignment."""
+def test_a_record_cannot_be_assigned_after_it_is_built(path: object) -> None:
+    """Goals and tasks get their targets when they are built or copied, never by assignment:
+    every record of the contract is frozen, and so is each one extract returns."""
+    import dataclasses
+
     from plancli.models import Model
     from plancli.pipeline import outline_file
 
     _, outline = outline_file(path)  # type: ignore[arg-type]
-    expected = extract(outline)
-
-    def refuse(self: Model, name: str, value: object) -> None:
-        raise AssertionError(f"{type(self).__name__}.{name} assigned after validation")
-
-    monkeypatch.setattr(Model, "__setattr__", refuse)
     extracted = extract(outline)
-    monkeypatch.undo()
-    assert extracted == expected
-    assert sum(len(task.targets) for task in extracted.tasks) > 0
+    task = next(task for task in extracted.tasks if task.targets)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        task.targets = []  # type: ignore[misc]
+    records = [extracted, *extracted.tasks, *extracted.goals, *extracted.targets, *extracted.units]
+    assert all(isinstance(record, Model) for record in records)
+    assert all(type(record).__dataclass_params__.frozen for record in records)  # type: ignore[attr-defined]
 
 
 ANNUAL_DUTY_LIST = (

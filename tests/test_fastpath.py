@@ -70,6 +70,13 @@ def test_fast_path_does_not_import_typer_or_pydantic() -> None:
     assert modules_loaded_by(["normalize", str(JIMSAR)], {"typer", "pydantic", "rich"}) == []
 
 
+def test_extract_builds_and_writes_a_document_without_pydantic() -> None:
+    loaded = modules_loaded_by(
+        ["extract", str(JIMSAR), "-f", "json"], {"typer", "pydantic", "rich"}
+    )
+    assert loaded == []
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

@@ -2,8 +2,9 @@
 
 These are NamedTuples and small slotted classes, not dataclasses or pydantic
 models: `plancli normalize` and the fast paths never pay for importing
-pydantic, dataclasses or inspect. `models.py` holds the public output contract
-and validates these objects with `from_attributes`.
+pydantic, dataclasses or inspect. `Diagnostic`, `Removal`, `Repair` and
+`SuspectSpan` are also the output contract's own types (`models.py` re-exports
+them); the rest of the contract is in `models.py`.
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ class SuspectSpan(NamedTuple):
     text: str
     candidate: str | None = None
     confidence: float | None = None
+
+
+def record_schema(kind: type, source: Any, handler: Any) -> Any:
+    """How pydantic validates and describes one of these records: as the mapping it is in the
+    output, not as a tuple (pydantic asks for this only when it validates or writes a schema)."""
+    from plancli.validation import record_schema as schema_of_record
+
+    return schema_of_record(kind, handler)
+
+
+for _record in (Diagnostic, Removal, Repair, SuspectSpan):
+    _record.__get_pydantic_core_schema__ = classmethod(record_schema)  # type: ignore[attr-defined]
 
 
 class Findings:

@@ -142,7 +142,7 @@ def build_document(
 ) -> Document:
     import hashlib
 
-    from plancli.models import Document, Normalization, Repair, Source
+    from plancli.models import Document, Normalization, Source
 
     source = Source(
         path=str(path),
@@ -161,24 +161,27 @@ def build_document(
         *extraction.diagnostics,
         *merged,
     ]
-    normalization = Normalization.model_validate(
-        {**report.as_dict(), "repairs": [Repair.model_validate(repair) for repair in repairs]}
+    normalization = Normalization(
+        script=report.script,
+        converted_chars=report.converted_chars,
+        annotations_removed=report.annotations_removed,
+        boilerplate_removed=report.boilerplate_removed,
+        repairs=repairs,
+        suspect_spans=report.suspect_spans,
     )
-    return Document.model_validate(
-        {
-            "plancli_version": __version__,
-            "source": source,
-            "meta": outline.meta,
-            "normalization": normalization,
-            "sections": outline.sections,
-            "goals": extraction.goals,
-            "tasks": extraction.tasks,
-            "columns": extraction.columns,
-            "tables": outline.tables,
-            "targets": extraction.targets,
-            "units": extraction.units,
-            "diagnostics": sorted(diagnostics, key=lambda d: (d.line or 0, d.code)),
-        }
+    return Document(
+        plancli_version=__version__,
+        source=source,
+        meta=outline.meta,
+        normalization=normalization,
+        sections=outline.sections,
+        goals=extraction.goals,
+        tasks=extraction.tasks,
+        columns=extraction.columns,
+        tables=outline.tables,
+        targets=extraction.targets,
+        units=extraction.units,
+        diagnostics=sorted(diagnostics, key=lambda d: (d.line or 0, d.code)),
     )
 
 

@@ -198,7 +198,7 @@ def document_rows(document: Document) -> Rows:
             for unit in document.units
         ],
         "diagnostics": [
-            {"doc_id": doc_id, "diagnostic_no": number, **diagnostic.model_dump()}
+            {"doc_id": doc_id, "diagnostic_no": number, **diagnostic._asdict()}
             for number, diagnostic in enumerate(document.diagnostics, 1)
         ],
     }

@@ -10,29 +10,32 @@ from typing import TYPE_CHECKING, Any
 
 from plancli.core import InputError
 
-if TYPE_CHECKING:  # pydantic only when a model is rendered, never for a plain write
+if TYPE_CHECKING:  # the contract records only when one is rendered, never for a plain write
     from pathlib import Path
 
-    from pydantic import BaseModel
+    from plancli.models import Model
 
 FORMATS = ("yaml", "json", "jsonl", "md")  # commands.choices.ExtractFormat
 
 
-def to_data(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json")
+def to_data(model: Model) -> dict[str, Any]:
+    from plancli.models import as_data
+
+    data: dict[str, Any] = as_data(model)
+    return data
 
 
-def to_json(model: BaseModel) -> str:
+def to_json(model: Model) -> str:
     return json.dumps(to_data(model), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_jsonl(models: Iterable[BaseModel]) -> str:
+def to_jsonl(models: Iterable[Model]) -> str:
     return "".join(
         json.dumps(to_data(m), ensure_ascii=False, separators=(",", ":")) + "\n" for m in models
     )
 
 
-def to_yaml(model: BaseModel, *, pure: bool = False) -> str:
+def to_yaml(model: Model, *, pure: bool = False) -> str:
     """YAML through libyaml's C emitter when it is installed (same bytes, a fraction of the
     time); `pure` forces the Python emitter."""
     import yaml
@@ -41,7 +44,7 @@ def to_yaml(model: BaseModel, *, pure: bool = False) -> str:
     return yaml.dump(to_data(model), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def render(model: BaseModel, fmt: str) -> str:
+def render(model: Model, fmt: str) -> str:
     """Render one document in one of FORMATS."""
     if fmt == "json":
         return to_json(model)

@@ -264,7 +264,7 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     if parts.notice is None and parts.signature is None and parts.title is not None:
         fill_cover_signature(meta, texts, parts.title.end)
     fill_from_portal(meta, removed, out)
-    return Wrapper(Meta.model_validate(meta), body_start, out.repairs, out.diagnostics)
+    return Wrapper(Meta(**meta), body_start, out.repairs, out.diagnostics)
 
 
 def fill_cover_signature(meta: dict[str, Any], texts: list[str], after: int) -> None:

@@ -146,7 +146,7 @@ class OutlineTree:
         """The section as opened, with its children and its end line joined in."""
         children = [self.finished(child) for child in self.children.get(section.id, ())]
         end_line = self.end_lines[section.id]
-        return Section.model_validate({**dict(section), "children": children, "end_line": end_line})
+        return section.model_copy(update={"children": children, "end_line": end_line})
 
 
 def bare(marker: Marker) -> Marker:

@@ -374,15 +374,15 @@ def walk_body(lines: list[Line]) -> dict[str, object]:
 
 def segment_body(lines: list[Line]) -> Outline:
     """Segment the plan body alone (no notice wrapper): sections, items, paragraphs, tables."""
-    return Outline.model_validate(walk_body(lines))
+    return Outline(**walk_body(lines))
 
 
 def segment(normalized: Normalized) -> Outline:
     """Normalized lines → the document's outline (see the module docstring)."""
     wrapper = parse_wrapper(normalized.lines, normalized.report.boilerplate_removed)
     body = walk_body(normalized.lines[wrapper.body_start :])
-    return Outline.model_validate(
-        {
+    return Outline(
+        **{
             **body,
             "meta": wrapper.meta,
             "repairs": [*wrapper.repairs, *body["repairs"]],

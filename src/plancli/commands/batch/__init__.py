@@ -1,7 +1,7 @@
 """Batch conversion of many documents (plancli batch).
 
 The parent process discovers the inputs, decides what is unchanged, keeps the
-index and shows progress; the conversion itself (pydantic and every stage) runs
+index and shows progress; the conversion itself (every stage) runs
 in worker processes, which import the heavy modules. An executor (a `Runner`:
 the local process pool here, a Dask cluster in `plancli.commands.cluster`) only converts
 jobs and yields their records as they finish; everything else is shared.

@@ -1,4 +1,4 @@
-"""The result of `plancli compare` as pydantic models (the JSON output).
+"""The result of `plancli compare` as contract-style records (the JSON output).
 
 Cells hold one document's version of a measure or task; steps hold what changed between two
 neighbouring documents of the chain (step i compares document i with document i + 1).
@@ -6,11 +6,10 @@ neighbouring documents of the chain (step i compares document i with document i 
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import Literal
 
-from pydantic import Field
-
-from plancli.models import Comparator, Model
+from plancli.models import Comparator, Model, record
 
 MeasureChange = Literal[
     "adopted", "stricter", "looser", "changed", "rescaled", "moved in time", "dropped", "new"
@@ -19,6 +18,7 @@ TaskChange = Literal["carried", "not carried down", "new"]
 TaskFlag = Literal["lost units"]
 
 
+@record
 class DocumentRef(Model):
     path: str
     title: str | None = None
@@ -26,6 +26,7 @@ class DocumentRef(Model):
     date: str | None = None
 
 
+@record
 class MeasureCell(Model):
     """One document's statement of a measure (the first of its mentions, by line)."""
 
@@ -37,44 +38,50 @@ class MeasureCell(Model):
     per: str | None = None
     year: int | None = None
     line: int
-    lines: list[int] = Field(default_factory=list)  # every line that states this measure
+    lines: list[int] = field(default_factory=list)  # every line that states this measure
     text: str
 
 
+@record
 class MeasureStep(Model):
     changes: list[MeasureChange]
     confidence: float | None = None  # how sure the alignment is; None when one side is absent
     how: str | None = None  # which rule aligned the two cells
 
 
+@record
 class MeasureRow(Model):
     cells: list[MeasureCell | None]
     steps: list[MeasureStep]
 
 
+@record
 class TaskCell(Model):
     id: str
     marker: str | None = None
     title: str | None = None
     summary: str  # the title, or the text's first characters when there is none
     line: int
-    units: list[str] = Field(default_factory=list)
+    units: list[str] = field(default_factory=list)
 
 
+@record
 class TaskStep(Model):
     change: TaskChange
     similarity: float | None = None
-    flags: list[TaskFlag] = Field(default_factory=list)
-    units_not_carried: list[str] = Field(default_factory=list)  # the higher level's names
-    units_added: list[str] = Field(default_factory=list)  # the lower level's names
+    flags: list[TaskFlag] = field(default_factory=list)
+    units_not_carried: list[str] = field(default_factory=list)  # the higher level's names
+    units_added: list[str] = field(default_factory=list)  # the lower level's names
 
 
+@record
 class TaskRow(Model):
     cells: list[TaskCell | None]
     steps: list[TaskStep | None]  # None where the task is in neither document of the step
 
 
+@record
 class Comparison(Model):
     documents: list[DocumentRef]
-    measures: list[MeasureRow] = Field(default_factory=list)
-    tasks: list[TaskRow] = Field(default_factory=list)
+    measures: list[MeasureRow] = field(default_factory=list)
+    tasks: list[TaskRow] = field(default_factory=list)

@@ -57,7 +57,7 @@ class Reading:
         return found
 
     def _keep(self, found: list[Target], problems: list[core.Diagnostic]) -> list[Target]:
-        self.diagnostics.extend(Diagnostic.model_validate(problem) for problem in problems)
+        self.diagnostics.extend(problems)
         return found
 
 

@@ -93,8 +93,7 @@ def units_of(
 
 def located(problem: core.Diagnostic, line: int) -> Diagnostic:
     """The contract's diagnostic, on `line` unless the problem names its own."""
-    diagnostic = Diagnostic.model_validate(problem)
-    return diagnostic if diagnostic.line else diagnostic.model_copy(update={"line": line})
+    return problem if problem.line else problem._replace(line=line)
 
 
 def complete_truncated_units(tasks: list[Task], diagnostics: list[Diagnostic]) -> list[Task]:
