@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar
 from plancli import __version__
 from plancli.core import Decoded, Diagnostic, InputError, Normalized
 
-if TYPE_CHECKING:  # pydantic (and pathlib) only when a document is built
+if TYPE_CHECKING:  # the records (and pathlib) only when a document is built
     from pathlib import Path
 
     from plancli.models import Document, Extraction, Outline

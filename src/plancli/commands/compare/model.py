@@ -6,10 +6,10 @@ neighbouring documents of the chain (step i compares document i with document i 
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Literal
 
-from plancli.models import Comparator, Model, record
+from plancli.models import Comparator, Model
+from plancli.records import field
 
 MeasureChange = Literal[
     "adopted", "stricter", "looser", "changed", "rescaled", "moved in time", "dropped", "new"
@@ -18,7 +18,6 @@ TaskChange = Literal["carried", "not carried down", "new"]
 TaskFlag = Literal["lost units"]
 
 
-@record
 class DocumentRef(Model):
     path: str
     title: str | None = None
@@ -26,7 +25,6 @@ class DocumentRef(Model):
     date: str | None = None
 
 
-@record
 class MeasureCell(Model):
     """One document's statement of a measure (the first of its mentions, by line)."""
 
@@ -42,20 +40,17 @@ class MeasureCell(Model):
     text: str
 
 
-@record
 class MeasureStep(Model):
     changes: list[MeasureChange]
     confidence: float | None = None  # how sure the alignment is; None when one side is absent
     how: str | None = None  # which rule aligned the two cells
 
 
-@record
 class MeasureRow(Model):
     cells: list[MeasureCell | None]
     steps: list[MeasureStep]
 
 
-@record
 class TaskCell(Model):
     id: str
     marker: str | None = None
@@ -65,7 +60,6 @@ class TaskCell(Model):
     units: list[str] = field(default_factory=list)
 
 
-@record
 class TaskStep(Model):
     change: TaskChange
     similarity: float | None = None
@@ -74,13 +68,11 @@ class TaskStep(Model):
     units_added: list[str] = field(default_factory=list)  # the lower level's names
 
 
-@record
 class TaskRow(Model):
     cells: list[TaskCell | None]
     steps: list[TaskStep | None]  # None where the task is in neither document of the step
 
 
-@record
 class Comparison(Model):
     documents: list[DocumentRef]
     measures: list[MeasureRow] = field(default_factory=list)
