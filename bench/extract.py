@@ -63,8 +63,17 @@ def seconds_of(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, children_cpu() - cpu
 
 
+def compile_bytecode(tree: Path) -> None:
+    """Write the tree's bytecode, as installing does: otherwise a process that may not write
+    it (PYTHONDONTWRITEBYTECODE) compiles every changed module again on every run."""
+    import compileall
+
+    compileall.compile_dir(tree / "src", quiet=1)
+
+
 def floor_run(runs: int) -> None:
     print(f"extract vs floor (whole process, median of {runs} runs, interleaved)")
+    compile_bytecode(ROOT)
     for path in SAMPLES:
         extract = [*plancli_command(), "extract", str(path), "-f", "json"]
         floor = floor_command(path)
@@ -207,10 +216,8 @@ def tree_cpu_seconds(tree: Path, path: Path) -> float:
 
 def whole_process_against(baseline: Path, runs: int) -> None:
     print(f"whole process, this tree vs {baseline} (CPU, median of {runs} alternated runs)")
-    import compileall
-
     for tree in (baseline, ROOT):
-        compileall.compile_dir(tree / "src", quiet=1)
+        compile_bytecode(tree)
     totals = {baseline: 0.0, ROOT: 0.0}
     for path in SAMPLES:
         seconds: dict[Path, list[float]] = {baseline: [], ROOT: []}
