@@ -1,0 +1,155 @@
+"""Regular expressions compiled once per machine, not once per process.
+
+`re.compile` parses a pattern and turns it into code for the regex engine in
+Python; a class such as `[\\u4e00-\\u9fff]` alone costs half a millisecond, and
+the stages compile about two hundred patterns: a quarter of a short notice's
+whole `plancli extract`. `compile` here keeps the engine code of each pattern
+it has compiled in one file in the cache folder of `plancli.rules`, and later
+processes hand that code straight to the engine.
+
+The engine code is what `re` itself would build for this Python (the file is
+named by the interpreter's version and the engine's magic number), handed over
+through `_sre.compile`, the private function `re` uses for it, and the engine
+checks it before use; anything unexpected (a missing or damaged file,
+another Python, an engine that refuses the code) means compiling as `re`
+does, so the cache can only save time. The file is rewritten, atomically, at
+exit by a process that compiled something new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from array import array
+
+WORD = "I"  # array type code of the engine's code unit
+
+try:  # the regex engine's own module: how `re` hands it compiled code
+    import _sre
+except ImportError:  # pragma: no cover - every CPython has it
+    _sre = None
+if _sre is not None and array(WORD).itemsize != getattr(_sre, "CODESIZE", 0):
+    _sre = None  # pragma: no cover - an engine this module does not know: compile only
+
+# (flags, engine code as 32-bit words, groups, groupindex, indexgroup)
+Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+
+STORE: dict[tuple[str, int], Entry] | None = None
+NEW: dict[tuple[str, int], Entry] = {}
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)`, from the engine code kept for it when there is some."""
+    if type(pattern) is not str:  # a compiled pattern, or bytes: `re` as it is
+        return re.compile(pattern, flags)
+    flags = int(flags)  # a `re.RegexFlag` keys and stores as the number it is
+    entry = stored().get((pattern, flags))
+    if entry is not None:
+        try:
+            all_flags, code, groups, groupindex, indexgroup = entry
+            words = array(WORD, code).tolist()
+            compiled: re.Pattern[str] = _sre.compile(
+                pattern, all_flags, words, groups, groupindex, indexgroup
+            )
+            return compiled
+        except Exception:  # refused code (another engine, a damaged file): compile it again
+            pass
+    compiled = re.compile(pattern, flags)
+    keep(pattern, flags)
+    return compiled
+
+
+def stored() -> dict[tuple[str, int], Entry]:
+    global STORE
+    if STORE is None:
+        STORE = read_store()
+    return STORE
+
+
+def store_path() -> str | None:
+    if _sre is None:
+        return None
+    from plancli.rules import cache_dir
+
+    name = f"patterns-{sys.hexversion:x}-{_sre.MAGIC}-{sys.maxunicode:x}.marshal"
+    return os.path.join(cache_dir(), name)
+
+
+def read_store() -> dict[tuple[str, int], Entry]:
+    import marshal
+
+    path = store_path()
+    try:
+        with open(path or "", "rb") as handle:
+            data = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def keep(pattern: str, flags: int) -> None:
+    """Build the engine code `re` built for `pattern`, to be written out at exit."""
+    if _sre is None:
+        return
+    try:
+        entry = engine_code(pattern, flags)
+    except Exception:
+        return
+    if not NEW:
+        import atexit
+
+        atexit.register(write_store)
+    NEW[(pattern, flags)] = entry
+
+
+def engine_code(pattern: str, flags: int) -> Entry:
+    """What `re._compiler.compile` passes to the engine for `pattern` (without the pattern)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = array(WORD, _compiler._code(parsed, flags)).tobytes()
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    all_flags = int(flags | parsed.state.flags)
+    return (all_flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def write_store() -> None:
+    """Add this process's new entries to the file (temp file + rename; errors ignored)."""
+    import marshal
+    import tempfile
+
+    path = store_path()
+    if path is None or not NEW:
+        return
+    merged = {**read_store(), **NEW}
+    NEW.clear()
+    try:
+        data = marshal.dumps(merged)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except (OSError, ValueError):
+        return  # a read-only cache folder never stops the tool
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+
+
+def entries() -> dict[tuple[str, int], Entry]:
+    """Every entry in the file (for tests and `bench/`)."""
+    return read_store()
+
+
+def forget_loaded() -> None:
+    """Drop what was read from the file, so the next `compile` reads it again (tests)."""
+    global STORE
+    STORE = None

@@ -1,0 +1,71 @@
+"""Patterns compiled from kept engine code behave exactly as `re.compile` builds them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ALL_SAMPLES
+from plancli import regexes
+
+TRICKY = [
+    (r"[\u4e00-\u9fff]{2,8}?(?:局|委员会)(?=[,、])", 0),
+    (r"(?P<prefix>[\u3400-\u9fff]{1,10})\s*[〔\[【(]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】)]", 0),
+    (r"(?<![一二三四五六七八九十])第[一二三四五六七八九十百]{1,4}[章节]", 0),
+    (r"^\s*(抄送|抄报)\s*[:：]", re.M),
+    (r"(?i)pm2\.5|PM10", 0),
+    (r"\A\s*(?P<sign>[-+]?)  # sign\n   (?P<digits>\d+)", re.X),
+    (r"[𠀀-\U0003134f〇㐀-䶿一-鿿豈-\ufaff]+", 0),
+]
+
+
+@pytest.fixture
+def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path / "rules"))
+    regexes.forget_loaded()
+    regexes.NEW.clear()
+    yield tmp_path
+    regexes.forget_loaded()
+    regexes.NEW.clear()
+
+
+def text_of_samples() -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in ALL_SAMPLES)
+
+
+def behaviour(compiled: re.Pattern[str], text: str) -> tuple[object, ...]:
+    found = [(m.span(), m.groups(), m.groupdict()) for m in compiled.finditer(text)]
+    return (compiled.pattern, compiled.flags, compiled.groups, compiled.groupindex, found)
+
+
+def test_kept_code_matches_exactly_what_re_compiles(fresh_store: Path) -> None:
+    text = text_of_samples() + "\nPM2.5 降至35  +12 第三章 （抄送：市委办公室）"
+    first = [regexes.compile(pattern, flags) for pattern, flags in TRICKY]
+    regexes.write_store()
+    regexes.forget_loaded()
+    assert set(regexes.entries()) >= {(p, int(f)) for p, f in TRICKY}
+    again = [regexes.compile(pattern, flags) for pattern, flags in TRICKY]
+    assert regexes.NEW == {}  # every one came from the file
+    for (pattern, flags), before, after in zip(TRICKY, first, again, strict=True):
+        expected = behaviour(re.compile(pattern, flags), text)
+        assert behaviour(before, text) == behaviour(after, text) == expected, pattern
+
+
+def test_a_damaged_store_means_compiling_as_re_does(fresh_store: Path) -> None:
+    regexes.compile(TRICKY[0][0])
+    regexes.write_store()
+    store = next((fresh_store / "rules").glob("patterns-*.marshal"))
+    store.write_bytes(store.read_bytes()[:40])
+    regexes.forget_loaded()
+    compiled = regexes.compile(TRICKY[0][0])
+    assert compiled.findall("由市民政局、市财政局负责") == ["由市民政局"]
+
+
+def test_code_the_engine_refuses_is_compiled_again(fresh_store: Path) -> None:
+    pattern = TRICKY[2][0]
+    regexes.STORE = {(pattern, 0): (0, [1, 2, 3], 0, {}, (None,))}
+    compiled = regexes.compile(pattern)
+    assert compiled.search("第三章 保障措施").group() == "第三章"
+    assert (pattern, 0) in regexes.NEW  # the good code replaces the bad at exit
