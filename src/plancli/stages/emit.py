@@ -26,7 +26,9 @@ def to_data(model: Model) -> dict[str, Any]:
 
 
 def to_json(model: Model) -> str:
-    return json.dumps(to_data(model), ensure_ascii=False, indent=2) + "\n"
+    from plancli.stages.emit_json import indented_json
+
+    return indented_json(model) + "\n"
 
 
 def to_jsonl(models: Iterable[Model]) -> str:
