@@ -120,6 +120,12 @@ def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:
     return chinese and (not qualified or value == 1)
 
 
+def may_hold_figures(text: str) -> bool:
+    """Whether `text` has a number or an idiom at all: without one, no part of it yields a hit
+    or an unread number, so its clauses need not be read."""
+    return NUMBER.search(text) is not None or compiled().idiom.search(text) is not None
+
+
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     """Every measured number of a clause, and the offsets of numbers left unread."""
     numbers = list(NUMBER.finditer(text))

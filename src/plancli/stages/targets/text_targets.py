@@ -15,7 +15,7 @@ from plancli.stages.targets.clauses import (
     is_policy_parameter,
     opening_deadline,
 )
-from plancli.stages.targets.hits import Hit, clause_hits, pair_baselines
+from plancli.stages.targets.hits import Hit, clause_hits, may_hold_figures, pair_baselines
 from plancli.stages.targets.names import assign_indicators, clip, complete, forget_readings
 from plancli.text import fold_width, sentences
 
@@ -41,10 +41,14 @@ def find_targets(
     """
     forget_readings()
     folded = fold_width(text)
-    where = _Where(line, list(section_path or []), opening_deadline(folded) or year, status)
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
+    if not may_hold_figures(folded):
+        return targets, diagnostics
+    where = _Where(line, list(section_path or []), opening_deadline(folded) or year, status)
     for _, sentence in sentences(folded):
+        if not may_hold_figures(sentence):
+            continue
         found, problems = _sentence_targets(sentence, Marks.of(sentence, plan_start), where)
         targets += found
         diagnostics += problems
