@@ -48,6 +48,8 @@ def is_balanced(text: str) -> bool:
 def top_level_titles(text: str) -> list[tuple[int, int]]:
     """(start, end) of every outermost 《…》, end just past the closing 》."""
     spans: list[tuple[int, int]] = []
+    if "《" not in text:
+        return spans
     depth, start = 0, 0
     for i, char in enumerate(text):
         if char == "《":
