@@ -4,9 +4,7 @@ it is measured per, and the starting level of a `从…提高到` change."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
 from plancli.stages.targets.numbers import (
     NUMBER,
@@ -60,7 +58,7 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
     per, position = _basis_ending_at(text, position)
     if position and text[position - 1] == "全":
         position -= 1
-    before = _prefixes_ending_with().get(text[position - 1], ()) if position else ()
+    before = compiled().prefix_by_last.get(text[position - 1], ()) if position else ()
     words = [word for word in before if text.endswith(word, 0, position)]
     if not words:
         return None, (position if per else number_start), per
@@ -71,15 +69,6 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
     start = position - len(word)
     outer_per, outer_start = _basis_ending_at(text, start)
     return compiled().prefix[word], outer_start, per or outer_per
-
-
-@cache
-def _prefixes_ending_with() -> dict[str, list[str]]:
-    """The comparator words written before a number, by last character, each in rule order."""
-    index: dict[str, list[str]] = defaultdict(list)
-    for word in compiled().prefix:
-        index[word[-1:]].append(word)
-    return dict(index)
 
 
 def _basis_ending_at(text: str, position: int) -> tuple[str | None, int]:

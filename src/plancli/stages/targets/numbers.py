@@ -6,10 +6,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
-from typing import NamedTuple
 
 from plancli.stages.targets.rules import compiled
 from plancli.text import chinese_integer, fold_width
@@ -77,30 +74,13 @@ def read_unit(text: str, position: int) -> tuple[str, int] | None:
     """The unit starting at `position` (after spaces), and where it ends."""
     while position < len(text) and text[position] == " ":
         position += 1
-    first = text[position : position + 1]
-    if any(text.startswith(word, position) for word in _by_first_char().not_units.get(first, ())):
+    first, rules_ = text[position : position + 1], compiled()
+    if any(text.startswith(word, position) for word in rules_.not_units_by_first.get(first, ())):
         return None
-    for spelling, unit in _by_first_char().units.get(first, ()):
+    for spelling, unit in rules_.units_by_first.get(first, ()):
         if text.startswith(spelling, position):
             return unit, position + len(spelling)
     return None
-
-
-class _UnitIndex(NamedTuple):
-    """`compiled().units` and `.not_units` grouped by first character, each in its order."""
-
-    units: dict[str, list[tuple[str, str]]]
-    not_units: dict[str, list[str]]
-
-
-@cache
-def _by_first_char() -> _UnitIndex:
-    index = _UnitIndex(defaultdict(list), defaultdict(list))
-    for spelling, unit in compiled().units:
-        index.units[spelling[:1]].append((spelling, unit))
-    for word in compiled().not_units:
-        index.not_units[word[:1]].append(word)
-    return _UnitIndex(dict(index.units), dict(index.not_units))
 
 
 @dataclass(frozen=True, slots=True)
