@@ -14,7 +14,6 @@ from plancli.text import alternation, fold_width
 
 MAX_ORG_CHARS = 40
 CJK = r"\u3400-\u9fff"
-STRAY_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
@@ -32,8 +31,24 @@ class Span:
 
 
 def clean_text(text: str) -> str:
-    """Text as the contract wants it: folded width, no stray spaces between Chinese characters."""
-    return STRAY_SPACE.sub("", " ".join(fold_width(text).split()))
+    """Text as the contract wants it: folded width, no stray spaces between Chinese characters.
+
+    >>> clean_text("关于 印发《方案》的 通知　2022年 3 月")
+    '关于印发《方案》的通知 2022年 3 月'
+    """
+    words = fold_width(text).split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    cleaned = [words[0]]
+    for word in words[1:]:
+        if not (_is_cjk(cleaned[-1][-1]) and _is_cjk(word[0])):
+            cleaned.append(" ")
+        cleaned.append(word)
+    return "".join(cleaned)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
 
 
 def bracket_key(text: str) -> str:
