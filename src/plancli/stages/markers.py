@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from plancli import rules
 from plancli.text import alternation, chinese_integer, hanzi_numeral
@@ -19,8 +19,7 @@ from plancli.text import alternation, chinese_integer, hanzi_numeral
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentRules:
+class SegmentRules(NamedTuple):
     families: tuple[tuple[str, re.Pattern[str]], ...]
     damaged: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     heading_max: int
@@ -77,8 +76,7 @@ def unit_label_line() -> re.Pattern[str]:
 # --- markers ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
+class Marker(NamedTuple):
     """A numbering marker at the start of a text: `(一)` in `(一)完善城乡社区服务格局`."""
 
     family: str

@@ -5,9 +5,8 @@ organisation names, publication notes and the word lists of rules/meta.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.text import alternation, fold_width
@@ -21,8 +20,7 @@ SENTENCE_ENDS = "。!?;"
 SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 
 
-@dataclass
-class Span:
+class Span(NamedTuple):
     """Consecutive lines [start, end) of `lines` joined into one text."""
 
     start: int

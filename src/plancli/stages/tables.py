@@ -19,9 +19,8 @@ records each change as a Repair and reports rows it cannot place as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.core import Diagnostic, Findings, Line, Repair
@@ -37,8 +36,7 @@ QUANTITY = re.compile(r"^[<>≤≥≦≧=~约]*[\d.,%~\-—]+[\u4e00-\u9fff㎡%]
 LIST_ITEM = re.compile(r"^\d+[.、]")
 
 
-@dataclass
-class Group:
+class Group(NamedTuple):
     """Header cell `index` covers `size` sub-columns named in a second header row."""
 
     index: int

@@ -4,7 +4,6 @@ it is measured per, and the starting level of a `从…提高到` change."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from plancli.stages.targets.numbers import (
     NUMBER,
@@ -18,24 +17,50 @@ from plancli.stages.targets.rules import compiled
 LIST_MARK = "、"
 
 
-@dataclass(slots=True)
 class Hit:
-    """One number of a clause with what qualifies it; positions are offsets in the clause."""
+    """One number of a clause with what qualifies it; positions are offsets in the clause.
 
-    start: int  # first character of the basis / comparator / number
-    end: int  # after the unit and a suffix comparator
-    number_start: int
-    value: float
-    unit: str
-    comparator: str = "="
-    value_max: float | None = None
-    prefix_written: bool = False  # a comparator word stands right before the number
-    comparator_written: bool = False  # before or after the number
-    per: str | None = None
-    baseline: Hit | None = None
-    change_start: int | None = None  # where `从…提高到` begins, for a number it leads to
-    is_baseline: bool = False
-    indicators: list[str] = field(default_factory=list)
+    Read step by step (baseline, indicators …), so a mutable record."""
+
+    __slots__ = (
+        "baseline",
+        "change_start",
+        "comparator",
+        "comparator_written",
+        "end",
+        "indicators",
+        "is_baseline",
+        "number_start",
+        "per",
+        "prefix_written",
+        "start",
+        "unit",
+        "value",
+        "value_max",
+    )
+
+    def __init__(
+        self,
+        start: int,  # first character of the basis / comparator / number
+        end: int,  # after the unit and a suffix comparator
+        number_start: int,
+        value: float,
+        unit: str,
+        *,
+        comparator: str = "=",
+        value_max: float | None = None,
+        prefix_written: bool = False,  # a comparator word stands right before the number
+        comparator_written: bool = False,  # before or after the number
+        per: str | None = None,
+    ) -> None:
+        self.start, self.end, self.number_start = start, end, number_start
+        self.value, self.unit, self.comparator, self.value_max = value, unit, comparator, value_max
+        self.prefix_written, self.comparator_written = prefix_written, comparator_written
+        self.per = per
+        self.baseline: Hit | None = None
+        self.change_start: int | None = None  # where `从…提高到` begins, for a number it leads to
+        self.is_baseline = False
+        self.indicators: list[str] = []
 
 
 def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plancli.stages.targets.rules import compiled
 from plancli.text import chinese_integer, fold_width
@@ -83,8 +83,7 @@ def read_unit(text: str, position: int) -> tuple[str, int] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Measure:
+class Measure(NamedTuple):
     """A number read with its unit: `1.8万家` → 18000 家, `5~6%` → 5..6 %."""
 
     value: float

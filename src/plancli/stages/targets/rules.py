@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from plancli import rules
 from plancli.text import alternation
@@ -16,8 +15,7 @@ from plancli.text import alternation
 _Item = TypeVar("_Item")
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     """The YAML rule sets compiled once."""
 
     prefix: dict[str, str]  # word → comparator

@@ -4,8 +4,7 @@ and finding the clause at the end of an item or after one of its sentences."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
@@ -16,14 +15,12 @@ from plancli.text import fold_width
 _SENTENCE_ENDS = "。;!?()"
 
 
-@dataclass(frozen=True, slots=True)
-class _Group:
+class _Group(NamedTuple):
     text: str
     role: Role
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     units: list[tuple[Token, Role]]
     junk: list[str]
     labelled: bool

@@ -4,17 +4,15 @@ aliases, role and label words, table columns), compiled once for the other modul
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from plancli import rules
 from plancli.models import Role
 from plancli.text import alternation
 
 
-@dataclass(frozen=True, slots=True)
-class Prefix:
+class Prefix(NamedTuple):
     """A level (州, 市) or party (州党委, 市委) prefix a unit name may start with."""
 
     text: str
@@ -36,8 +34,7 @@ class Memo(dict[Any, Any]):
         return value
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """The unit vocabulary compiled once."""
 
     prefixes: dict[str, tuple[Prefix, ...]]  # first character → prefixes, longest first
@@ -65,7 +62,7 @@ class Vocabulary:
     task_column: re.Pattern[str]
     indicator_column: re.Pattern[str]
     unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
-    memo: dict[str, Memo] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[str, Memo]  # reading name → its memo, empty when compiled
 
     def memo_of(self, reading: str) -> Memo:
         """The memo of one named reading (a function of the text and this vocabulary)."""
@@ -133,6 +130,7 @@ def compiled() -> Vocabulary:
         task_column=re.compile(columns["task"]),
         indicator_column=re.compile(columns["indicator"]),
         unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
+        memo={},
     )
 
 
