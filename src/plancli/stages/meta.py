@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from plancli.core import Diagnostic, Findings, Line, Removal, Repair
 from plancli.models import Meta
-from plancli.stages.dates import YEAR_MONTH, parse_date
+from plancli.stages.dates import parse_date, year_month
 from plancli.stages.meta_text import (
     HEADING,
     MAX_ORG_CHARS,
@@ -277,7 +277,7 @@ def fill_cover_signature(meta: dict[str, Any], texts: list[str], after: int) -> 
     if not is_org(office) or len(office) > MAX_ORG_CHARS:
         return
     date = parse_date(when)
-    if date is None and not YEAR_MONTH.search(when):
+    if date is None and not year_month().search(when):
         return
     meta["issuer"] = office
     if date is not None and meta.get("date") is None:
