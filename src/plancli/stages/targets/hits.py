@@ -97,8 +97,11 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
 
 
 def _basis_ending_at(text: str, position: int) -> tuple[str | None, int]:
+    start = max(0, position - 12)
+    if compiled().any_basis.search(text, start, position) is None:
+        return None, position  # no basis at all nearby: skip trying them one by one
     for pattern, name in compiled().bases:
-        for match in pattern.finditer(text, max(0, position - 12), position):
+        for match in pattern.finditer(text, start, position):
             if match.end() == position:
                 return name, match.start()
     return None, position
