@@ -160,9 +160,11 @@ def may_hold_figures(text: str) -> bool:
 
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     """Every measured number of a clause, and the offsets of numbers left unread."""
-    numbers = list(NUMBER.finditer(text))
     hits: list[Hit] = []
     unread: list[int] = []
+    if not may_hold_figures(text):
+        return hits, unread
+    numbers = list(NUMBER.finditer(text))
     masks = masked_spans(text) if numbers else []
     leads: dict[int, Hit] = {}
     covered = 0
