@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plancli.stages.literal_check import may_match, required_words
+from plancli.stages.literal_check import match_starts, may_match, required_words, spans_of
 from plancli.stages.targets.rules import compiled as target_rules
 from plancli.stages.units.rules import compiled as unit_rules
 
@@ -58,3 +58,32 @@ def test_a_text_ruled_out_is_never_matched(text: str) -> None:
     for pattern in _rule_patterns():
         if pattern.search(text):
             assert may_match(required_words(pattern.pattern), text), (pattern.pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"(?<!\d)\d+\s*分钟|一刻钟|“[^“”]{1,16}”", r"[\d一“]"),
+        (r"(?:第)?[一二]+(?:级|方)", "[第一二]"),
+        (r"\(\s*\d+分\)|[千万]兆", r"[\(千万]"),
+    ],
+)
+def test_the_characters_a_match_starts_with(pattern: str, starts: str) -> None:
+    found = match_starts(re.compile(pattern))
+    assert found is not None
+    assert found.pattern == starts
+
+
+@pytest.mark.parametrize("pattern", [r"\d*", "[^0-9]+", ".年", "(?i)a", "年?级?"])
+def test_no_start_characters_when_any_may_start_a_match(pattern: str) -> None:
+    assert match_starts(re.compile(pattern)) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="0123456789一二两十第千万兆分钟圈“”天年月日号岁级方社(), 5GKab", max_size=30)
+)
+def test_trying_only_at_start_characters_finds_what_finditer_finds(text: str) -> None:
+    names = target_rules().names
+    expected = [match.span() for match in names.finditer(text)]
+    assert spans_of(names, match_starts(names), text) == expected

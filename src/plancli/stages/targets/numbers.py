@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
+from plancli.stages.literal_check import spans_of
 from plancli.stages.targets.rules import compiled
 from plancli.text import chinese_integer, fold_width
 
@@ -57,7 +58,7 @@ def masked_spans(text: str) -> list[tuple[int, int]]:
     """Spans that are names, dates, ordinals or bases, where no number is a measure.
 
     Sorted and merged, so that `overlaps` can bisect them."""
-    found = [match.span() for match in compiled().names.finditer(text)]
+    found = spans_of(compiled().names, compiled().names_starts, text)
     found += [match.span() for match in compiled().any_basis.finditer(text)]
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):

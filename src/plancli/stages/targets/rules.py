@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
 from plancli import rules
+from plancli.stages.literal_check import match_starts
 from plancli.text import alternation
 
 _Item = TypeVar("_Item")
@@ -41,6 +42,7 @@ class Rules(NamedTuple):
     bases: tuple[tuple[re.Pattern[str], str], ...]
     any_basis: re.Pattern[str]
     names: re.Pattern[str]
+    names_starts: re.Pattern[str] | None  # what a `names` match can start with
     idioms: dict[str, dict[str, Any]]
     idiom: re.Pattern[str]
     strip_leading: re.Pattern[str]
@@ -105,6 +107,7 @@ def compiled() -> Rules:
         for kind in ("prefix", "suffix")
     }
     bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    names = re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"]))
     plans = {
         name: (int(years[0]), int(years[1]))
         for name, years in rules.load("meta")["five_year_plans"].items()
@@ -137,7 +140,8 @@ def compiled() -> Rules:
         per_suffixes=dict(measures["per_suffixes"]),
         bases=bases,
         any_basis=re.compile("|".join(pattern.pattern for pattern, _ in bases)),
-        names=re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"])),
+        names=names,
+        names_starts=match_starts(names),
         idioms=dict(measures["idioms"]),
         idiom=re.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
         strip_leading=re.compile(
