@@ -58,6 +58,15 @@ def test_sentences_cover_the_text_in_order(text: str) -> None:
     )
 
 
+def test_sentence_ends_are_characters_not_a_pattern() -> None:
+    assert sentences("第一条]第二条-第三条^", ends="]-^") == [
+        (0, "第一条]"),
+        (4, "第二条-"),
+        (8, "第三条^"),
+    ]
+    assert sentences("没有句末", ends="") == [(0, "没有句末")]
+
+
 def test_line_ends_fold_to_lf_only() -> None:
     assert fold_line_ends("a\r\nb\rc\n") == "a\nb\nc\n"
 

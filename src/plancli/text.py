@@ -156,13 +156,24 @@ def sentences(text: str, ends: str = "。!?\n") -> list[tuple[int, str]]:
     [(0, '第一句;'), (4, '第二句')]
     """
     found, start = [], 0
-    for index, char in enumerate(text):
-        if char in ends:
-            found.append((start, text[start : index + 1]))
-            start = index + 1
+    for end_mark in _any_of_characters(ends).finditer(text):
+        found.append((start, text[start : end_mark.end()]))
+        start = end_mark.end()
     if start < len(text):
         found.append((start, text[start:]))
     return [(offset, sentence) for offset, sentence in found if sentence.strip()]
+
+
+_CHARACTER_CLASSES: dict[str, re.Pattern[str]] = {}
+
+
+def _any_of_characters(characters: str) -> re.Pattern[str]:
+    """A pattern matching any one of `characters` (nothing when empty), compiled once."""
+    pattern = _CHARACTER_CLASSES.get(characters)
+    if pattern is None:
+        source = f"[{re.escape(characters)}]" if characters else "(?!)"
+        pattern = _CHARACTER_CLASSES[characters] = re.compile(source)
+    return pattern
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import cache
 
 from plancli.stages.meta_text import is_subsequence
 from plancli.text import chinese_integer
@@ -21,9 +22,14 @@ DATE_HAN = re.compile(
 DAMAGED_DATE = re.compile(
     r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$"
 )  # 2023626: 年月日 lost
-YEAR_MONTH = re.compile(
-    r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
-)
+
+
+@cache
+def year_month() -> re.Pattern[str]:
+    """A year and month alone (`2021 年 5 月`), as on a cover page; compiled on first use."""
+    return re.compile(
+        r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
+    )
 
 
 def make_date(year: int | None, month: int | None, day: int | None) -> datetime.date | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from plancli import rules
 from plancli.text import alternation, chinese_integer, hanzi_numeral
@@ -19,12 +19,12 @@ from plancli.text import alternation, chinese_integer, hanzi_numeral
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentRules:
+class SegmentRules(NamedTuple):
     families: tuple[tuple[str, re.Pattern[str]], ...]
     damaged: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     heading_max: int
     breaks: str
+    break_at: re.Pattern[str]  # any one of `breaks`
     continuation_max: int
     continuation_forbidden: str
     lead_max: int
@@ -47,6 +47,7 @@ def load_rules() -> SegmentRules:
         ),
         heading_max=int(data["heading_max_chars"]),
         breaks=data["sentence_breaks"],
+        break_at=re.compile(f"[{re.escape(data['sentence_breaks'])}]"),
         continuation_max=int(data["continuation_max_chars"]),
         continuation_forbidden=data["continuation_forbidden"],
         lead_max=int(data["lead_max_chars"]),
@@ -75,8 +76,7 @@ def unit_label_line() -> re.Pattern[str]:
 # --- markers ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
+class Marker(NamedTuple):
     """A numbering marker at the start of a text: `(一)` in `(一)完善城乡社区服务格局`."""
 
     family: str
@@ -137,13 +137,18 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
     A cut is made only after a sentence break and only before the next number of
     the same family, so numbers inside the text (`达到8.5%`) are left alone.
     """
-    breaks = load_rules().breaks
     text = marker.rest
     current, start = marker, 0
-    for position, char in enumerate(text):
-        if char not in breaks or current.number is None or position < start:
+    own_pattern = dict(load_rules().families).get(marker.family)
+    breaks = load_rules().break_at.finditer(text) if marker.number is not None else ()
+    for sentence_break in breaks:
+        position = sentence_break.start()
+        if position < start:
             continue
-        recognised = recognise(text, skip_spaces(text, position + 1))
+        after = skip_spaces(text, position + 1)
+        if own_pattern is None or not own_pattern.match(text, after):
+            continue  # cheap test first: recognise() would find no marker of this family
+        recognised = recognise(text, after)
         if recognised is None or recognised[0] != marker.family:
             continue
         found = recognised[1]

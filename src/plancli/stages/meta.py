@@ -19,12 +19,11 @@ cited documents) and `meta_text` (the text helpers they share).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from plancli.core import Diagnostic, Findings, Line, Removal, Repair
 from plancli.models import Meta
-from plancli.stages.dates import YEAR_MONTH, parse_date
+from plancli.stages.dates import parse_date, year_month
 from plancli.stages.meta_text import (
     HEADING,
     MAX_ORG_CHARS,
@@ -73,28 +72,29 @@ BRACKETED_NOTE = re.compile(r"^\(.*\)$")
 PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
 
 
-@dataclass
-class Wrapper:
-    meta: dict[str, Any]
+class Wrapper(NamedTuple):
+    meta: Meta
     body_start: int
-    repairs: list[Repair] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    repairs: list[Repair]
+    diagnostics: list[Diagnostic]
 
 
 MAX_NOTICE_LINES = 30  # a notice's own points with their signature, before its first annex
 ANNEX_START = re.compile(r"附件\s*\d{1,2}")  # an annex begins: `附件1` alone on its line
 
 
-@dataclass
 class Parts:
-    """What the structural search found, as indexes into `lines`."""
+    """What the structural search found, as indexes into `lines`; filled in part by part."""
 
-    limit: int
-    recipients: int | None = None
-    notice: Span | None = None
-    signature: Signature | None = None
-    title: Span | None = None
-    wrapper_end: int = 0
+    __slots__ = ("limit", "notice", "recipients", "signature", "title", "wrapper_end")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.recipients: int | None = None
+        self.notice: Span | None = None
+        self.signature: Signature | None = None
+        self.title: Span | None = None
+        self.wrapper_end = 0
 
 
 def locate_parts(texts: list[str]) -> Parts:
@@ -277,7 +277,7 @@ def fill_cover_signature(meta: dict[str, Any], texts: list[str], after: int) -> 
     if not is_org(office) or len(office) > MAX_ORG_CHARS:
         return
     date = parse_date(when)
-    if date is None and not YEAR_MONTH.search(when):
+    if date is None and not year_month().search(when):
         return
     meta["issuer"] = office
     if date is not None and meta.get("date") is None:

@@ -5,16 +5,14 @@ organisation names, publication notes and the word lists of rules/meta.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.text import alternation, fold_width
 
 MAX_ORG_CHARS = 40
 CJK = r"\u3400-\u9fff"
-STRAY_SPACE = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
@@ -22,8 +20,7 @@ SENTENCE_ENDS = "。!?;"
 SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 
 
-@dataclass
-class Span:
+class Span(NamedTuple):
     """Consecutive lines [start, end) of `lines` joined into one text."""
 
     start: int
@@ -32,8 +29,24 @@ class Span:
 
 
 def clean_text(text: str) -> str:
-    """Text as the contract wants it: folded width, no stray spaces between Chinese characters."""
-    return STRAY_SPACE.sub("", " ".join(fold_width(text).split()))
+    """Text as the contract wants it: folded width, no stray spaces between Chinese characters.
+
+    >>> clean_text("关于 印发《方案》的 通知　2022年 3 月")
+    '关于印发《方案》的通知 2022年 3 月'
+    """
+    words = fold_width(text).split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    cleaned = [words[0]]
+    for word in words[1:]:
+        if not (_is_cjk(cleaned[-1][-1]) and _is_cjk(word[0])):
+            cleaned.append(" ")
+        cleaned.append(word)
+    return "".join(cleaned)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
 
 
 def bracket_key(text: str) -> str:
@@ -48,6 +61,8 @@ def is_balanced(text: str) -> bool:
 def top_level_titles(text: str) -> list[tuple[int, int]]:
     """(start, end) of every outermost 《…》, end just past the closing 》."""
     spans: list[tuple[int, int]] = []
+    if "《" not in text:
+        return spans
     depth, start = 0, 0
     for i, char in enumerate(text):
         if char == "《":

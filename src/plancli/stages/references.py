@@ -5,6 +5,7 @@ names (with their own document numbers where given).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from plancli.core import Findings, Line
 from plancli.models import Period, Reference
@@ -17,10 +18,6 @@ CLOSE_YEAR = r"[〕\]】)﹞]"
 DOC_NUMBER = re.compile(
     rf"(?P<prefix>[{CJK}]{{1,10}})\s*{OPEN_YEAR}\s*(?P<year>{YEAR})\s*{CLOSE_YEAR}"
     r"\s*第?(?P<num>\d{1,5})\s*号"
-)
-DAMAGED_DOC_NUMBER = re.compile(
-    rf"(?P<prefix>[{CJK}]{{1,10}})\s*(?:{OPEN_YEAR}(?P<year>{YEAR})(?P<num>\d{{1,5}})"
-    rf"|(?P<year2>{YEAR}){CLOSE_YEAR}(?P<num2>\d{{1,5}}))\s*号"
 )
 PERIOD_RANGE = re.compile(rf"(?P<a>{YEAR})\s*年?\s*[—–\-~至到]+\s*(?P<b>{YEAR})\s*年?")
 
@@ -44,14 +41,26 @@ def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Finding
 
 def doc_number_in(text: str) -> tuple[str, str, bool] | None:
     """(as written, normalized, damaged) for the first doc number in `text` not in a citation."""
+    if "号" not in text:
+        return None  # every doc number, intact or damaged, ends in 号
     for match in DOC_NUMBER.finditer(text):
         if not cited(text, match.start()):
             return match.group(0), f"{match['prefix']}〔{match['year']}〕{match['num']}号", False
-    for match in DAMAGED_DOC_NUMBER.finditer(text):
+    for match in damaged_doc_number().finditer(text):
         if not cited(text, match.start()):
             year, num = match["year"] or match["year2"], match["num"] or match["num2"]
             return match.group(0), f"{match['prefix']}〔{year}〕{num}号", True
     return None
+
+
+@cache
+def damaged_doc_number() -> re.Pattern[str]:
+    """A doc number that lost one bracket (`新政办发〔202234号`); compiled on first use, as most
+    documents never need it and its CJK class is slow to compile."""
+    return re.compile(
+        rf"(?P<prefix>[{CJK}]{{1,10}})\s*(?:{OPEN_YEAR}(?P<year>{YEAR})(?P<num>\d{{1,5}})"
+        rf"|(?P<year2>{YEAR}){CLOSE_YEAR}(?P<num2>\d{{1,5}}))\s*号"
+    )
 
 
 def cited(text: str, position: int) -> bool:

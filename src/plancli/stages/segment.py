@@ -45,8 +45,6 @@ families, line shapes, run-on items), `numbering` (sequences and damaged markers
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from plancli.core import Findings, Line, Normalized
 from plancli.models import Outline, Table
 from plancli.stages.blocks import Blocks
@@ -363,7 +361,7 @@ def with_unit_labels(marker: Marker, labels: list[str]) -> Marker:
     rest = marker.rest.rstrip()
     if not rest.endswith("。"):
         rest += "。"
-    return replace(marker, rest=f"{rest}({';'.join(labels)})")
+    return marker._replace(rest=f"{rest}({';'.join(labels)})")
 
 
 def walk_body(lines: list[Line]) -> dict[str, object]:

@@ -5,7 +5,7 @@ a signature that lost characters of the letterhead name repaired, a damaged date
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from plancli.core import Findings, Line, Removal
 from plancli.stages.dates import date_fits_damage, find_dates, is_damaged_date, parse_date
@@ -18,13 +18,12 @@ from plancli.stages.meta_text import (
 )
 
 
-@dataclass
-class Signature:
+class Signature(NamedTuple):
     issuer: str | None
     issuer_index: int | None
     date_text: str
     date_index: int
-    co_issuers: list[str] = field(default_factory=list)
+    co_issuers: list[str]
 
 
 def split_joint(text: str) -> list[str]:
@@ -57,12 +56,12 @@ def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
     if parse_date(text) or is_damaged_date(text):
         block = signature_block(texts, i - 1, floor)
         if block is None:
-            return Signature(None, None, text, i)
+            return Signature(None, None, text, i, [])
         names, first = block
         return Signature(names[0], first, text, i, names[1:])
     dates = find_dates(text)
     if dates and dates[-1][1] == len(text) and is_org(text[: dates[-1][0]].strip()):
-        return Signature(text[: dates[-1][0]].strip(), i, text[dates[-1][0] :], i)
+        return Signature(text[: dates[-1][0]].strip(), i, text[dates[-1][0] :], i, [])
     return None
 
 

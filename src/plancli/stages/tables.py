@@ -19,9 +19,8 @@ records each change as a Repair and reports rows it cannot place as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from plancli import rules
 from plancli.core import Diagnostic, Findings, Line, Repair
@@ -30,15 +29,10 @@ from plancli.stages.meta_text import clean_text
 from plancli.text import fold_width
 
 MAX_CAPTION_CHARS = 60
-ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+)"
-)
-QUANTITY = re.compile(r"^[<>≤≥≦≧=~约]*[\d.,%~\-—]+[\u4e00-\u9fff㎡%]{0,3}$")
 LIST_ITEM = re.compile(r"^\d+[.、]")
 
 
-@dataclass
-class Group:
+class Group(NamedTuple):
     """Header cell `index` covers `size` sub-columns named in a second header row."""
 
     index: int
@@ -89,9 +83,22 @@ def shape(cell: str) -> str:
         return "empty"
     if cell.isdigit():
         return "number"
-    if ORDINAL.match(cell):
+    ordinal, quantity = _cell_shapes()
+    if ordinal.match(cell):
         return "ordinal"
-    return "quantity" if QUANTITY.match(cell) else "text"
+    return "quantity" if quantity.match(cell) else "text"
+
+
+@cache
+def _cell_shapes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An ordinal cell (`一、`, `(二)`, `第三`) and a quantity cell (`≥85%`, `120万人`); compiled
+    on first use, as only some tables need them and the CJK class is slow to compile."""
+    return (
+        re.compile(
+            r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+)"
+        ),
+        re.compile(r"^[<>≤≥≦≧=~约]*[\d.,%~\-—]+[\u4e00-\u9fff㎡%]{0,3}$"),
+    )
 
 
 # --- caption and header -------------------------------------------------------------

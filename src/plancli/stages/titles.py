@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 from plancli.core import Removal
-from plancli.stages.dates import YEAR, YEAR_MONTH, find_dates, parse_date
+from plancli.stages.dates import YEAR, find_dates, parse_date, year_month
 from plancli.stages.meta_text import (
     HEADING,
     SENTENCE_END,
@@ -29,11 +29,16 @@ HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4
 MAX_TITLE_CHARS = 90
 PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*年?\s*\)$")
-# A listing entry's tail after a title: (鲁政发〔2021〕5号)2021.04.27798 — number, date, count.
-LISTING_TAIL = re.compile(
-    r"\s*\(?[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,5}号\)?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}\d*)?$"
-)
 TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
+
+
+@cache
+def listing_tail() -> re.Pattern[str]:
+    """A listing entry's tail after a title: (鲁政发〔2021〕5号)2021.04.27798 — number, date,
+    count. Compiled on first use: few documents need it, and its CJK class is slow to compile."""
+    return re.compile(
+        r"\s*\(?[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,5}号\)?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}\d*)?$"
+    )
 
 
 def head_limit(texts: list[str]) -> int:
@@ -83,7 +88,7 @@ def notice_at(texts: list[str], start: int, stop: int) -> Span | None:
     for end in range(start + 1, min(stop, start + MAX_TITLE_LINES) + 1):
         if ends_notice(text):
             return Span(start, end, text)
-        if ends_notice(core := LISTING_TAIL.sub("", text)):
+        if ends_notice(core := listing_tail().sub("", text)):
             return Span(start, end, core)
         if end < stop:
             text += texts[end]
@@ -206,7 +211,7 @@ def breaks_cover_title(text: str, following: str) -> bool:
         not text.endswith(tuple(meta_rules()["direct_endings"]))
         and not is_org(following)
         and not find_dates(following)
-        and not YEAR_MONTH.search(following)
+        and not year_month().search(following)
         and not is_publication_note(following)
         and match_kind_word(following)
     )

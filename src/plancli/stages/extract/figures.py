@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plancli import core
 from plancli.models import Diagnostic, Goal, Item, Paragraph, Section, Table, Target, Task
@@ -18,8 +18,7 @@ from plancli.stages.extract.blocks import (
 from plancli.stages.targets import find_targets, table_targets
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What every figure of one document is read with, and where its problems go."""
 
     sections: dict[str, Section]

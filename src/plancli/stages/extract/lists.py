@@ -29,8 +29,11 @@ def columns_of(outline: Outline, tasks: list[Task]) -> list[Column]:
 def unit_list(tasks: list[Task]) -> list[Unit]:
     """Every canonical unit with the number of tasks it appears in, by role."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tasks_naming: dict[str, int] = defaultdict(int)
     raws: dict[str, list[str]] = defaultdict(list)
     for task in tasks:
+        for name in {u.name for u in task.units}:
+            tasks_naming[name] += 1
         for role, name in {(u.role, u.name) for u in task.units}:
             counts[name][role] += 1
         for unit in task.units:
@@ -39,7 +42,7 @@ def unit_list(tasks: list[Task]) -> list[Unit]:
     units = [
         Unit(
             name=name,
-            tasks=sum(1 for t in tasks if any(u.name == name for u in t.units)),
+            tasks=tasks_naming[name],
             lead=roles["lead"],
             responsible=roles["responsible"],
             support=roles["support"],

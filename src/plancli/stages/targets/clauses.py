@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plancli.stages.targets.rules import compiled
 from plancli.text import sentences
@@ -14,8 +14,7 @@ from plancli.text import sentences
 CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
 
 
-@dataclass(slots=True)
-class Clause:
+class Clause(NamedTuple):
     """A part of a sentence between clause breaks (`;`, `:`, a comma not in `1,000`, `|`)."""
 
     text: str
@@ -33,8 +32,7 @@ def clauses(sentence: str) -> list[Clause]:
     return [clause for clause in found if clause.text.strip()]
 
 
-@dataclass(frozen=True, slots=True)
-class Marks:
+class Marks(NamedTuple):
     """The deadlines and review markers of one sentence, found once for all its numbers."""
 
     deadline_ends: list[int]

@@ -4,9 +4,9 @@ it is measured per, and the starting level of a `从…提高到` change."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from plancli.stages.targets.numbers import (
+    ANY_NUMERAL,
     NUMBER,
     inside_number,
     masked_spans,
@@ -18,31 +18,59 @@ from plancli.stages.targets.rules import compiled
 LIST_MARK = "、"
 
 
-@dataclass(slots=True)
 class Hit:
-    """One number of a clause with what qualifies it; positions are offsets in the clause."""
+    """One number of a clause with what qualifies it; positions are offsets in the clause.
 
-    start: int  # first character of the basis / comparator / number
-    end: int  # after the unit and a suffix comparator
-    number_start: int
-    value: float
-    unit: str
-    comparator: str = "="
-    value_max: float | None = None
-    prefix_written: bool = False  # a comparator word stands right before the number
-    comparator_written: bool = False  # before or after the number
-    per: str | None = None
-    baseline: Hit | None = None
-    change_start: int | None = None  # where `从…提高到` begins, for a number it leads to
-    is_baseline: bool = False
-    indicators: list[str] = field(default_factory=list)
+    Read step by step (baseline, indicators …), so a mutable record."""
+
+    __slots__ = (
+        "baseline",
+        "change_start",
+        "comparator",
+        "comparator_written",
+        "end",
+        "indicators",
+        "is_baseline",
+        "number_start",
+        "per",
+        "prefix_written",
+        "start",
+        "unit",
+        "value",
+        "value_max",
+    )
+
+    def __init__(
+        self,
+        start: int,  # first character of the basis / comparator / number
+        end: int,  # after the unit and a suffix comparator
+        number_start: int,
+        value: float,
+        unit: str,
+        *,
+        comparator: str = "=",
+        value_max: float | None = None,
+        prefix_written: bool = False,  # a comparator word stands right before the number
+        comparator_written: bool = False,  # before or after the number
+        per: str | None = None,
+    ) -> None:
+        self.start, self.end, self.number_start = start, end, number_start
+        self.value, self.unit, self.comparator, self.value_max = value, unit, comparator, value_max
+        self.prefix_written, self.comparator_written = prefix_written, comparator_written
+        self.per = per
+        self.baseline: Hit | None = None
+        self.change_start: int | None = None  # where `从…提高到` begins, for a number it leads to
+        self.is_baseline = False
+        self.indicators: list[str] = []
 
 
 def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:
-    for word in sorted(table, key=len, reverse=True):
-        if text.startswith(word, position):
-            return table[word], position + len(word)
-    return None
+    """The meaning of the longest word of `table` written at `position`, and where it ends."""
+    words = [word for word in table if text.startswith(word, position)]
+    if not words:
+        return None
+    word = max(words, key=len)
+    return table[word], position + len(word)
 
 
 def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | None]:
@@ -56,7 +84,8 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
     per, position = _basis_ending_at(text, position)
     if position and text[position - 1] == "全":
         position -= 1
-    words = [word for word in compiled().prefix if text.endswith(word, 0, position)]
+    before = compiled().prefix_by_last.get(text[position - 1], ()) if position else ()
+    words = [word for word in before if text.endswith(word, 0, position)]
     if not words:
         return None, (position if per else number_start), per
     word = max(words, key=len)
@@ -69,8 +98,11 @@ def read_prefix(text: str, number_start: int) -> tuple[str | None, int, str | No
 
 
 def _basis_ending_at(text: str, position: int) -> tuple[str | None, int]:
+    start = max(0, position - 12)
+    if compiled().any_basis.search(text, start, position) is None:
+        return None, position  # no basis at all nearby: skip trying them one by one
     for pattern, name in compiled().bases:
-        for match in pattern.finditer(text, max(0, position - 12), position):
+        for match in pattern.finditer(text, start, position):
             if match.end() == position:
                 return name, match.start()
     return None, position
@@ -120,11 +152,19 @@ def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:
     return chinese and (not qualified or value == 1)
 
 
+def may_hold_figures(text: str) -> bool:
+    """Whether `text` has a number or an idiom at all: without one, no part of it yields a hit
+    or an unread number, so its clauses need not be read."""
+    return ANY_NUMERAL.search(text) is not None or compiled().idiom.search(text) is not None
+
+
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     """Every measured number of a clause, and the offsets of numbers left unread."""
-    numbers = list(NUMBER.finditer(text))
     hits: list[Hit] = []
     unread: list[int] = []
+    if not may_hold_figures(text):
+        return hits, unread
+    numbers = list(NUMBER.finditer(text))
     masks = masked_spans(text) if numbers else []
     leads: dict[int, Hit] = {}
     covered = 0

@@ -97,6 +97,8 @@ def _share(parts: list[str], shared: str = "") -> list[str]:
 
 
 def first_basis(text: str) -> str | None:
+    if compiled().any_basis.search(text) is None:
+        return None  # no basis at all: skip trying them one by one
     found = [(m.start(), name) for p, name in compiled().bases for m in p.finditer(text)]
     return min(found)[1] if found else None
 

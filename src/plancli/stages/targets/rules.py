@@ -4,16 +4,19 @@ compiled once into patterns and lookup tables for the other modules of this pack
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from plancli import rules
+from plancli.stages.literal_check import match_starts
 from plancli.text import alternation
 
+_Item = TypeVar("_Item")
 
-@dataclass(frozen=True)
-class Rules:
+
+class Rules(NamedTuple):
     """The YAML rule sets compiled once."""
 
     prefix: dict[str, str]  # word → comparator
@@ -32,10 +35,14 @@ class Rules:
     status: re.Pattern[str]
     units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
+    units_by_first: dict[str, tuple[tuple[str, str], ...]]  # `units` by first character
+    not_units_by_first: dict[str, tuple[str, ...]]
+    prefix_by_last: dict[str, tuple[str, ...]]  # the words of `prefix` by last character
     per_suffixes: dict[str, str]
     bases: tuple[tuple[re.Pattern[str], str], ...]
     any_basis: re.Pattern[str]
     names: re.Pattern[str]
+    names_starts: re.Pattern[str] | None  # what a `names` match can start with
     idioms: dict[str, dict[str, Any]]
     idiom: re.Pattern[str]
     strip_leading: re.Pattern[str]
@@ -57,6 +64,16 @@ def _unit_spellings(units: list[str], aliases: dict[str, list[str]]) -> tuple[tu
     spellings = {unit: unit for unit in units}
     spellings |= {alias: unit for unit, forms in aliases.items() for alias in forms}
     return tuple(sorted(spellings.items(), key=lambda pair: len(pair[0]), reverse=True))
+
+
+def _by_character(
+    items: Iterable[_Item], key: Callable[[_Item], str]
+) -> dict[str, tuple[_Item, ...]]:
+    """`items` grouped by one character of their word (`key`), each group in rule order."""
+    groups: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return {char: tuple(group) for char, group in groups.items()}
 
 
 def _period_patterns(
@@ -90,10 +107,13 @@ def compiled() -> Rules:
         for kind in ("prefix", "suffix")
     }
     bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    names = re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"]))
     plans = {
         name: (int(years[0]), int(years[1]))
         for name, years in rules.load("meta")["five_year_plans"].items()
     }
+    units = _unit_spellings(measures["units"], measures["unit_aliases"])
+    not_units = tuple(measures["not_units"])
     return Rules(
         prefix=word_maps["prefix"],
         suffix=word_maps["suffix"],
@@ -112,12 +132,16 @@ def compiled() -> Rules:
         plan_names=re.compile(alternation(plans) if plans else "(?!)"),
         review_openings=tuple(comparators["review_openings"]),
         status=re.compile("|".join(comparators["status_markers"])),
-        units=_unit_spellings(measures["units"], measures["unit_aliases"]),
-        not_units=tuple(measures["not_units"]),
+        units=units,
+        not_units=not_units,
+        units_by_first=_by_character(units, lambda pair: pair[0][:1]),
+        not_units_by_first=_by_character(not_units, lambda word: word[:1]),
+        prefix_by_last=_by_character(word_maps["prefix"], lambda word: word[-1:]),
         per_suffixes=dict(measures["per_suffixes"]),
         bases=bases,
         any_basis=re.compile("|".join(pattern.pattern for pattern, _ in bases)),
-        names=re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"])),
+        names=names,
+        names_starts=match_starts(names),
         idioms=dict(measures["idioms"]),
         idiom=re.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
         strip_leading=re.compile(

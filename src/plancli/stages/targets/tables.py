@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from plancli.core import Diagnostic
@@ -21,19 +20,32 @@ EMPTY_CELL = re.compile(r"^[\s—\-–/无]*$")
 YEAR_IN_HEADER = re.compile(r"(\d{4})\s*年")
 
 
-@dataclass(slots=True)
 class Columns:
-    """Which column of an indicator table holds what (indexes into the header)."""
+    """Which column of an indicator table holds what (indexes into the header); filled in
+    header by header."""
 
-    indicator: int | None = None
-    target: int | None = None
-    target_year: int | None = None
-    baseline: int | None = None
-    baseline_year: int | None = None
-    status: int | None = None
-    unit: int | None = None
-    attribute: int | None = None
-    text: list[int] = field(default_factory=list)
+    __slots__ = (
+        "attribute",
+        "baseline",
+        "baseline_year",
+        "indicator",
+        "status",
+        "target",
+        "target_year",
+        "text",
+        "unit",
+    )
+
+    def __init__(self) -> None:
+        self.indicator: int | None = None
+        self.target: int | None = None
+        self.target_year: int | None = None
+        self.baseline: int | None = None
+        self.baseline_year: int | None = None
+        self.status: int | None = None
+        self.unit: int | None = None
+        self.attribute: int | None = None
+        self.text: list[int] = []
 
 
 def classify_columns(header: list[str]) -> Columns:

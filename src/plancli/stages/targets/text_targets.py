@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from plancli.core import Diagnostic
@@ -15,7 +15,7 @@ from plancli.stages.targets.clauses import (
     is_policy_parameter,
     opening_deadline,
 )
-from plancli.stages.targets.hits import Hit, clause_hits, pair_baselines
+from plancli.stages.targets.hits import Hit, clause_hits, may_hold_figures, pair_baselines
 from plancli.stages.targets.names import assign_indicators, clip, complete, forget_readings
 from plancli.text import fold_width, sentences
 
@@ -41,32 +41,49 @@ def find_targets(
     """
     forget_readings()
     folded = fold_width(text)
-    where = _Where(line, list(section_path or []), opening_deadline(folded) or year, status)
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
+    if not may_hold_figures(folded):
+        return targets, diagnostics
+    where = _Where(folded, line, list(section_path or []), year, status, plan_start)
     for _, sentence in sentences(folded):
-        found, problems = _sentence_targets(sentence, Marks.of(sentence, plan_start), where)
+        if not may_hold_figures(sentence):
+            continue
+        found, problems = _sentence_targets(sentence, where)
         targets += found
         diagnostics += problems
     return targets, diagnostics
 
 
-@dataclass(frozen=True, slots=True)
 class _Where:
     """What holds for every figure of one text: its line, section, default year and kind."""
 
-    line: int
-    path: list[str]
-    year: int | None
-    status: bool
+    def __init__(
+        self,
+        text: str,
+        line: int,
+        path: list[str],
+        year: int | None,
+        status: bool,
+        plan_start: int | None,
+    ) -> None:
+        self.text, self.caller_year = text, year
+        self.line, self.path, self.status, self.plan_start = line, path, status, plan_start
+
+    @cached_property
+    def year(self) -> int | None:
+        """The deadline the text opens with, else the caller's: read on first use, as most
+        texts with a number state no figure."""
+        return opening_deadline(self.text) or self.caller_year
 
 
-def _sentence_targets(
-    sentence: str, marks: Marks, where: _Where
-) -> tuple[list[Target], list[Diagnostic]]:
-    """The targets of one sentence; a clause without a name of its own borrows the one before."""
+def _sentence_targets(sentence: str, where: _Where) -> tuple[list[Target], list[Diagnostic]]:
+    """The targets of one sentence; a clause without a name of its own borrows the one before.
+
+    Its deadlines and review markers are read once, when the first figure needs them."""
     targets: list[Target] = []
     diagnostics: list[Diagnostic] = []
+    marks: Marks | None = None
     previous_indicator: str | None = None
     previous_clause = ""
     for clause in clauses(sentence):
@@ -81,6 +98,8 @@ def _sentence_targets(
             if hit.is_baseline:
                 continue
             names = complete(hit.indicators, previous_indicator, previous_clause, clause.text)
+            if marks is None:
+                marks = Marks.of(sentence, where.plan_start)
             targets += [_target(hit, clip(name), clause, marks, where) for name in names]
             previous_indicator = names[-1]
         previous_clause = clause.text

@@ -4,11 +4,11 @@ and finding the clause at the end of an item or after one of its sentences."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
+from plancli.stages.literal_check import may_match
 from plancli.stages.units.names import Token, clean_piece, compose_all, one_character_off, segment
 from plancli.stages.units.rules import compiled
 from plancli.text import fold_width
@@ -16,14 +16,12 @@ from plancli.text import fold_width
 _SENTENCE_ENDS = "。;!?()"
 
 
-@dataclass(frozen=True, slots=True)
-class _Group:
+class _Group(NamedTuple):
     text: str
     role: Role
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     units: list[tuple[Token, Role]]
     junk: list[str]
     labelled: bool
@@ -139,8 +137,11 @@ def parse_units(
 
 def declares_lead_first(text: str) -> bool:
     """Whether the text declares the first-listed unit the lead one (列第一位者为牵头单位)."""
-    pattern = compiled().lead_first
-    return pattern is not None and pattern.search(fold_width(text)) is not None
+    vocab = compiled()
+    if vocab.lead_first is None:
+        return False
+    folded = fold_width(text)
+    return may_match(vocab.lead_first_words, folded) and vocab.lead_first.search(folded) is not None
 
 
 MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
@@ -149,7 +150,7 @@ MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is 
 def _looks_like_clause(inner: str, bracketed: bool) -> bool:
     if len(inner) > MAX_CLAUSE_CHARS:
         return False
-    if not bracketed and not compiled().markers.search(inner):
+    if not bracketed and not _has_marker(inner):
         return False  # without brackets only a role or label word makes a clause
     reading = _read(inner, "responsible")
     if not reading.units:
@@ -160,6 +161,12 @@ def _looks_like_clause(inner: str, bracketed: bool) -> bool:
         return bracketed or not reading.junk
     # a bare list such as (州民政局、住建局): only complete, prefixed units
     return bracketed and not reading.junk and any(t.level for t, _ in reading.units)
+
+
+def _has_marker(text: str) -> bool:
+    """A role or label word (负责, 牵头单位:) in the text."""
+    vocab = compiled()
+    return may_match(vocab.markers_words, text) and vocab.markers.search(text) is not None
 
 
 def _matching_open(body: str) -> int | None:
@@ -203,7 +210,7 @@ def inner_unit_clauses(text: str) -> list[str]:
     found = []
     for match in INNER_CLAUSE.finditer(fold_width(text)):
         inner = match.group(1)
-        if not compiled().markers.search(inner):
+        if not _has_marker(inner):
             continue
         reading = _read(inner, "responsible")
         if reading.units and (reading.labelled or reading.ends_with_role):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plancli.models import Role
 from plancli.stages.units.rules import compiled
 
 
-@dataclass(frozen=True)
-class TableColumns:
+class TableColumns(NamedTuple):
     """Which columns of a task-assignment table hold the task and the units (with roles)."""
 
     task: int

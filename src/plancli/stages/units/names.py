@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plancli.models import Role, UnitRef
 from plancli.stages.units.rules import Prefix, compiled, prefixes_at
 from plancli.text import fold_width
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One unit as written, with the level and party prefix it was written with."""
 
     raw: str

@@ -4,17 +4,16 @@ aliases, role and label words, table columns), compiled once for the other modul
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from plancli import rules
 from plancli.models import Role
+from plancli.stages.literal_check import Words, required_words
 from plancli.text import alternation
 
 
-@dataclass(frozen=True, slots=True)
-class Prefix:
+class Prefix(NamedTuple):
     """A level (州, 市) or party (州党委, 市委) prefix a unit name may start with."""
 
     text: str
@@ -36,8 +35,7 @@ class Memo(dict[Any, Any]):
         return value
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """The unit vocabulary compiled once."""
 
     prefixes: dict[str, tuple[Prefix, ...]]  # first character → prefixes, longest first
@@ -53,6 +51,7 @@ class Vocabulary:
     stems: dict[str, str]  # short form → full name
     known: dict[str, tuple[str, ...]]  # first character → known names, longest first
     markers: re.Pattern[str]
+    markers_words: Words | None  # one of them is in every text `markers` finds anything in
     label_roles: dict[str, Role]
     notes: re.Pattern[str] | None
     trailing: re.Pattern[str]
@@ -60,12 +59,13 @@ class Vocabulary:
     separators: re.Pattern[str]
     joiners: str
     lead_first: re.Pattern[str] | None
+    lead_first_words: Words | None
     bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
     known_by_length: dict[int, tuple[str, ...]]  # for names one character off
     task_column: re.Pattern[str]
     indicator_column: re.Pattern[str]
     unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
-    memo: dict[str, Memo] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[str, Memo]  # reading name → its memo, empty when compiled
 
     def memo_of(self, reading: str) -> Memo:
         """The memo of one named reading (a function of the text and this vocabulary)."""
@@ -105,6 +105,8 @@ def compiled() -> Vocabulary:
         by_first.setdefault(name[0], []).append(name)
         by_length.setdefault(len(name), []).append(name)
     columns = data["table_columns"]
+    markers = _marker_pattern(data)
+    lead_first = _any_of(data.get("lead_first_conventions", []))
     return Vocabulary(
         prefixes=_prefixes(data),
         run_together_levels=tuple(data["run_together_levels"]),
@@ -118,14 +120,16 @@ def compiled() -> Vocabulary:
         aliases=aliases,
         stems=stems,
         known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
-        markers=_marker_pattern(data),
+        markers=markers,
+        markers_words=required_words(markers.pattern),
         label_roles=dict(data["labels"]),
         notes=re.compile("|".join(data["notes"])) if data["notes"] else None,
         trailing=re.compile(data["trailing"]),
         lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
         separators=_separator_pattern(data),
         joiners=data["joiners"],
-        lead_first=_any_of(data.get("lead_first_conventions", [])),
+        lead_first=lead_first,
+        lead_first_words=required_words(lead_first.pattern) if lead_first else None,
         bracketed_role=re.compile(
             r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
         ),
@@ -133,6 +137,7 @@ def compiled() -> Vocabulary:
         task_column=re.compile(columns["task"]),
         indicator_column=re.compile(columns["indicator"]),
         unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
+        memo={},
     )
 
 
