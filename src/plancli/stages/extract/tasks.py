@@ -113,17 +113,18 @@ def complete_truncated_units(tasks: list[Task], diagnostics: list[Diagnostic]) -
                         message=f"unit {unit.raw!r} read as {intact[unit.name]!r}",
                     )
                 )
-    return [
-        task.model_copy(
-            update={
-                "units": [
-                    unit.model_copy(update={"name": intact.get(unit.name, unit.name)})
-                    for unit in task.units
-                ]
-            }
-        )
-        for task in tasks
+    return [with_intact_units(task, intact) for task in tasks]
+
+
+def with_intact_units(task: Task, intact: dict[str, str]) -> Task:
+    """`task`, copied with its truncated units renamed when it has one."""
+    if not any(unit.name in intact for unit in task.units):
+        return task
+    units = [
+        unit.model_copy(update={"name": intact[unit.name]}) if unit.name in intact else unit
+        for unit in task.units
     ]
+    return task.model_copy(update={"units": units})
 
 
 def table_tasks(
