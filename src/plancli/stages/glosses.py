@@ -17,6 +17,12 @@ from plancli.core import Line
 # filling a 65536-entry bitmap, which costs milliseconds of start-up per pattern.
 HAN_CHAR = re.compile("[\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
+# A GLOSS with the hanzi before it (HAN_CHAR). A match of GLOSS ends on a bracket, so the
+# hanzi is never part of an earlier match: both patterns find the same glosses.
+GLOSS_AFTER_HAN = re.compile(
+    "([\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
+    r"([(（] *([^\s()（）]{1,8}?) *[)）])"
+)
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 
@@ -80,24 +86,31 @@ def decided_char(char: str, reading: Reading) -> str | None:
 def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     """Remove pinyin glosses that follow a hanzi; return the line and the number removed."""
     text = line.text
+    if "(" not in text and "（" not in text:
+        return GlossedLine(text, line.line, {}), 0
+    # split() yields: text, (hanzi, gloss with its brackets, gloss inside), text, ...
+    pieces = GLOSS_AFTER_HAN.split(text)
+    kept = [pieces[0]]
     pins: dict[int, str] = {}
-    dropped = [0, 0]  # glosses removed, characters removed so far
-
-    def remove(match: re.Match[str]) -> str:
-        start = match.start()
-        char = text[start - 1] if start else ""
-        reading = parse_reading(match.group(1)) if is_han(char) else None
+    offset = len(pieces[0])
+    removed = 0
+    readings = _gloss_readings()
+    for index in range(1, len(pieces), 4):
+        char, bracketed, gloss, after = pieces[index : index + 4]
+        reading = parse_reading(gloss)
         if reading is None:
-            return match.group()
-        choice = decided_char(char, reading) if char in _gloss_readings() else None
-        if choice is not None:
-            pins[start - 1 - dropped[1]] = choice
-        dropped[0] += 1
-        dropped[1] += len(match.group())
-        return ""
-
-    stripped = GLOSS.sub(remove, text) if "(" in text or "（" in text else text
-    return GlossedLine(stripped, line.line, pins), dropped[0]
+            kept.append(char + bracketed)
+            offset += len(char) + len(bracketed)
+        else:
+            kept.append(char)
+            choice = decided_char(char, reading) if char in readings else None
+            if choice is not None:
+                pins[offset] = choice
+            offset += len(char)
+            removed += 1
+        kept.append(after)
+        offset += len(after)
+    return GlossedLine("".join(kept), line.line, pins), removed
 
 
 def is_han(char: str) -> bool:
