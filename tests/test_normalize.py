@@ -21,6 +21,7 @@ from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
 from plancli.stages.glosses import Reading, parse_reading, strip_glosses
 from plancli.stages.normalize import (
+    STRAY_SPACE,
     clean_characters,
     fix_spaces,
     fold_punctuation,
@@ -28,7 +29,7 @@ from plancli.stages.normalize import (
     normalize,
 )
 from plancli.stages.read import decode
-from plancli.stages.script import detect_script, resolve_zhe
+from plancli.stages.script import count_changed, detect_script, resolve_zhe
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -327,6 +328,28 @@ def test_traditional_zhe_conversion_counts_changed_characters() -> None:
     assert result.text == "经济发展制约着我们。显著提升"
     assert result.report.converted_chars == 7  # 經 濟 發 約 著 們 顯
     assert result.report.script == "traditional"
+
+
+def test_count_changed_on_a_long_converted_line() -> None:
+    before = "經濟發展" * 15 + "𠀀"  # 61 characters: counted in one comparison of the whole line
+    assert count_changed(before, "经济发展" * 15 + "𠀁") == 46  # 經 濟 發 per word, and 𠀀
+    assert count_changed(before, before) == 0
+    assert count_changed("經濟", "经济发展") == 4  # 2 changed + 2 added
+
+
+@given(st.lists(st.sampled_from("經经濟济a\x00\U00020000\U00020001\U0010ffff"), max_size=120))
+@settings(max_examples=200, deadline=None)
+def test_count_changed_counts_every_differing_position(chars: list[str]) -> None:
+    before = "".join(chars)
+    after = "".join(reversed(chars))
+    assert count_changed(before, after) == sum(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_stray_space_pattern_sees_the_same_characters_as_is_cjk() -> None:
+    from plancli.stages.normalize import is_cjk
+
+    chars = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), 0x1FFFF, 0x20000, 0x3134F]]
+    assert [c for c in chars if is_cjk(c) != bool(STRAY_SPACE.search(f"{c} {c}"))] == []
 
 
 # --- passes 6-8 ---------------------------------------------------------------------------

@@ -56,6 +56,11 @@ from plancli.text import FULL_WIDTH
 CJK_MARKS_RANGES = ((0x3001, 0x303F), (0xFF5F, 0xFF64))
 CJK_MARKS = frozenset("‘’“”—…·")
 SPACES = re.compile(r" +")
+# One space between two `is_cjk` characters (the class is HAN_CHAR's plus the marks).
+_CJK_CLASS = (
+    "\U00020000-\U0003134f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u303f\uff5f-\uff64‘’“”—…·"
+)
+STRAY_SPACE = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 
 STRAY_CONTEXT = 6
 
@@ -243,8 +248,8 @@ def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     for line in lines:
         text = line.text
         if " " in text:
-            collapsed = SPACES.sub(" ", text)
-            text = SPACES.sub(drop_stray_space, collapsed)
+            collapsed = SPACES.sub(" ", text) if "  " in text else text
+            text = STRAY_SPACE.sub("", collapsed)
             if text != collapsed:
                 before, after = changed_span(collapsed, text)
                 repairs.append(Repair(line.line, "stray-space", before, after))
@@ -263,19 +268,14 @@ def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     fixed: list[Line] = []
     repairs: list[Repair] = []
     for line in lines:
-        text = LOOK_ALIKE_ZERO.sub("〇", line.text)
+        text = line.text
+        if "○" in text or "O" in text or "Ｏ" in text:
+            text = LOOK_ALIKE_ZERO.sub("〇", text)
         if text != line.text:
             before, after = changed_span(line.text, text)
             repairs.append(Repair(line.line, "zero", before, after))
         fixed.append(Line(text, line.line))
     return fixed, repairs
-
-
-def drop_stray_space(match: re.Match[str]) -> str:
-    text = match.string
-    before = text[match.start() - 1] if match.start() else ""
-    after = text[match.end()] if match.end() < len(text) else ""
-    return "" if is_cjk(before) and is_cjk(after) else match.group()
 
 
 def changed_span(before: str, after: str) -> tuple[str, str]:
