@@ -21,8 +21,8 @@ from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
 from plancli.stages.glosses import Reading, parse_reading, strip_glosses
 from plancli.stages.normalize import (
-    STRAY_SPACE,
     clean_characters,
+    drop_stray_spaces,
     fix_spaces,
     fold_punctuation,
     join_broken_lines,
@@ -345,11 +345,17 @@ def test_count_changed_counts_every_differing_position(chars: list[str]) -> None
     assert count_changed(before, after) == sum(a != b for a, b in zip(before, after, strict=True))
 
 
-def test_stray_space_pattern_sees_the_same_characters_as_is_cjk() -> None:
-    from plancli.stages.normalize import is_cjk
-
-    chars = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), 0x1FFFF, 0x20000, 0x3134F]]
-    assert [c for c in chars if is_cjk(c) != bool(STRAY_SPACE.search(f"{c} {c}"))] == []
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("社区 服务 中心", "社区服务中心"),
+        ("“十四五” 时期, 2025 年", "“十四五”时期, 2025 年"),  # a comma is ASCII after folding
+        ("𠀀 丁 Wi-Fi 覆盖", "𠀀丁 Wi-Fi 覆盖"),
+        (" 社区 ", " 社区 "),  # no character on one side: kept
+    ],
+)
+def test_drop_stray_spaces(text: str, expected: str) -> None:
+    assert drop_stray_spaces(text) == expected
 
 
 # --- passes 6-8 ---------------------------------------------------------------------------

@@ -13,16 +13,12 @@ from typing import NamedTuple
 from plancli import rules
 from plancli.core import Line
 
-# Character classes list a non-BMP range first: `re` then keeps them as ranges instead of
-# filling a 65536-entry bitmap, which costs milliseconds of start-up per pattern.
-HAN_CHAR = re.compile("[\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# The hanzi, as character-class ranges: CJK unified ideographs (with extension A and the
+# supplementary planes' B-G), compatibility ideographs and 〇. Code tests them with `is_han`;
+# a pattern pays about 1 ms to compile each class holding them, so few patterns do.
+HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
-# A GLOSS with the hanzi before it (HAN_CHAR). A match of GLOSS ends on a bracket, so the
-# hanzi is never part of an earlier match: both patterns find the same glosses.
-GLOSS_AFTER_HAN = re.compile(
-    "([\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
-    r"([(（] *([^\s()（）]{1,8}?) *[)）])"
-)
+GLOSS_SPLIT = re.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 
@@ -88,25 +84,25 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     text = line.text
     if "(" not in text and "（" not in text:
         return GlossedLine(text, line.line, {}), 0
-    # split() yields: text, (hanzi, gloss with its brackets, gloss inside), text, ...
-    pieces = GLOSS_AFTER_HAN.split(text)
+    pieces = GLOSS_SPLIT.split(text)
     kept = [pieces[0]]
     pins: dict[int, str] = {}
-    offset = len(pieces[0])
+    offset = len(pieces[0])  # length of the kept text so far
     removed = 0
     readings = _gloss_readings()
-    for index in range(1, len(pieces), 4):
-        char, bracketed, gloss, after = pieces[index : index + 4]
-        reading = parse_reading(gloss)
+    for index in range(1, len(pieces), 3):
+        bracketed, gloss, after = pieces[index : index + 3]
+        # the character before a gloss ends the text piece before it; when that piece is
+        # empty it is the bracket of the previous gloss (or the line start): not a hanzi
+        char = pieces[index - 1][-1:]
+        reading = parse_reading(gloss) if is_han(char) else None
         if reading is None:
-            kept.append(char + bracketed)
-            offset += len(char) + len(bracketed)
+            kept.append(bracketed)
+            offset += len(bracketed)
         else:
-            kept.append(char)
             choice = decided_char(char, reading) if char in readings else None
             if choice is not None:
-                pins[offset] = choice
-            offset += len(char)
+                pins[offset - 1] = choice
             removed += 1
         kept.append(after)
         offset += len(after)
@@ -114,4 +110,13 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
 
 
 def is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or (len(char) == 1 and HAN_CHAR.match(char) is not None)
+    """A hanzi (`HAN_RANGES`), tested without a regular expression."""
+    return "\u4e00" <= char <= "\u9fff" or (
+        len(char) == 1
+        and (
+            "\u3400" <= char <= "\u4dbf"
+            or "\uf900" <= char <= "\ufaff"
+            or char == "\u3007"
+            or "\U00020000" <= char <= "\U0003134f"
+        )
+    )

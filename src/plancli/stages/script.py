@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Literal
 
 from plancli import rules
 from plancli.core import Line
-from plancli.stages.glosses import HAN_CHAR, GlossedLine
+from plancli.stages.glosses import HAN_RANGES, GlossedLine
 
-# The complement of HAN_CHAR: deleting it leaves a line's hanzi as one string.
-NOT_HAN = re.compile(f"[^{HAN_CHAR.pattern[1:-1]}]+")
+NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")  # deleting it leaves a line's hanzi as one string
 
 if TYPE_CHECKING:
     from opencc import OpenCC
