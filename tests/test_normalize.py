@@ -458,6 +458,16 @@ def test_normalize_does_not_import_heavy_modules() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_plain_text_loads_no_html_or_date_module() -> None:
+    code = (
+        "import sys; from plancli.stages.normalize import normalize; "
+        "normalize('关于印发《社区服务规划》的通知\\n索引号: 11650000/2023-00012\\n各乡镇:'); "
+        "print(sorted({'html', 'datetime'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("path", ALL_SAMPLES, ids=lambda p: p.stem.split("-")[0])
 def test_normalize_is_idempotent_on_its_output(path: Path) -> None:
     text = normalized(path).text

@@ -17,7 +17,9 @@ from plancli.core import Line
 # supplementary planes' B-G), compatibility ideographs and 〇. Code tests them with `is_han`;
 # a pattern pays about 1 ms to compile each class holding them, so few patterns do.
 HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
+# The inside holds no space nor bracket, so it ends where the spaces or the closing bracket
+# start: greedy and lazy find the same glosses, greedy with less backtracking.
+GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
 GLOSS_SPLIT = re.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")

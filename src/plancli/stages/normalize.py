@@ -108,9 +108,6 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     The pieces of a split line keep its original line number; one info diagnostic counts what
     was removed.
     """
-    import html
-
-    tag, block, entity = _html_rules()
     result: list[Line] = []
     count = 0
     first: int | None = None
@@ -119,11 +116,7 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
         if "<" not in text and "&" not in text:
             result.append(line)
             continue
-        removed = len(tag.findall(text))
-        text = tag.sub(lambda m: "\n" if m["name"].lower() in block else "", text)
-        if "&" in text:
-            removed += len(entity.findall(text))
-            text = entity.sub(lambda m: html.unescape(m.group()), text).translate(CLEANUP)
+        text, removed = strip_html_line(text)
         if removed and first is None:
             first = line.line
         count += removed
@@ -132,6 +125,24 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
         return result, None
     message = f"{count} HTML tags and entities removed (first on line {first})"
     return result, Diagnostic("info", "html-removed", first, message)
+
+
+def strip_html_line(text: str) -> tuple[str, int]:
+    """One line's tags (a block tag becomes a line break) and entities out; how many.
+    The patterns compile on the first line that may hold HTML."""
+    tag, block, entity = _html_rules()
+    removed = len(tag.findall(text))
+    text = tag.sub(lambda m: "\n" if m["name"].lower() in block else "", text)
+    if "&" in text:
+        removed += len(entity.findall(text))
+        text = entity.sub(unescape_entity, text).translate(CLEANUP)
+    return text, removed
+
+
+def unescape_entity(match: re.Match[str]) -> str:
+    import html
+
+    return html.unescape(match.group())
 
 
 def is_cjk(char: str) -> bool:

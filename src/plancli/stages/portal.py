@@ -8,11 +8,13 @@ document number, issuer and date the document itself does not give.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import datetime
 
 from plancli import rules
 
@@ -155,6 +157,8 @@ def read_fields(texts: Sequence[str]) -> dict[str, str]:
 
 def portal_date(portal: dict[str, str], keys: Sequence[str]) -> datetime.date | None:
     """The first of `keys` whose value reads as a date (`2018年03月27` with its 日 lost counts)."""
+    import datetime  # only the notice reader asks; normalize, which finds boxes, does not
+
     for key in keys:
         match = DATE.search(portal.get(key, ""))
         if match is None:
