@@ -29,7 +29,7 @@ from plancli.stages.normalize import (
     normalize,
 )
 from plancli.stages.read import decode
-from plancli.stages.script import count_changed, detect_script, resolve_zhe
+from plancli.stages.script import count_changed, detect_script, hanzi_in, resolve_zhe
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -286,6 +286,10 @@ def test_detect_script() -> None:
     assert detect_script(["12345", "abc"]) == "simplified"
     # 乾隆 is a traditional-only form on its own, but one line of it stays a simplified text.
     assert detect_script([*simplified * 20, "乾隆年间的事"]) == "simplified"
+
+
+def test_hanzi_in_keeps_every_plane_and_drops_the_rest() -> None:
+    assert hanzi_in(["關(guān)于 5G,", "𠀀〇豈。", ""]) == {"關", "于", "𠀀", "〇", "豈"}
 
 
 def test_simplified_text_is_not_touched_by_opencc() -> None:

@@ -44,12 +44,12 @@ def traditional_chars(chars: Iterable[str]) -> frozenset[str]:
 
 def detect_script(texts: list[str]) -> Script:
     """Vote line by line, weighted by hanzi count (thresholds in rules/normalize.yaml)."""
-    han_per_line = [NOT_HAN.sub("", text) for text in texts]
     settings = rules.load("normalize")["script"]
-    traditional = traditional_chars(set("".join(han_per_line)))
+    traditional = traditional_chars(hanzi_in(texts))
     traditional -= frozenset(str(settings.get("also_simplified", "")))
     if not traditional:
         return "simplified"
+    han_per_line = [NOT_HAN.sub("", text) for text in texts]
     votes = {"traditional": 0, "simplified": 0}
     for chars in han_per_line:
         if not traditional.isdisjoint(chars):
@@ -60,6 +60,11 @@ def detect_script(texts: list[str]) -> Script:
     if share < settings["simplified_below"]:
         return "simplified"
     return "traditional" if share >= settings["traditional_above"] else "mixed"
+
+
+def hanzi_in(texts: list[str]) -> set[str]:
+    """The distinct hanzi of the texts (the distinct characters first: far fewer)."""
+    return set(NOT_HAN.sub("", "".join(set("".join(texts)))))
 
 
 def apply_pins(line: GlossedLine, convert: bool) -> GlossedLine:
