@@ -248,7 +248,7 @@ def strip_lost_indent(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]
 
 
 def drop_blank(lines: list[Line]) -> list[Line]:
-    return [Line(line.text.strip(), line.line) for line in lines if line.text.strip()]
+    return [Line(text, line.line) for line in lines if (text := line.text.strip())]
 
 
 # --- pass 7: spaces -----------------------------------------------------------------------
