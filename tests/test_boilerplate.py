@@ -170,6 +170,15 @@ def test_spam_needs_many_signals_and_no_real_line_reaches_it() -> None:
     assert not spam.matches("提供免费体检,学习日本、韩国、欧美经验。")
 
 
+def test_a_line_without_any_spam_term_is_never_scored() -> None:
+    spam = next(rule for rule in load_ruleset().rules if rule.name == "spam").spam
+    assert spam is not None
+    features_only = "xxx_yyy|zzz"  # a bar, an underscore between words, xxx: weight 4 < 6
+    assert not spam.may_reach_threshold(features_only)
+    assert spam.score(features_only) == 4.0
+    assert spam.may_reach_threshold("在线观看" + features_only)
+
+
 @pytest.fixture
 def extra_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (tmp_path / "boilerplate.yaml").write_text(

@@ -22,13 +22,14 @@ from plancli.core import Line, Normalized
 from plancli.stages.glosses import Reading, parse_reading, strip_glosses
 from plancli.stages.normalize import (
     clean_characters,
+    drop_stray_spaces,
     fix_spaces,
     fold_punctuation,
     join_broken_lines,
     normalize,
 )
 from plancli.stages.read import decode
-from plancli.stages.script import detect_script, resolve_zhe
+from plancli.stages.script import count_changed, detect_script, hanzi_in, resolve_zhe
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -287,6 +288,10 @@ def test_detect_script() -> None:
     assert detect_script([*simplified * 20, "乾隆年间的事"]) == "simplified"
 
 
+def test_hanzi_in_keeps_every_plane_and_drops_the_rest() -> None:
+    assert hanzi_in(["關(guān)于 5G,", "𠀀〇豈。", ""]) == {"關", "于", "𠀀", "〇", "豈"}
+
+
 def test_simplified_text_is_not_touched_by_opencc() -> None:
     text = "乾隆年间,著名的原著。沿著河边走"  # legitimate or odd forms stay in simplified text
     result = normalize(text)
@@ -327,6 +332,34 @@ def test_traditional_zhe_conversion_counts_changed_characters() -> None:
     assert result.text == "经济发展制约着我们。显著提升"
     assert result.report.converted_chars == 7  # 經 濟 發 約 著 們 顯
     assert result.report.script == "traditional"
+
+
+def test_count_changed_on_a_long_converted_line() -> None:
+    before = "經濟發展" * 15 + "𠀀"  # 61 characters: counted in one comparison of the whole line
+    assert count_changed(before, "经济发展" * 15 + "𠀁") == 46  # 經 濟 發 per word, and 𠀀
+    assert count_changed(before, before) == 0
+    assert count_changed("經濟", "经济发展") == 4  # 2 changed + 2 added
+
+
+@given(st.lists(st.sampled_from("經经濟济a\x00\U00020000\U00020001\U0010ffff"), max_size=120))
+@settings(max_examples=200, deadline=None)
+def test_count_changed_counts_every_differing_position(chars: list[str]) -> None:
+    before = "".join(chars)
+    after = "".join(reversed(chars))
+    assert count_changed(before, after) == sum(a != b for a, b in zip(before, after, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("社区 服务 中心", "社区服务中心"),
+        ("“十四五” 时期, 2025 年", "“十四五”时期, 2025 年"),  # a comma is ASCII after folding
+        ("𠀀 丁 Wi-Fi 覆盖", "𠀀丁 Wi-Fi 覆盖"),
+        (" 社区 ", " 社区 "),  # no character on one side: kept
+    ],
+)
+def test_drop_stray_spaces(text: str, expected: str) -> None:
+    assert drop_stray_spaces(text) == expected
 
 
 # --- passes 6-8 ---------------------------------------------------------------------------
@@ -424,6 +457,16 @@ def test_normalize_does_not_import_heavy_modules() -> None:
     code = (
         "import sys; from plancli.stages.normalize import normalize; normalize('關(guān)于衞生'); "
         "print(sorted({'pydantic', 'rich', 'typer', 'regex'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_plain_text_loads_no_html_or_date_module() -> None:
+    code = (
+        "import sys; from plancli.stages.normalize import normalize; "
+        "normalize('关于印发《社区服务规划》的通知\\n索引号: 11650000/2023-00012\\n各乡镇:'); "
+        "print(sorted({'html', 'datetime'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -42,6 +42,7 @@ class SpamScore(NamedTuple):
     features: tuple[tuple[re.Pattern[str], float], ...]
     max_chars: int | None = None
     document_like: DocumentLike | None = None
+    any_term: re.Pattern[str] | None = None  # finds a line holding at least one term
 
     def score(self, text: str) -> float:
         found = sum(weight for word, weight in self.terms if word in text)
@@ -50,8 +51,17 @@ class SpamScore(NamedTuple):
     def strong_terms(self, text: str) -> int:
         return sum(1 for word, weight in self.terms if weight >= STRONG_WEIGHT and word in text)
 
+    def may_reach_threshold(self, text: str) -> bool:
+        """False when the features alone cannot reach the threshold and no term is present
+        (one search instead of a scan per term, for the many lines without any)."""
+        if self.any_term is None or self.any_term.search(text):
+            return True
+        return sum(weight for _, weight in self.features if weight > 0) >= self.threshold
+
     def matches(self, text: str) -> bool:
         if self.max_chars is not None and len(text) > self.max_chars:
+            return False
+        if not self.may_reach_threshold(text):
             return False
         score = self.score(text)
         if score < self.threshold:
@@ -121,6 +131,8 @@ class Ruleset(NamedTuple):
     page_title: PageTitle | None = None
     reprint: Reprint | None = None
     layout: Layout | None = None
+    # (zone, line is a sentence) → the rules that may fire there, in order (`firing_rules`)
+    firing: dict[tuple[str, bool], tuple[Rule, ...]] | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -149,8 +161,9 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
         else None
     )
     max_chars = int(raw["max_chars"]) if raw.get("max_chars") is not None else None
+    any_term = re.compile("|".join(map(re.escape, terms))) if terms else None
     return SpamScore(
-        float(raw["threshold"]), tuple(terms.items()), features, max_chars, document_like
+        float(raw["threshold"]), tuple(terms.items()), features, max_chars, document_like, any_term
     )
 
 
@@ -213,6 +226,20 @@ def load_ruleset() -> Ruleset:
         document_like=next(
             (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
         ),
+        firing={
+            (zone, sentence): firing_rules(parsed, zone, sentence)
+            for zone in ("head", "body", "tail")
+            for sentence in (False, True)
+        },
+    )
+
+
+def firing_rules(rules: Sequence[Rule], zone: str, sentence: bool) -> tuple[Rule, ...]:
+    """The rules that may fire on a line of `zone`; sentences only meet `anywhere` rules."""
+    return tuple(
+        rule
+        for rule in rules
+        if rule.fires_in(zone) and not (sentence and "anywhere" not in rule.zones)
     )
 
 
@@ -223,12 +250,10 @@ def is_sentence(text: str, ruleset: Ruleset) -> bool:
 def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
     """The first rule that may fire in `zone` and matches; sentences only meet `anywhere`."""
     sentence = is_sentence(text, ruleset)
-    for rule in ruleset.rules:
-        if sentence and "anywhere" not in rule.zones:
-            continue
-        if rule.fires_in(zone) and rule.matches(text):
-            return rule
-    return None
+    candidates = (ruleset.firing or {}).get((zone, sentence))
+    if candidates is None:
+        candidates = firing_rules(ruleset.rules, zone, sentence)
+    return next((rule for rule in candidates if rule.matches(text)), None)
 
 
 class RuleFinder:

@@ -13,10 +13,14 @@ from typing import NamedTuple
 from plancli import rules
 from plancli.core import Line
 
-# Character classes list a non-BMP range first: `re` then keeps them as ranges instead of
-# filling a 65536-entry bitmap, which costs milliseconds of start-up per pattern.
-HAN_CHAR = re.compile("[\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}?) *[)）]")
+# The hanzi, as character-class ranges: CJK unified ideographs (with extension A and the
+# supplementary planes' B-G), compatibility ideographs and 〇. Code tests them with `is_han`;
+# a pattern pays about 1 ms to compile each class holding them, so few patterns do.
+HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# The inside holds no space nor bracket, so it ends where the spaces or the closing bracket
+# start: greedy and lazy find the same glosses, greedy with less backtracking.
+GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
+GLOSS_SPLIT = re.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 
@@ -80,25 +84,41 @@ def decided_char(char: str, reading: Reading) -> str | None:
 def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     """Remove pinyin glosses that follow a hanzi; return the line and the number removed."""
     text = line.text
+    if "(" not in text and "（" not in text:
+        return GlossedLine(text, line.line, {}), 0
+    pieces = GLOSS_SPLIT.split(text)
+    kept = [pieces[0]]
     pins: dict[int, str] = {}
-    dropped = [0, 0]  # glosses removed, characters removed so far
-
-    def remove(match: re.Match[str]) -> str:
-        start = match.start()
-        char = text[start - 1] if start else ""
-        reading = parse_reading(match.group(1)) if is_han(char) else None
+    offset = len(pieces[0])  # length of the kept text so far
+    removed = 0
+    readings = _gloss_readings()
+    for index in range(1, len(pieces), 3):
+        bracketed, gloss, after = pieces[index : index + 3]
+        # the character before a gloss ends the text piece before it; when that piece is
+        # empty it is the bracket of the previous gloss (or the line start): not a hanzi
+        char = pieces[index - 1][-1:]
+        reading = parse_reading(gloss) if is_han(char) else None
         if reading is None:
-            return match.group()
-        choice = decided_char(char, reading) if char in _gloss_readings() else None
-        if choice is not None:
-            pins[start - 1 - dropped[1]] = choice
-        dropped[0] += 1
-        dropped[1] += len(match.group())
-        return ""
-
-    stripped = GLOSS.sub(remove, text) if "(" in text or "（" in text else text
-    return GlossedLine(stripped, line.line, pins), dropped[0]
+            kept.append(bracketed)
+            offset += len(bracketed)
+        else:
+            choice = decided_char(char, reading) if char in readings else None
+            if choice is not None:
+                pins[offset - 1] = choice
+            removed += 1
+        kept.append(after)
+        offset += len(after)
+    return GlossedLine("".join(kept), line.line, pins), removed
 
 
 def is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or (len(char) == 1 and HAN_CHAR.match(char) is not None)
+    """A hanzi (`HAN_RANGES`), tested without a regular expression."""
+    return "\u4e00" <= char <= "\u9fff" or (
+        len(char) == 1
+        and (
+            "\u3400" <= char <= "\u4dbf"
+            or "\uf900" <= char <= "\ufaff"
+            or char == "\u3007"
+            or "\U00020000" <= char <= "\U0003134f"
+        )
+    )

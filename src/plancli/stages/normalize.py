@@ -53,8 +53,7 @@ from plancli.stages.script import (
 )
 from plancli.text import FULL_WIDTH
 
-CJK_MARKS_RANGES = ((0x3001, 0x303F), (0xFF5F, 0xFF64))
-CJK_MARKS = frozenset("‘’“”—…·")
+CJK_MARKS = frozenset("‘’“”—…·")  # and the ranges U+3001-303F, U+FF5F-FF64 (`is_cjk`)
 SPACES = re.compile(r" +")
 
 STRAY_CONTEXT = 6
@@ -109,9 +108,6 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     The pieces of a split line keep its original line number; one info diagnostic counts what
     was removed.
     """
-    import html
-
-    tag, block, entity = _html_rules()
     result: list[Line] = []
     count = 0
     first: int | None = None
@@ -120,11 +116,7 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
         if "<" not in text and "&" not in text:
             result.append(line)
             continue
-        removed = len(tag.findall(text))
-        text = tag.sub(lambda m: "\n" if m["name"].lower() in block else "", text)
-        if "&" in text:
-            removed += len(entity.findall(text))
-            text = entity.sub(lambda m: html.unescape(m.group()), text).translate(CLEANUP)
+        text, removed = strip_html_line(text)
         if removed and first is None:
             first = line.line
         count += removed
@@ -135,12 +127,34 @@ def strip_html(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     return result, Diagnostic("info", "html-removed", first, message)
 
 
+def strip_html_line(text: str) -> tuple[str, int]:
+    """One line's tags (a block tag becomes a line break) and entities out; how many.
+    The patterns compile on the first line that may hold HTML."""
+    tag, block, entity = _html_rules()
+    removed = len(tag.findall(text))
+    text = tag.sub(lambda m: "\n" if m["name"].lower() in block else "", text)
+    if "&" in text:
+        removed += len(entity.findall(text))
+        text = entity.sub(unescape_entity, text).translate(CLEANUP)
+    return text, removed
+
+
+def unescape_entity(match: re.Match[str]) -> str:
+    import html
+
+    return html.unescape(match.group())
+
+
 def is_cjk(char: str) -> bool:
     """A hanzi or a Chinese punctuation mark: a space between two of them is stray."""
     if len(char) != 1:
         return False
-    code = ord(char)
-    return is_han(char) or char in CJK_MARKS or any(lo <= code <= hi for lo, hi in CJK_MARKS_RANGES)
+    return (
+        is_han(char)
+        or char in CJK_MARKS
+        or "\u3001" <= char <= "\u303f"
+        or "\uff5f" <= char <= "\uff64"
+    )
 
 
 # --- pass 6: punctuation ------------------------------------------------------------------
@@ -179,23 +193,27 @@ def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     return folded, Diagnostic("info", "punctuation-folded", first, message)
 
 
+def _run_on_min_chars() -> int:
+    return int(rules.load("normalize")["run_on"]["min_chars"])
+
+
 @cache
-def _run_on_split() -> tuple[int, re.Pattern[str]]:
-    settings = rules.load("normalize")["run_on"]
-    return int(settings["min_chars"]), re.compile(settings["split_before"])
+def _run_on_marker() -> re.Pattern[str]:
+    """Compiled on the first long line only: most documents have none."""
+    return re.compile(rules.load("normalize")["run_on"]["split_before"])
 
 
 def split_run_on_lines(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
     """A whole page on one line (a long line holding several headings) is cut before each
     heading marker that follows a sentence end; the pieces keep the line's number."""
-    min_chars, marker = _run_on_split()
+    min_chars = _run_on_min_chars()
     result: list[Line] = []
     split: list[int] = []
     for line in lines:
         if len(line.text) < min_chars:
             result.append(line)
             continue
-        cuts = [m.start() for m in marker.finditer(line.text) if m.start() > 0]
+        cuts = [m.start() for m in _run_on_marker().finditer(line.text) if m.start() > 0]
         if not cuts:
             result.append(line)
             continue
@@ -230,7 +248,7 @@ def strip_lost_indent(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]
 
 
 def drop_blank(lines: list[Line]) -> list[Line]:
-    return [Line(line.text.strip(), line.line) for line in lines if line.text.strip()]
+    return [Line(text, line.line) for line in lines if (text := line.text.strip())]
 
 
 # --- pass 7: spaces -----------------------------------------------------------------------
@@ -243,8 +261,8 @@ def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     for line in lines:
         text = line.text
         if " " in text:
-            collapsed = SPACES.sub(" ", text)
-            text = SPACES.sub(drop_stray_space, collapsed)
+            collapsed = SPACES.sub(" ", text) if "  " in text else text
+            text = drop_stray_spaces(collapsed)
             if text != collapsed:
                 before, after = changed_span(collapsed, text)
                 repairs.append(Repair(line.line, "stray-space", before, after))
@@ -252,10 +270,25 @@ def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     return fixed, repairs
 
 
+def drop_stray_spaces(text: str) -> str:
+    """Remove each single space that stands between two `is_cjk` characters."""
+    pieces = text.split(" ")
+    kept = [pieces[0]]
+    for before, after in itertools.pairwise(pieces):
+        if not (is_cjk(before[-1:]) and is_cjk(after[:1])):
+            kept.append(" ")
+        kept.append(after)
+    return "".join(kept)
+
+
 CHINESE_DIGITS = "〇零一二三四五六七八九十"
-LOOK_ALIKE_ZERO = re.compile(
-    f"(?<=[{CHINESE_DIGITS}])[○OＯ](?=[{CHINESE_DIGITS}○OＯ])|(?<=[{CHINESE_DIGITS}]{{2}})[○OＯ]"
-)
+
+
+@cache
+def look_alike_zero() -> re.Pattern[str]:
+    """Compiled on the first line holding a circle or an O (its classes cost 0.4 ms)."""
+    digit = f"[{CHINESE_DIGITS}]"
+    return re.compile(f"(?<={digit})[○OＯ](?=[{CHINESE_DIGITS}○OＯ])|(?<={digit}{{2}})[○OＯ]")
 
 
 def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
@@ -263,7 +296,9 @@ def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     fixed: list[Line] = []
     repairs: list[Repair] = []
     for line in lines:
-        text = LOOK_ALIKE_ZERO.sub("〇", line.text)
+        text = line.text
+        if "○" in text or "O" in text or "Ｏ" in text:
+            text = look_alike_zero().sub("〇", text)
         if text != line.text:
             before, after = changed_span(line.text, text)
             repairs.append(Repair(line.line, "zero", before, after))
@@ -271,27 +306,31 @@ def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     return fixed, repairs
 
 
-def drop_stray_space(match: re.Match[str]) -> str:
-    text = match.string
-    before = text[match.start() - 1] if match.start() else ""
-    after = text[match.end()] if match.end() < len(text) else ""
-    return "" if is_cjk(before) and is_cjk(after) else match.group()
-
-
 def changed_span(before: str, after: str) -> tuple[str, str]:
     """The part of a line that changed, with a few characters of context on each side."""
-    prefix = 0
-    while prefix < min(len(before), len(after)) and before[prefix] == after[prefix]:
-        prefix += 1
-    suffix = 0
-    limit = min(len(before), len(after)) - prefix
-    while suffix < limit and before[-1 - suffix] == after[-1 - suffix]:
-        suffix += 1
+    prefix = common_prefix_length(before, after)
+    suffix = common_prefix_length(before[prefix:][::-1], after[prefix:][::-1])
     start = max(0, prefix - STRAY_CONTEXT)
     return (
         before[start : len(before) - max(0, suffix - STRAY_CONTEXT)],
         after[start : len(after) - max(0, suffix - STRAY_CONTEXT)],
     )
+
+
+def common_prefix_length(a: str, b: str) -> int:
+    """Length of the longest common prefix, by bisection on slice comparisons (C speed).
+
+    >>> common_prefix_length("社区 服务", "社区服务")
+    2
+    """
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 # --- pass 8: broken lines -----------------------------------------------------------------
