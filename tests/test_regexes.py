@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +73,31 @@ def test_code_the_engine_refuses_is_compiled_again(fresh_store: Path) -> None:
     compiled = regexes.compile(pattern)
     assert compiled.search("第三章 保障措施").group() == "第三章"
     assert (pattern, 0) in regexes.NEW  # the good code replaces the bad at exit
+
+
+def extract_json(sample: Path, cache: Path) -> dict[str, object]:
+    env = {**os.environ, "PLANCLI_CACHE": str(cache)}
+    command = [sys.executable, "-m", "plancli", "extract", str(sample), "-f", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    return json.loads(done.stdout)
+
+
+def test_extract_reads_the_same_with_a_cold_and_a_kept_store(tmp_path: Path) -> None:
+    sample = ALL_SAMPLES[0]
+    cold = extract_json(sample, tmp_path / "rules")
+    assert list((tmp_path / "rules").glob("patterns-*.marshal")), "the first run keeps its patterns"
+    kept = extract_json(sample, tmp_path / "rules")
+    assert kept == cold
+
+
+def test_a_store_past_its_limit_starts_again(
+    fresh_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(regexes, "MAX_ENTRIES", 3)
+    for pattern, flags in TRICKY[:3]:
+        regexes.compile(pattern, flags)
+    regexes.write_store()
+    assert len(regexes.entries()) == 3
+    regexes.compile(TRICKY[3][0], TRICKY[3][1])
+    regexes.write_store()
+    assert list(regexes.entries()) == [(TRICKY[3][0], int(TRICKY[3][1]))]

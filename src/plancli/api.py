@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, Union
+
+from plancli import regexes
 
 if TYPE_CHECKING:
     from plancli.models import Document
@@ -20,7 +21,7 @@ __all__ = ["PathOrText", "extract", "normalize"]
 PathOrText = Union[str, bytes, "os.PathLike[str]"]
 TEXT_PATH = "<text>"
 # a one-line string ending like a file name (`notice.txt`) that is not there is a missing file
-LOOKS_LIKE_FILE_NAME = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+LOOKS_LIKE_FILE_NAME = regexes.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 
 def input_bytes(source: PathOrText) -> tuple[bytes, str]:

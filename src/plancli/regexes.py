@@ -36,6 +36,7 @@ if _sre is not None and array(WORD).itemsize != getattr(_sre, "CODESIZE", 0):
 # (flags, engine code as 32-bit words, groups, groupindex, indexgroup)
 Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
+MAX_ENTRIES = 5000  # a store past this (rule files edited many times) starts again
 STORE: dict[tuple[str, int], Entry] | None = None
 NEW: dict[tuple[str, int], Entry] = {}
 
@@ -127,6 +128,8 @@ def write_store() -> None:
     if path is None or not NEW:
         return
     merged = {**read_store(), **NEW}
+    if len(merged) > MAX_ENTRIES:
+        merged = dict(NEW)
     NEW.clear()
     try:
         data = marshal.dumps(merged)

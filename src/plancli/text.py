@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from plancli import regexes
+
 __all__ = [
     "FULL_WIDTH",
     "alternation",
@@ -24,7 +26,7 @@ __all__ = [
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # Most text reaches the later stages folded already; a scan for a wide form is far cheaper
 # than `translate` with a mapping, which looks up every character.
-ANY_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+ANY_FULL_WIDTH = regexes.compile("[\uff01-\uff5e\u3000]")
 DIGITS = {"零": 0, "〇": 0, "○": 0, "O": 0, "0": 0} | {
     char: value for value, char in enumerate("一二三四五六七八九", start=1)
 }
@@ -172,7 +174,7 @@ def _any_of_characters(characters: str) -> re.Pattern[str]:
     pattern = _CHARACTER_CLASSES.get(characters)
     if pattern is None:
         source = f"[{re.escape(characters)}]" if characters else "(?!)"
-        pattern = _CHARACTER_CLASSES[characters] = re.compile(source)
+        pattern = _CHARACTER_CLASSES[characters] = regexes.compile(source)
     return pattern
 
 

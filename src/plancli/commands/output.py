@@ -8,9 +8,10 @@ purpose: the fast start-up path writes through `emit_text`.
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import TYPE_CHECKING, Any
+
+from plancli import regexes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,7 +52,7 @@ def json_line(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+JSON_UNSAFE = regexes.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def safe_json(data: Any) -> str:

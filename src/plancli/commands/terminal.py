@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import sys
 
+from plancli import regexes
+
 PROG = "plancli"
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+UNPRINTABLE = regexes.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_char(match: re.Match[str]) -> str:

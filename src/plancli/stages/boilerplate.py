@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.core import Diagnostic, Line, Removal
 from plancli.stages.portal import PORTAL_RULE, find_box
 
@@ -147,7 +147,7 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
         word: float(group["weight"]) for group in raw.get("terms", []) for word in group["words"]
     }
     features = tuple(
-        (re.compile(feature["pattern"]), float(feature["weight"]))
+        (regexes.compile(feature["pattern"]), float(feature["weight"]))
         for feature in raw.get("features", [])
     )
     strict = raw.get("document_like")
@@ -155,13 +155,13 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
         DocumentLike(
             float(strict["threshold"]),
             int(strict.get("min_strong_terms", 0)),
-            tuple(re.compile(pattern) for pattern in strict.get("patterns", [])),
+            tuple(regexes.compile(pattern) for pattern in strict.get("patterns", [])),
         )
         if strict
         else None
     )
     max_chars = int(raw["max_chars"]) if raw.get("max_chars") is not None else None
-    any_term = re.compile("|".join(map(re.escape, terms))) if terms else None
+    any_term = regexes.compile("|".join(map(re.escape, terms))) if terms else None
     return SpamScore(
         float(raw["threshold"]), tuple(terms.items()), features, max_chars, document_like, any_term
     )
@@ -169,7 +169,7 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
 
 def parse_rule(raw: dict[str, Any]) -> Rule:
     name = str(raw["name"])
-    pattern = re.compile(raw["pattern"]) if raw.get("pattern") else None
+    pattern = regexes.compile(raw["pattern"]) if raw.get("pattern") else None
     spam = parse_spam(raw["score"]) if raw.get("score") else None
     if pattern is None and spam is None:
         raise ValueError(f"boilerplate rule {name!r} needs a pattern or a score")
@@ -183,26 +183,26 @@ def parse_page_title(raw: dict[str, Any]) -> PageTitle:
         int(raw.get("max_run", 4)),
         int(raw.get("max_lines", 60)),
         float(raw.get("min_share", 0.75)),
-        re.compile(raw["ignore"]),
-        re.compile(raw["doc_number"]),
-        re.compile(raw["truncation"]),
+        regexes.compile(raw["ignore"]),
+        regexes.compile(raw["doc_number"]),
+        regexes.compile(raw["truncation"]),
     )
 
 
 def parse_reprint(raw: dict[str, Any]) -> Reprint:
     return Reprint(
-        str(raw.get("name", "reprint-lead")), re.compile(raw["label"]), int(raw["max_lines"])
+        str(raw.get("name", "reprint-lead")), regexes.compile(raw["label"]), int(raw["max_lines"])
     )
 
 
 def parse_layout(raw: dict[str, Any]) -> Layout:
     toc, pages = raw["toc"], raw["page_numbers"]
     return Layout(
-        re.compile(toc["label"]),
-        re.compile(toc["page"]),
+        regexes.compile(toc["label"]),
+        regexes.compile(toc["page"]),
         int(toc["max_lines"]),
         int(toc["entry_chars"]),
-        re.compile(pages["lone"]),
+        regexes.compile(pages["lone"]),
         int(pages["min_run"]),
         int(pages["min_gap"]),
     )
@@ -215,8 +215,10 @@ def load_ruleset() -> Ruleset:
     parsed = tuple(parse_rule(raw) for raw in data.get("rules", []))
     return Ruleset(
         rules=parsed,
-        anchors=tuple(re.compile(anchor["pattern"]) for anchor in data.get("body_anchors", [])),
-        sentence=re.compile(data.get("sentence", "。")),
+        anchors=tuple(
+            regexes.compile(anchor["pattern"]) for anchor in data.get("body_anchors", [])
+        ),
+        sentence=regexes.compile(data.get("sentence", "。")),
         residue_rule=str(residue.get("name", "tail-residue")),
         residue_max_chars=int(residue.get("max_chars", 20)),
         short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),

@@ -8,18 +8,19 @@ import datetime
 import re
 from functools import cache
 
+from plancli import regexes
 from plancli.stages.meta_text import is_subsequence
 from plancli.text import chinese_integer
 
 YEAR = r"(?:19|20)\d{2}"
-DATE_YMD = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-DATE_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")
+DATE_YMD = regexes.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+DATE_ISO = regexes.compile(r"(?<!\d)(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")
 HAN_DIGITS = "〇○零O0一二三四五六七八九"
-DATE_HAN = re.compile(
+DATE_HAN = regexes.compile(
     rf"(?P<y>[{HAN_DIGITS}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月"
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
 )
-DAMAGED_DATE = re.compile(
+DAMAGED_DATE = regexes.compile(
     r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$"
 )  # 2023626: 年月日 lost
 
@@ -27,7 +28,7 @@ DAMAGED_DATE = re.compile(
 @cache
 def year_month() -> re.Pattern[str]:
     """A year and month alone (`2021 年 5 月`), as on a cover page; compiled on first use."""
-    return re.compile(
+    return regexes.compile(
         r"^(\d{4}|[〇○零O0一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月$"
     )
 

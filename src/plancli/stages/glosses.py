@@ -5,12 +5,11 @@ stays 乾, ``著(zhe)`` becomes 着; rules/gloss_readings.yaml). Pass 2 of `norm
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.core import Line
 
 # The hanzi, as character-class ranges: CJK unified ideographs (with extension A and the
@@ -19,8 +18,8 @@ from plancli.core import Line
 HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The inside holds no space nor bracket, so it ends where the spaces or the closing bracket
 # start: greedy and lazy find the same glosses, greedy with less backtracking.
-GLOSS = re.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
-GLOSS_SPLIT = re.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
+GLOSS = regexes.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
+GLOSS_SPLIT = regexes.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from plancli import regexes
+
 try:  # Python 3.11+
     from re import _constants as sre
     from re import _parser as sre_parse
@@ -121,9 +123,9 @@ def match_starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A one-character class holding every character a match of `pattern` can start with;
     None when that cannot be told (a match may be empty, or start with any character).
 
-    >>> print(match_starts(re.compile(r"(?<!\\d)\\d+年|第[一二]+|“[^”]+”")).pattern)
+    >>> print(match_starts(regexes.compile(r"(?<!\\d)\\d+年|第[一二]+|“[^”]+”")).pattern)
     [\\d第“]
-    >>> print(match_starts(re.compile(r"\\d*年?")))
+    >>> print(match_starts(regexes.compile(r"\\d*年?")))
     None
     """
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -132,7 +134,7 @@ def match_starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     starts, may_be_empty = _first_characters(parsed)
     if starts is None or may_be_empty:
         return None
-    return re.compile(f"[{''.join(dict.fromkeys(starts))}]")
+    return regexes.compile(f"[{''.join(dict.fromkeys(starts))}]")
 
 
 def spans_of(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str) -> list[Span]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.text import alternation, chinese_integer, hanzi_numeral
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -41,19 +41,19 @@ def load_rules() -> SegmentRules:
     data = rules.load("segment")
     adverbs = f"(?:{alternation(data['lead_adverbs'])})?" if data["lead_adverbs"] else ""
     return SegmentRules(
-        families=tuple((name, re.compile(p)) for name, p in data["marker_families"].items()),
+        families=tuple((name, regexes.compile(p)) for name, p in data["marker_families"].items()),
         damaged=tuple(
-            (re.compile(d["pattern"]), tuple(d["families"])) for d in data["damaged_markers"]
+            (regexes.compile(d["pattern"]), tuple(d["families"])) for d in data["damaged_markers"]
         ),
         heading_max=int(data["heading_max_chars"]),
         breaks=data["sentence_breaks"],
-        break_at=re.compile(f"[{re.escape(data['sentence_breaks'])}]"),
+        break_at=regexes.compile(f"[{re.escape(data['sentence_breaks'])}]"),
         continuation_max=int(data["continuation_max_chars"]),
         continuation_forbidden=data["continuation_forbidden"],
         lead_max=int(data["lead_max_chars"]),
         lead_forbidden=data["lead_forbidden"],
-        lead_opening=re.compile(f"{adverbs}(?:{alternation(data['lead_verbs'])})"),
-        attachment_list=re.compile(data["attachment_list"]),
+        lead_opening=regexes.compile(f"{adverbs}(?:{alternation(data['lead_verbs'])})"),
+        attachment_list=regexes.compile(data["attachment_list"]),
         attachment_entry_max=int(data["attachment_entry_max_chars"]),
         box_notes=tuple(data["box_note_prefixes"]),
     )
@@ -70,7 +70,7 @@ def unit_label_line() -> re.Pattern[str]:
     analyst adds there is recognised here too.
     """
     labels = alternation(rules.load("units")["labels"])
-    return re.compile(rf"^(?:{labels})\s*:\s*[^。]{{1,{MAX_LABEL_LINE_CHARS}}}。?$")
+    return regexes.compile(rf"^(?:{labels})\s*:\s*[^。]{{1,{MAX_LABEL_LINE_CHARS}}}。?$")
 
 
 # --- markers ------------------------------------------------------------------------

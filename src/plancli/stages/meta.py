@@ -18,9 +18,9 @@ cited documents) and `meta_text` (the text helpers they share).
 
 from __future__ import annotations
 
-import re
 from typing import Any, NamedTuple
 
+from plancli import regexes
 from plancli.core import Diagnostic, Findings, Line, Removal, Repair
 from plancli.models import Meta
 from plancli.stages.dates import parse_date, year_month
@@ -68,7 +68,7 @@ from plancli.stages.titles import (
     split_recipients,
 )
 
-BRACKETED_NOTE = re.compile(r"^\(.*\)$")
+BRACKETED_NOTE = regexes.compile(r"^\(.*\)$")
 PORTAL_DATE_KEYS = ("成文日期", "生效日期")  # 发布日期 is when the portal published the page
 
 
@@ -80,7 +80,7 @@ class Wrapper(NamedTuple):
 
 
 MAX_NOTICE_LINES = 30  # a notice's own points with their signature, before its first annex
-ANNEX_START = re.compile(r"附件\s*\d{1,2}")  # an annex begins: `附件1` alone on its line
+ANNEX_START = regexes.compile(r"附件\s*\d{1,2}")  # an annex begins: `附件1` alone on its line
 
 
 class Parts:

@@ -8,16 +8,16 @@ import re
 from functools import cache
 from typing import Any, NamedTuple
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.text import alternation, fold_width
 
 MAX_ORG_CHARS = 40
 CJK = r"\u3400-\u9fff"
-HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
+HEADING = regexes.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
 BRACKET_PAIRS = ("《》", "〈〉", "()", "〔〕", "【】")  # quotes are too often damaged to count
 BRACKETS = '《》〈〉“”"()〔〕【】 '
 SENTENCE_ENDS = "。!?;"
-SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
+SENTENCE_END = regexes.compile(f"[{SENTENCE_ENDS}]")
 
 
 class Span(NamedTuple):
@@ -88,7 +88,7 @@ def meta_rules() -> dict[str, Any]:
 
 @cache
 def org_suffix() -> re.Pattern[str]:
-    return re.compile(f"(?:{alternation(meta_rules()['org_suffixes'])})$")
+    return regexes.compile(f"(?:{alternation(meta_rules()['org_suffixes'])})$")
 
 
 def is_org(text: str) -> bool:
@@ -102,7 +102,7 @@ def is_org(text: str) -> bool:
 
 @cache
 def _publication_note() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in meta_rules()["publication_notes"]))
+    return regexes.compile("|".join(f"(?:{p})" for p in meta_rules()["publication_notes"]))
 
 
 def is_publication_note(text: str) -> bool:

@@ -41,7 +41,7 @@ import re
 import unicodedata
 from functools import cache
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair, SuspectSpan
 from plancli.stages.glosses import GlossedLine, is_han, strip_glosses
 from plancli.stages.script import (
@@ -54,7 +54,7 @@ from plancli.stages.script import (
 from plancli.text import FULL_WIDTH
 
 CJK_MARKS = frozenset("‘’“”—…·")  # and the ranges U+3001-303F, U+FF5F-FF64 (`is_cjk`)
-SPACES = re.compile(r" +")
+SPACES = regexes.compile(r" +")
 
 STRAY_CONTEXT = 6
 
@@ -74,7 +74,7 @@ def _cleanup_table() -> dict[int, str | None]:
 
 
 CLEANUP = _cleanup_table()
-CLEANUP_CHARS = re.compile(
+CLEANUP_CHARS = regexes.compile(
     "[\U000e0000-\U000e007f\x00-\x08\x0b-\x1f\x7f\x85\xa0\xad\u1680\u2000-\u200f\u2028\u2029\u202f"
     "\u205f\u2060\u3000\ufeff\ud800-\udfff\t]+"
 )
@@ -97,8 +97,8 @@ def _html_rules() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str]]:
     block = frozenset(str(tag).lower() for tag in settings["block_tags"])
     names = sorted({*block, *(str(tag).lower() for tag in settings["inline_tags"])}, key=len)
     alternation = "|".join(re.escape(name) for name in reversed(names))
-    tag = re.compile(rf"</?\s*(?P<name>{alternation})(?:\s[^<>]{{0,400}})?/?>", re.IGNORECASE)
-    entity = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+    tag = regexes.compile(rf"</?\s*(?P<name>{alternation})(?:\s[^<>]{{0,400}})?/?>", re.IGNORECASE)
+    entity = regexes.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
     return tag, block, entity
 
 
@@ -173,7 +173,7 @@ def _fold_table() -> dict[int, str]:
 
 
 FOLD = _fold_table()
-FOLDABLE = re.compile("[\ufe10-\ufe6b\uff01-\uff64\uffe0-\uffe6]")
+FOLDABLE = regexes.compile("[\ufe10-\ufe6b\uff01-\uff64\uffe0-\uffe6]")
 
 
 def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
@@ -200,7 +200,7 @@ def _run_on_min_chars() -> int:
 @cache
 def _run_on_marker() -> re.Pattern[str]:
     """Compiled on the first long line only: most documents have none."""
-    return re.compile(rules.load("normalize")["run_on"]["split_before"])
+    return regexes.compile(rules.load("normalize")["run_on"]["split_before"])
 
 
 def split_run_on_lines(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
@@ -228,7 +228,7 @@ def split_run_on_lines(lines: list[Line]) -> tuple[list[Line], Diagnostic | None
     return result, Diagnostic("info", "split-line", split[0], message)
 
 
-LOST_INDENT = re.compile(r"^\?{1,4}(?=[^\s?])|^\?+$")
+LOST_INDENT = regexes.compile(r"^\?{1,4}(?=[^\s?])|^\?+$")
 
 
 def strip_lost_indent(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
@@ -288,7 +288,7 @@ CHINESE_DIGITS = "〇零一二三四五六七八九十"
 def look_alike_zero() -> re.Pattern[str]:
     """Compiled on the first line holding a circle or an O (its classes cost 0.4 ms)."""
     digit = f"[{CHINESE_DIGITS}]"
-    return re.compile(f"(?<={digit})[○OＯ](?=[{CHINESE_DIGITS}○OＯ])|(?<={digit}{{2}})[○OＯ]")
+    return regexes.compile(f"(?<={digit})[○OＯ](?=[{CHINESE_DIGITS}○OＯ])|(?<={digit}{{2}})[○OＯ]")
 
 
 def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:

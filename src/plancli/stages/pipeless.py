@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import Any, NamedTuple
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.core import Diagnostic, Line, Repair
 
 
@@ -32,13 +32,13 @@ class Settings(NamedTuple):
 def load_settings() -> Settings:
     data: dict[str, Any] = rules.load("normalize")["pipeless_tables"]
     return Settings(
-        header=re.compile("|".join(f"(?:{p})" for p in data["header_cells"])),
+        header=regexes.compile("|".join(f"(?:{p})" for p in data["header_cells"])),
         index_words=frozenset(str(w) for w in data["index_words"]),
         min_columns=int(data["min_columns"]),
         max_columns=int(data["max_columns"]),
         min_header_words=int(data["min_header_words"]),
         max_cell_chars=int(data["max_cell_chars"]),
-        not_cell=re.compile(data["not_cell"]),
+        not_cell=regexes.compile(data["not_cell"]),
     )
 
 

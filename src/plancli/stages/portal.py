@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import datetime
 
-from plancli import rules
+from plancli import regexes, rules
 
 PORTAL_RULE = "portal-info"  # the rule name of removed box lines
 IGNORED = ""  # the key of labels that are recognised but not kept
-DATE = re.compile(r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})")
+DATE = regexes.compile(r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})")
 
 
 class PortalRules(NamedTuple):
@@ -47,7 +47,7 @@ def load_rules() -> PortalRules:
     return PortalRules(
         label_starts=frozenset(label[:1] for label in keys),
         keys=keys,
-        shapes={str(k): re.compile(v) for k, v in data.get("value_shapes", {}).items()},
+        shapes={str(k): regexes.compile(v) for k, v in data.get("value_shapes", {}).items()},
         bullets=str(data.get("bullets", "")),
         max_value_chars=int(data.get("max_value_chars", 120)),
         max_head_lines=int(data.get("max_head_lines", 60)),
@@ -62,7 +62,7 @@ def label_pattern() -> re.Pattern[str]:
     line first starts like a label: the alternation costs a millisecond."""
     spelled = sorted(load_rules().keys, key=len, reverse=True)
     alternation = "|".join(r"\s*".join(map(re.escape, label)) for label in spelled)
-    return re.compile(rf"(?<![^|\s])(?P<label>{alternation})\s*(?:[:|]|(?=\s)|$)")
+    return regexes.compile(rf"(?<![^|\s])(?P<label>{alternation})\s*(?:[:|]|(?=\s)|$)")
 
 
 def box_fields(text: str) -> list[Field] | None:

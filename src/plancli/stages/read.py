@@ -15,9 +15,9 @@ characters, odd spaces) is left to the normalize stage, which keeps line numbers
 from __future__ import annotations
 
 import codecs
-import re
 from collections import Counter
 
+from plancli import regexes
 from plancli.core import Decoded, Diagnostic
 
 
@@ -43,7 +43,7 @@ PLAUSIBLE_SHARE = 0.5  # share of common characters a BOM-less UTF-16 reading ne
 MAX_LINE_DIAGNOSTICS = 50
 
 WHITESPACE_CONTROLS = frozenset("\t\n\r\f\v")
-BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+BINARY_CONTROLS = regexes.compile("[\x00-\x08\x0e-\x1f\x7f]")
 GB2312_COMMON = (0xB0, 0xD7)  # GB2312 level-1 hanzi: the 3755 most common simplified
 BIG5_COMMON = (0xA440, 0xC67E)  # Big5 level-1 hanzi: the 5401 most common traditional
 

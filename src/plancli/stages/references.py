@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from plancli import regexes
 from plancli.core import Findings, Line
 from plancli.models import Period, Reference
 from plancli.stages.dates import YEAR
@@ -15,11 +16,11 @@ from plancli.text import sentences
 
 OPEN_YEAR = r"[〔\[【(﹝]"
 CLOSE_YEAR = r"[〕\]】)﹞]"
-DOC_NUMBER = re.compile(
+DOC_NUMBER = regexes.compile(
     rf"(?P<prefix>[{CJK}]{{1,10}})\s*{OPEN_YEAR}\s*(?P<year>{YEAR})\s*{CLOSE_YEAR}"
     r"\s*第?(?P<num>\d{1,5})\s*号"
 )
-PERIOD_RANGE = re.compile(rf"(?P<a>{YEAR})\s*年?\s*[—–\-~至到]+\s*(?P<b>{YEAR})\s*年?")
+PERIOD_RANGE = regexes.compile(rf"(?P<a>{YEAR})\s*年?\s*[—–\-~至到]+\s*(?P<b>{YEAR})\s*年?")
 
 
 def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Findings) -> str | None:
@@ -57,7 +58,7 @@ def doc_number_in(text: str) -> tuple[str, str, bool] | None:
 def damaged_doc_number() -> re.Pattern[str]:
     """A doc number that lost one bracket (`新政办发〔202234号`); compiled on first use, as most
     documents never need it and its CJK class is slow to compile."""
-    return re.compile(
+    return regexes.compile(
         rf"(?P<prefix>[{CJK}]{{1,10}})\s*(?:{OPEN_YEAR}(?P<year>{YEAR})(?P<num>\d{{1,5}})"
         rf"|(?P<year2>{YEAR}){CLOSE_YEAR}(?P<num2>\d{{1,5}}))\s*号"
     )

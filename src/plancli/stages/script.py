@@ -6,16 +6,15 @@ with the characters a pinyin gloss decided kept, then the 著 rules (rules/zhe.y
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.core import Line
 from plancli.stages.glosses import HAN_RANGES, GlossedLine
 
-NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")  # deleting it leaves a line's hanzi as one string
+NOT_HAN = regexes.compile(f"[^{HAN_RANGES}]+")  # deleting it leaves a line's hanzi as one string
 
 if TYPE_CHECKING:
     from opencc import OpenCC

@@ -22,14 +22,14 @@ import re
 from functools import cache
 from typing import Any, NamedTuple
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.core import Diagnostic, Findings, Line, Repair
 from plancli.models import Table
 from plancli.stages.meta_text import clean_text
 from plancli.text import fold_width
 
 MAX_CAPTION_CHARS = 60
-LIST_ITEM = re.compile(r"^\d+[.、]")
+LIST_ITEM = regexes.compile(r"^\d+[.、]")
 
 
 class Group(NamedTuple):
@@ -94,10 +94,10 @@ def _cell_shapes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """An ordinal cell (`一、`, `(二)`, `第三`) and a quantity cell (`≥85%`, `120万人`); compiled
     on first use, as only some tables need them and the CJK class is slow to compile."""
     return (
-        re.compile(
+        regexes.compile(
             r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+)"
         ),
-        re.compile(r"^[<>≤≥≦≧=~约]*[\d.,%~\-—]+[\u4e00-\u9fff㎡%]{0,3}$"),
+        regexes.compile(r"^[<>≤≥≦≧=~约]*[\d.,%~\-—]+[\u4e00-\u9fff㎡%]{0,3}$"),
     )
 
 

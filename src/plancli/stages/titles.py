@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from plancli import regexes
 from plancli.core import Removal
 from plancli.stages.dates import YEAR, find_dates, parse_date, year_month
 from plancli.stages.meta_text import (
@@ -28,15 +29,15 @@ from plancli.text import alternation
 HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4
 MAX_TITLE_CHARS = 90
-PERIOD_LINE = re.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*年?\s*\)$")
-TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
+PERIOD_LINE = regexes.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*年?\s*\)$")
+TRAILING_NOTE = regexes.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
 
 
 @cache
 def listing_tail() -> re.Pattern[str]:
     """A listing entry's tail after a title: (鲁政发〔2021〕5号)2021.04.27798 — number, date,
     count. Compiled on first use: few documents need it, and its CJK class is slow to compile."""
-    return re.compile(
+    return regexes.compile(
         r"\s*\(?[\u4e00-\u9fff]{1,10}〔\d{4}〕\d{1,5}号\)?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}\d*)?$"
     )
 
@@ -73,7 +74,7 @@ def find_recipients(texts: list[str], limit: int) -> int | None:
 @cache
 def _notice_start() -> re.Pattern[str]:
     verbs = alternation(meta_rules()["notice_verbs"])
-    return re.compile(rf"^(?P<org>[^《》〈〉“”〔〕\[\]]{{0,30}}?)关于(?:{verbs})")
+    return regexes.compile(rf"^(?P<org>[^《》〈〉“”〔〕\[\]]{{0,30}}?)关于(?:{verbs})")
 
 
 def ends_notice(text: str) -> bool:
@@ -110,7 +111,7 @@ def find_notice(texts: list[str], stop: int) -> Span | None:
 
 @cache
 def _direct_start() -> re.Pattern[str]:
-    return re.compile(r"^(?P<org>[^《》〈〉“”〔〕\[\]。,:]{0,30}?)关于")
+    return regexes.compile(r"^(?P<org>[^《》〈〉“”〔〕\[\]。,:]{0,30}?)关于")
 
 
 def ends_direct(text: str) -> bool:

@@ -9,11 +9,11 @@ from a document is escaped for its format.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
+from plancli import regexes
 from plancli.commands.check.findings import (
     CODES,
     LEVEL_RANK,
@@ -123,7 +123,7 @@ def format_markdown_summary(results: list[FileResult], suppressed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_UNSAFE = regexes.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:

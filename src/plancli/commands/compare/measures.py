@@ -17,10 +17,10 @@ paired because they share words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from plancli import regexes
 from plancli.commands.compare.model import MeasureCell, MeasureChange, MeasureRow, MeasureStep
 from plancli.commands.compare.rules import compare_rules
 from plancli.commands.compare.similarity import containment, dice
@@ -29,7 +29,7 @@ from plancli.text import fold_width
 
 SIMILAR_MIN = 0.75  # bigram Dice of two folded indicators in different documents
 MERGE_MIN = 0.75  # character containment of two mentions in one document (same figure)
-PUNCTUATION = re.compile(r"[\s“”\"‘’'《》〈〉()\[\],、;:。.!?]")
+PUNCTUATION = regexes.compile(r"[\s“”\"‘’'《》〈〉()\[\],、;:。.!?]")
 DIRECTION = {">=": 1, ">": 1, "<=": -1, "<": -1}
 # Within a direction, how hard a comparator is at the same value: > 25 asks more than ≥ 25.
 HARDNESS = {">": 1, "<": 1, ">=": 0, "<=": 0, "=": 0, "~": -1}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from plancli import rules
+from plancli import regexes, rules
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,13 @@ class CompareRules:
 
 
 def _rewrites(entries: list[dict[str, str]]) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(entry["pattern"]), entry["replace"]) for entry in entries)
+    return tuple((regexes.compile(entry["pattern"]), entry["replace"]) for entry in entries)
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
     from plancli.text import alternation
 
-    return re.compile(alternation(words))
+    return regexes.compile(alternation(words))
 
 
 @cache
@@ -38,14 +38,14 @@ def compare_rules() -> CompareRules:
     data = rules.load("compare")
     families = data.get("basis_families", [])
     return CompareRules(
-        bases=tuple(re.compile(base["pattern"]) for base in rules.load("measures")["bases"]),
+        bases=tuple(regexes.compile(base["pattern"]) for base in rules.load("measures")["bases"]),
         indicator_rewrites=_rewrites(data["indicator_rewrites"]),
         indicator_fillers=_words(data["indicator_fillers"]),
         scope_words=tuple(data["scope_words"]),
         basis_family={name: index for index, names in enumerate(families) for name in names},
         unit_equivalents=dict(data.get("unit_equivalents", {})),
         extensive_units=frozenset(data["extensive_units"]),
-        unit_level_prefix=re.compile(f"^(?:{_words(data['unit_level_prefixes']).pattern})"),
+        unit_level_prefix=regexes.compile(f"^(?:{_words(data['unit_level_prefixes']).pattern})"),
         unit_level_not_prefixes=tuple(data.get("unit_level_not_prefixes", [])),
         unit_rewrites=_rewrites(data["unit_rewrites"]),
     )

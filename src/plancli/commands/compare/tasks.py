@@ -11,8 +11,7 @@ once the level prefix is gone (rules/compare.yaml: unit_level_prefixes, unit_rew
 
 from __future__ import annotations
 
-import re
-
+from plancli import regexes
 from plancli.commands.compare.model import TaskCell, TaskRow, TaskStep
 from plancli.commands.compare.rules import compare_rules
 from plancli.commands.compare.similarity import dice
@@ -23,7 +22,7 @@ TASK_MIN = 0.4  # below this two tasks are different tasks
 TEXT_MIN = 0.2  # …and so are two that share a title (加强组织领导) but hardly any text
 TITLE_WEIGHT = 0.4
 SUMMARY_CHARS = 24
-NOT_TEXT = re.compile(r"[^\w]")
+NOT_TEXT = regexes.compile(r"[^\w]")
 
 
 def task_text(text: str | None) -> str:

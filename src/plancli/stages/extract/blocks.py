@@ -8,16 +8,17 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from plancli import regexes
 from plancli.models import Goal, Item, Outline, Paragraph, Section, SuspectSpan
 from plancli.stages.targets import plan_periods, review_openings
 from plancli.stages.units import split_unit_clause
 
-GOAL_HEADING = re.compile(r"目标")
-NOT_TASK_HEADING = re.compile(r"原则|指导思想")
-DEADLINE = re.compile(r"到\s*(20\d\d)\s*年")
-PRINCIPLE_OPENING = re.compile(r"^——\s*坚持")
-BASE_YEAR = re.compile(r"基期|基准年|基年|为基数")  # `(以2020年为基期)` names no deadline
-YEAR_IN_TITLE = re.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*[—\-~至到])")
+GOAL_HEADING = regexes.compile(r"目标")
+NOT_TASK_HEADING = regexes.compile(r"原则|指导思想")
+DEADLINE = regexes.compile(r"到\s*(20\d\d)\s*年")
+PRINCIPLE_OPENING = regexes.compile(r"^——\s*坚持")
+BASE_YEAR = regexes.compile(r"基期|基准年|基年|为基数")  # `(以2020年为基期)` names no deadline
+YEAR_IN_TITLE = regexes.compile(r"(?<!\d)(20\d\d)\s*年(?!\s*[—\-~至到])")
 MAX_TITLE_CHARS = 30  # a paragraph's lead sentence up to this long is its title
 
 CONFIDENT = 0.8
@@ -221,6 +222,6 @@ def review_patterns(start: int | None) -> tuple[re.Pattern[str], re.Pattern[str]
     openings += [f"^{word}" for word in review_openings()]
     never = "(?!)"
     return (
-        re.compile("|".join(openings) or never),
-        re.compile("|".join(own) or never),
+        regexes.compile("|".join(openings) or never),
+        regexes.compile("|".join(own) or never),
     )

@@ -4,10 +4,9 @@ units that lost their first characters completed from the intact name written el
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 
-from plancli import core
+from plancli import core, regexes
 from plancli.models import Diagnostic, Item, Paragraph, Role, Table, Task, UnitRef
 from plancli.stages.targets.tables import row_line
 from plancli.stages.units import (
@@ -20,7 +19,7 @@ from plancli.stages.units import (
     table_columns,
 )
 
-INLINE_LEAD = re.compile(r"由([^,;:。由]{2,60}?)牵头")  # 由州民政局、发展改革委牵头,会同…
+INLINE_LEAD = regexes.compile(r"由([^,;:。由]{2,60}?)牵头")  # 由州民政局、发展改革委牵头,会同…
 
 
 def all_tasks(

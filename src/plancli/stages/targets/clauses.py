@@ -4,14 +4,14 @@ state no targets (formulas, the terms of a support policy)."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from plancli import regexes
 from plancli.stages.targets.rules import compiled
 from plancli.text import sentences
 
-CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
+CLAUSE_BREAK = regexes.compile(r"[;:]|,(?!\d{3}(?!\d))|\|")
 
 
 class Clause(NamedTuple):

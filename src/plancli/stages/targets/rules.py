@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.stages.literal_check import match_starts
 from plancli.text import alternation
 
@@ -79,7 +79,9 @@ def _by_character(
 def _period_patterns(
     plans: dict[str, tuple[int, int]], words: str
 ) -> tuple[tuple[re.Pattern[str], int], ...]:
-    return tuple((re.compile(re.escape(name) + words), end) for name, (_, end) in plans.items())
+    return tuple(
+        (regexes.compile(re.escape(name) + words), end) for name, (_, end) in plans.items()
+    )
 
 
 def plan_periods() -> dict[str, tuple[int, int]]:
@@ -106,8 +108,8 @@ def compiled() -> Rules:
         }
         for kind in ("prefix", "suffix")
     }
-    bases = tuple((re.compile(base["pattern"]), base["name"]) for base in measures["bases"])
-    names = re.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"]))
+    bases = tuple((regexes.compile(base["pattern"]), base["name"]) for base in measures["bases"])
+    names = regexes.compile("|".join(f"(?:{p})" for p in measures["names_not_measures"]))
     plans = {
         name: (int(years[0]), int(years[1]))
         for name, years in rules.load("meta")["five_year_plans"].items()
@@ -119,19 +121,19 @@ def compiled() -> Rules:
         suffix=word_maps["suffix"],
         not_prefix=tuple(comparators.get("not_prefix", [])),
         more_than="".join(comparators["more_than"]),
-        change=re.compile(
+        change=regexes.compile(
             rf"(?:从|由)(?P<from>.{{0,{MAX_CHANGE_CHARS}}}?)"
             rf"(?:{alternation(comparators['change_verbs'])})(?:到|至)"
         ),
         each_markers=tuple(comparators["each_markers"]),
-        each_joiners=re.compile(alternation(comparators["each_joiners"])),
-        deadlines=tuple(re.compile(pattern) for pattern in comparators["deadlines"]),
+        each_joiners=regexes.compile(alternation(comparators["each_joiners"])),
+        deadlines=tuple(regexes.compile(pattern) for pattern in comparators["deadlines"]),
         periods=_period_patterns(plans, comparators["period_deadline"]),
         reviews=_period_patterns(plans, comparators["period_review"]),
         plan_periods=plans,
-        plan_names=re.compile(alternation(plans) if plans else "(?!)"),
+        plan_names=regexes.compile(alternation(plans) if plans else "(?!)"),
         review_openings=tuple(comparators["review_openings"]),
-        status=re.compile("|".join(comparators["status_markers"])),
+        status=regexes.compile("|".join(comparators["status_markers"])),
         units=units,
         not_units=not_units,
         units_by_first=_by_character(units, lambda pair: pair[0][:1]),
@@ -139,28 +141,30 @@ def compiled() -> Rules:
         prefix_by_last=_by_character(word_maps["prefix"], lambda word: word[-1:]),
         per_suffixes=dict(measures["per_suffixes"]),
         bases=bases,
-        any_basis=re.compile("|".join(pattern.pattern for pattern, _ in bases)),
+        any_basis=regexes.compile("|".join(pattern.pattern for pattern, _ in bases)),
         names=names,
         names_starts=match_starts(names),
         idioms=dict(measures["idioms"]),
-        idiom=re.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
-        strip_leading=re.compile(
+        idiom=regexes.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
+        strip_leading=regexes.compile(
             "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
         ),
-        strip_trailing=re.compile(
+        strip_trailing=regexes.compile(
             "(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_trailing"]) + ")$"
         ),
         generic=frozenset(measures["generic_indicators"]),
-        comparison_tail=re.compile(measures["comparison_tail"]),
-        multiplier_tail=re.compile(rf"\s*[{''.join(comparators['more_than'])}]?\s*([千万亿])?"),
-        columns={key: re.compile(p) for key, p in measures["table_columns"].items()},
-        text_columns=re.compile(measures["table_text_columns"]),
+        comparison_tail=regexes.compile(measures["comparison_tail"]),
+        multiplier_tail=regexes.compile(
+            rf"\s*[{''.join(comparators['more_than'])}]?\s*([千万亿])?"
+        ),
+        columns={key: regexes.compile(p) for key, p in measures["table_columns"].items()},
+        text_columns=regexes.compile(measures["table_text_columns"]),
         equals=tuple(measures["formula_signs"]["equals"]),
-        policy_parameters=re.compile(
+        policy_parameters=regexes.compile(
             "|".join(f"(?:{p})" for p in measures["policy_parameters"]) or "(?!)"
         ),
         operators=tuple(measures["formula_signs"]["operators"]),
         respectively=tuple(measures["respectively"]["words"]),
-        respectively_joiners=re.compile(alternation(measures["respectively"]["joiners"])),
+        respectively_joiners=regexes.compile(alternation(measures["respectively"]["joiners"])),
         shared_measures=tuple(sorted(measures["shared_measures"], key=len, reverse=True)),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from plancli import regexes
 from plancli.core import Diagnostic
 from plancli.models import Baseline, Table, Target
 from plancli.stages.targets.clauses import clauses
@@ -16,8 +17,8 @@ from plancli.stages.targets.rules import compiled
 from plancli.stages.targets.text_targets import find_targets, hit_target
 from plancli.text import fold_width, sentences
 
-EMPTY_CELL = re.compile(r"^[\s—\-–/无]*$")
-YEAR_IN_HEADER = re.compile(r"(\d{4})\s*年")
+EMPTY_CELL = regexes.compile(r"^[\s—\-–/无]*$")
+YEAR_IN_HEADER = regexes.compile(r"(\d{4})\s*年")
 
 
 class Columns:

@@ -3,9 +3,9 @@ and finding the clause at the end of an item or after one of its sentences."""
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple, cast
 
+from plancli import regexes
 from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
 from plancli.stages.literal_check import may_match
@@ -198,7 +198,7 @@ def _find_clause(body: str) -> tuple[int, int, int] | None:
     return None
 
 
-INNER_CLAUSE = re.compile(rf"\(([^()]{{1,{MAX_CLAUSE_CHARS}}})\)")
+INNER_CLAUSE = regexes.compile(rf"\(([^()]{{1,{MAX_CLAUSE_CHARS}}})\)")
 
 
 def inner_unit_clauses(text: str) -> list[str]:

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from plancli import rules
+from plancli import regexes, rules
 from plancli.models import Role
 from plancli.stages.literal_check import Words, required_words
 from plancli.text import alternation
@@ -123,20 +123,22 @@ def compiled() -> Vocabulary:
         markers=markers,
         markers_words=required_words(markers.pattern),
         label_roles=dict(data["labels"]),
-        notes=re.compile("|".join(data["notes"])) if data["notes"] else None,
-        trailing=re.compile(data["trailing"]),
+        notes=regexes.compile("|".join(data["notes"])) if data["notes"] else None,
+        trailing=regexes.compile(data["trailing"]),
         lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
         separators=_separator_pattern(data),
         joiners=data["joiners"],
         lead_first=lead_first,
         lead_first_words=required_words(lead_first.pattern) if lead_first else None,
-        bracketed_role=re.compile(
+        bracketed_role=regexes.compile(
             r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
         ),
         known_by_length={n: tuple(sorted(names)) for n, names in by_length.items()},
-        task_column=re.compile(columns["task"]),
-        indicator_column=re.compile(columns["indicator"]),
-        unit_columns=tuple((re.compile(p), cast(Role, r)) for p, r in columns["units"].items()),
+        task_column=regexes.compile(columns["task"]),
+        indicator_column=regexes.compile(columns["indicator"]),
+        unit_columns=tuple(
+            (regexes.compile(p), cast(Role, r)) for p, r in columns["units"].items()
+        ),
         memo={},
     )
 
@@ -149,20 +151,20 @@ def _lengths_by_last_character(suffixes: list[str]) -> dict[str, tuple[int, ...]
 
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    return regexes.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _complete_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
     """The `complete` patterns, the closed central vocabulary first (longest name first)."""
     central = data.get("central_bodies", [])
     patterns = [alternation(central)] if central else []
-    return tuple(re.compile(pattern) for pattern in [*patterns, *data["complete"]])
+    return tuple(regexes.compile(pattern) for pattern in [*patterns, *data["complete"]])
 
 
 def _separator_pattern(data: dict[str, Any]) -> re.Pattern[str]:
     characters = "[" + re.escape(data["separators"]) + "]"
     words = data.get("separator_words")
-    return re.compile(f"{characters}|(?:{words})" if words else characters)
+    return regexes.compile(f"{characters}|(?:{words})" if words else characters)
 
 
 def _prefixes(data: dict[str, Any]) -> dict[str, tuple[Prefix, ...]]:
@@ -186,4 +188,4 @@ def _marker_pattern(data: dict[str, Any]) -> re.Pattern[str]:
     labels = "|".join(re.escape(label) for label in data["labels"])
     parts = [rf"(?P<label>{labels})\s*:"]
     parts += [f"(?P<{role}>{'|'.join(words)})" for role, words in data["roles"].items()]
-    return re.compile("|".join(parts))
+    return regexes.compile("|".join(parts))
