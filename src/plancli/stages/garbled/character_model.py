@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from plancli.stages.garbled.gbk import FOLD_TABLE, gbk_table
 from plancli.stages.garbled.runs import GLOSS
@@ -18,6 +19,7 @@ from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUN
 NO_COUNTS: dict[str, int] = {}
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
 Attested = tuple[str, int, float, float]  # (char, rank among its predecessors, share, log)
+Term = tuple[str, float, float, float]  # (char, unigram, back-off, log back-off)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Slot:
     @property
     def open(self) -> bool:
         return len(self.chars) > 1 or self.other > 0
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each character's index in `chars`."""
+        return {char: index for index, char in enumerate(self.chars)}
 
 
 @dataclass
@@ -53,6 +60,9 @@ class Lexicon:
     slot_cache: dict[Pair, Slot] = field(default_factory=dict, repr=False, compare=False)
     following: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
     successors_cache: dict[str | None, tuple[Attested, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    terms_cache: dict[Slot, tuple[Term, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -119,6 +129,19 @@ class Lexicon:
         line = self.line[char] / self.line_total if self.line_total else 0.0
         value = self.unigram_cache[char] = (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
         return value
+
+    def slot_terms(self, slot: Slot) -> tuple[Term, ...]:
+        """(char, unigram, back-off (1 - λ)·unigram, its log) for every character of `slot`,
+        what the lattice reads of each candidate, computed once per slot and line."""
+        cached = self.terms_cache.get(slot)
+        if cached is None:
+            found = []
+            for char in slot.chars:
+                unigram = self.unigram(char)
+                backoff = (1 - BIGRAM_WEIGHT) * unigram
+                found.append((char, unigram, backoff, math.log(backoff)))
+            cached = self.terms_cache[slot] = tuple(found)
+        return cached
 
     def bigram_share(self, previous: str | None, char: str) -> float:
         """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""

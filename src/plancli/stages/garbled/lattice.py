@@ -9,31 +9,36 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 
-from plancli.stages.garbled.character_model import Lexicon, Slot
+from plancli.stages.garbled.character_model import Lexicon, Slot, Term
 from plancli.stages.garbled.gbk import decode_pair, gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
+FORMING_PATTERNS: dict[frozenset[int], frozenset[int]] = {}
+
 
 @cache
 def forming_leads(trail: int) -> frozenset[int]:
-    """The lead bytes that make a character with `trail` (decode_pair is not None)."""
-    return frozenset(lead for lead in range(0x81, 0xFF) if decode_pair(lead, trail) is not None)
+    """The lead bytes that make a character with `trail` (decode_pair is not None); one
+    object per distinct set (about twenty), so work that depends only on it is shared."""
+    leads = frozenset(lead for lead in range(0x81, 0xFF) if decode_pair(lead, trail) is not None)
+    return FORMING_PATTERNS.setdefault(leads, leads)
 
 
 def allowed_groups(
-    by_trail: dict[int | None, Group], lead: int
+    by_trail: dict[int | None, Group], forming: frozenset[int]
 ) -> tuple[set[int | None], float, str | None, float]:
-    """The trail bytes that may precede `lead` after a dropped pair, the summed forward score
-    of their states, and the best of them (state, Viterbi score)."""
-    forming = forming_leads(lead)
+    """The trail bytes that may precede a lead byte after a dropped pair (those not in its
+    `forming`), the summed forward score of their states, and the best of them (state,
+    Viterbi score)."""
     allowed = {trail for trail in by_trail if trail is None or trail not in forming}
     groups = [group for trail, group in by_trail.items() if trail in allowed]
-    best = max(groups, key=lambda group: group.viterbi, default=None)
-    if best is None or best.viterbi == -math.inf:
-        return allowed, logsumexp(group.forward for group in groups), None, -math.inf
-    return allowed, logsumexp(group.forward for group in groups), best.best, best.viterbi
+    best = max(groups, key=itemgetter(2), default=None)
+    if best is None or best[2] == -math.inf:
+        return allowed, logsumexp(group[0] for group in groups), None, -math.inf
+    return allowed, logsumexp(group[0] for group in groups), best[1], best[2]
 
 
 @cache
@@ -55,14 +60,8 @@ def logsumexp(values: Iterable[float]) -> float:
     return top + math.log(sum(map(math.exp, [value - top for value in values])))
 
 
-@dataclass(frozen=True)
-class Group:
-    """Previous states that share a trail byte: their summed and best scores."""
-
-    members: frozenset[str | None]
-    forward: float
-    best: str | None
-    viterbi: float
+# Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
+Group = tuple[float, str | None, float]
 
 
 @dataclass
@@ -102,26 +101,18 @@ class Lattice:
         """Move to the next slot; `after_drop`: the previous slot and this one are the two
         halves of a dropped pair, so (trail before, lead here) must be no character."""
         forward_all = logsumexp(self.forward.values())
-        forward: dict[str | None, float] = {}
-        viterbi: dict[str | None, float] = {}
-        pointers: dict[str, str | None] = {}
-        by_trail = self.previous_by_trail() if after_drop else {}
-        allowed_by_lead: dict = {}
-        top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
+        terms = self.lexicon.slot_terms(slot)
         attested = self.lexicon.attested_among(self.forward, slot.chars)
-        for char in slot.chars:
-            backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
-            found = attested.get(char, ())
-            if after_drop:
-                total, best, pointer = self.dense_scores(
-                    char, backoff, by_trail, allowed_by_lead, found
-                )
-            else:
-                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top, found)
-            if total == -math.inf:
-                continue
-            weight = math.log(self.bias.get(char, 1.0))
-            forward[char], viterbi[char], pointers[char] = total + weight, best + weight, pointer
+        if after_drop:
+            forward, viterbi, pointers = self.dense_step(terms, attested)
+        elif forward_all > -math.inf:
+            forward, viterbi, pointers = self.sparse_step(terms, attested, forward_all)
+        else:  # no previous state can be continued
+            forward, viterbi, pointers = {}, {}, {}
+        for char, factor in self.bias.items():
+            if char in forward:
+                weight = math.log(factor)
+                forward[char], viterbi[char] = forward[char] + weight, viterbi[char] + weight
         if slot.other > 0 and forward_all > -math.inf:
             forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
         self.forward, self.viterbi = forward, viterbi
@@ -129,79 +120,102 @@ class Lattice:
         self.history.append(forward)
         self.best_history.append(viterbi)
 
-    def sparse_scores(
+    def sparse_step(
         self,
-        char: str,
-        backoff: float,
+        terms: tuple[Term, ...],
+        attested: dict[str, list[tuple[str, float, float]]],
         forward_all: float,
-        top: str | None,
-        attested: Iterable[tuple[str, float, float]],
-    ) -> tuple[float, float, str | None]:
+    ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
         """Only attested predecessors (`attested`, present in the lattice) differ from the
-        back-off, so only they are visited; `top` is the best previous state (None if none)."""
-        log_backoff = math.log(backoff)
-        first = forward_all + log_backoff
-        pointer, best = None, -math.inf
-        viterbi = self.viterbi
-        if viterbi:
-            pointer = top
-            best = viterbi[pointer] + log_backoff
-        terms = None
-        forward = self.forward
-        for previous, share, log_share in attested:
-            if terms is None:
-                terms = [first]
-            terms.append(forward[previous] + log_share)
-            if previous in viterbi:
-                score = viterbi[previous] + math.log(share + backoff)
+        back-off, so only they are visited; the best previous state is every other
+        character's pointer."""
+        forward: dict[str | None, float] = {}
+        viterbi: dict[str | None, float] = {}
+        pointers: dict[str, str | None] = {}
+        previous_forward, previous_viterbi = self.forward, self.viterbi
+        top, top_score = None, -math.inf
+        if previous_viterbi:
+            top = max(previous_viterbi, key=previous_viterbi.__getitem__)
+            top_score = previous_viterbi[top]
+        for char, _, backoff, log_backoff in terms:
+            first = forward_all + log_backoff
+            pointer, best = top, top_score + log_backoff
+            found = attested.get(char)
+            if found is None:
+                forward[char], viterbi[char], pointers[char] = first, best, pointer
+                continue
+            scores = [first]
+            for previous, share, log_share in found:
+                scores.append(previous_forward[previous] + log_share)
+                if previous in previous_viterbi:
+                    score = previous_viterbi[previous] + math.log(share + backoff)
+                    if score > best:
+                        pointer, best = previous, score
+            forward[char], viterbi[char], pointers[char] = logsumexp(scores), best, pointer
+        return forward, viterbi, pointers
+
+    def dense_step(
+        self, terms: tuple[Term, ...], attested: dict[str, list[tuple[str, float, float]]]
+    ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
+        """Like sparse_step, over the previous states whose trail byte may precede each
+        character; what depends only on the character's lead byte is computed once."""
+        forward: dict[str | None, float] = {}
+        viterbi: dict[str | None, float] = {}
+        pointers: dict[str, str | None] = {}
+        by_trail = self.previous_by_trail()
+        by_forming: dict[frozenset[int], tuple[set[int | None], float, str | None, float]] = {}
+        code, trails = gbk_table().code, trail_bytes()
+        previous_forward, previous_viterbi = self.forward, self.viterbi
+        for char, _, backoff, log_backoff in terms:
+            forming = forming_leads(code[char][0])
+            if forming not in by_forming:
+                by_forming[forming] = allowed_groups(by_trail, forming)
+            allowed_trails, group_forward, group_best, group_viterbi = by_forming[forming]
+            scores = [group_forward + log_backoff] if group_forward > -math.inf else []
+            pointer, best = None, -math.inf
+            if group_viterbi > -math.inf:
+                pointer, best = group_best, group_viterbi + log_backoff
+            for previous, share, log_share in attested.get(char, ()):
+                if trails.get(previous) not in allowed_trails:  # type: ignore[arg-type]
+                    continue
+                scores.append(previous_forward[previous] + log_share)
+                score = previous_viterbi.get(previous, -math.inf) + math.log(share + backoff)
                 if score > best:
                     pointer, best = previous, score
-        return (first if terms is None else logsumexp(terms)), best, pointer
+            total = logsumexp(scores)
+            if total > -math.inf:
+                forward[char], viterbi[char], pointers[char] = total, best, pointer
+        return forward, viterbi, pointers
 
     def previous_by_trail(self) -> dict[int | None, Group]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
         members: dict[int | None, list[str | None]] = {}
         trails = trail_bytes()
         for previous in self.forward:
-            members.setdefault(trails.get(previous), []).append(previous)
-        groups = {}
+            members.setdefault(trails.get(previous), []).append(previous)  # type: ignore[arg-type]
+        forward, viterbi = self.forward, self.viterbi
+        groups: dict[int | None, Group] = {}
         for trail, group in members.items():
-            named = [previous for previous in group if previous in self.viterbi]
-            best = max(named, key=self.viterbi.__getitem__, default=None)
-            groups[trail] = Group(
-                frozenset(group),
-                logsumexp(self.forward[previous] for previous in group),
+            if len(group) == 1:  # the common case: the states of one slot share a lead byte
+                (previous,) = group
+                named = previous in viterbi
+                groups[trail] = (
+                    forward[previous],
+                    previous if named else None,
+                    viterbi[previous] if named else -math.inf,
+                )
+                continue
+            best = max(
+                [previous for previous in group if previous in viterbi],
+                key=viterbi.__getitem__,
+                default=None,
+            )
+            groups[trail] = (
+                logsumexp(forward[previous] for previous in group),
                 best,
-                self.viterbi[best] if best is not None else -math.inf,
+                viterbi[best] if best is not None else -math.inf,
             )
         return groups
-
-    def dense_scores(
-        self,
-        char: str,
-        backoff: float,
-        by_trail: dict[int | None, Group],
-        allowed_by_lead: dict,
-        attested: Iterable[tuple[str, float, float]],
-    ) -> tuple[float, float, str | None]:
-        """Like sparse_scores, over the previous states whose trail byte may precede `char`;
-        what depends only on the lead byte is kept in `allowed_by_lead` for the whole step."""
-        lead = gbk_table().code[char][0]
-        if lead not in allowed_by_lead:
-            allowed_by_lead[lead] = allowed_groups(by_trail, lead)
-        allowed_trails, group_forward, group_best, group_viterbi = allowed_by_lead[lead]
-        terms = [group_forward + math.log(backoff)] if group_forward > -math.inf else []
-        pointer, best = None, -math.inf
-        if group_viterbi > -math.inf:
-            pointer, best = group_best, group_viterbi + math.log(backoff)
-        for previous, share, log_share in attested:
-            if trail_byte(previous) not in allowed_trails:
-                continue
-            terms.append(self.forward[previous] + log_share)
-            score = self.viterbi.get(previous, -math.inf) + math.log(share + backoff)
-            if score > best:
-                pointer, best = previous, score
-        return logsumexp(terms), best, pointer
 
     def total(self) -> float:
         return logsumexp(self.forward.values())
@@ -291,15 +305,36 @@ def dense_backward(
         (weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char), forming_leads(code[char][0]))
         for char, weight in weights.items()
     ]
+    patterns = list(dict.fromkeys(forming for _, forming in terms))
     by_trail: dict[int | None, float] = {}
+    by_allowed: dict[tuple[bool, ...], float] = {}
     corrections: dict[str | None, float] = {}
     for previous in states:
         trail = trail_byte(previous)
         if trail not in by_trail:
-            by_trail[trail] = other_term + sum(
-                term for term, forming in terms if trail is None or trail not in forming
-            )
+            # the characters allowed after `trail` depend on it only through which of the
+            # few lead patterns it is outside of, so the sum is made once per such profile
+            allowed = tuple(trail is None or trail not in forming for forming in patterns)
+            if allowed not in by_allowed:
+                included = dict(zip(patterns, allowed, strict=True))
+                by_allowed[allowed] = other_term + sum(
+                    term for term, forming in terms if included[forming]
+                )
+            by_trail[trail] = by_allowed[allowed]
         corrections[previous] = by_trail[trail]
+    if len(corrections) < len(weights):
+        add_bigrams_by_state(corrections, weights, slot, lexicon)
+    else:
+        add_bigrams_by_character(corrections, weights, lexicon)
+    return Backward(0.0, corrections, shift)
+
+
+def add_bigrams_by_character(
+    corrections: dict[str | None, float], weights: dict[str, float], lexicon: Lexicon
+) -> None:
+    """Add weight · share for every attested (state, character) pair whose bytes make no
+    character, visiting each character's predecessors (when the states are many)."""
+    code = gbk_table().code
     for char, weight in weights.items():
         forming = forming_leads(code[char][0])
         for previous, share, _ in lexicon.shares(char):
@@ -308,7 +343,25 @@ def dense_backward(
             trail = trail_byte(previous)
             if trail is None or trail not in forming:
                 corrections[previous] += weight * share
-    return Backward(0.0, corrections, shift)
+
+
+def add_bigrams_by_state(
+    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
+) -> None:
+    """`add_bigrams_by_character` from the side of the states (when they are fewer than the
+    characters): each state's successors in the slot, added in the slot's order, so every
+    sum is made in the same order."""
+    code, positions = gbk_table().code, slot.positions
+    for previous in corrections:
+        trail = trail_byte(previous)
+        found = sorted(
+            (positions[char], char, share)
+            for char, _, share, _ in lexicon.successors(previous)
+            if char in positions
+        )
+        for _, char, share in found:
+            if trail is None or trail not in forming_leads(code[char][0]):
+                corrections[previous] += weights[char] * share
 
 
 def backward_scores(
