@@ -374,7 +374,10 @@ def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
 
 def test_lexicon_counts_no_bigram_across_its_texts() -> None:
     lexicon = Lexicon.from_texts(["民政", "局长"])
-    assert lexicon.predecessors == {"政": {"民": 1}, "长": {"局": 1}}
+    predecessors = {char: lexicon.bigrams.predecessors(char) for char in "民政局长"}
+    assert predecessors == {"民": {}, "政": {"民": 1}, "局": {}, "长": {"局": 1}}
+    successors = {char: lexicon.bigrams.successors(char) for char in "民政局长"}
+    assert successors == {"民": {"政": 0}, "政": {}, "局": {"长": 3}, "长": {}}
     assert (dict(lexicon.unigrams), lexicon.total) == ({"民": 1, "政": 1, "局": 1, "长": 1}, 4)
 
 

@@ -5,10 +5,10 @@ prior (see `plancli.stages.garbled` for the method). Built once per damaged docu
 
 from __future__ import annotations
 
-import itertools
 import math
+import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,8 +17,9 @@ from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
 NO_COUNTS: dict[str, int] = {}
+
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
-Attested = tuple[str, int, float, float]  # (char, rank among its predecessors, share, log)
+Attested = tuple[str, int, float, float]  # (char, first bigram position, share, log share)
 Term = tuple[str, float, float, float]  # (char, unigram, back-off, log back-off)
 
 
@@ -40,6 +41,48 @@ class Slot:
         return {char: index for index, char in enumerate(self.chars)}
 
 
+def occurrences(text: str, char: str) -> Iterator[int]:
+    index = text.find(char)
+    while index >= 0:
+        yield index
+        index = text.find(char, index + 1)
+
+
+class Bigrams:
+    """The bigram counts of a text. Predecessors are counted in one pass; a character's
+    successors, which the search asks of a few states only, come from a scan of its
+    occurrences. A line break joins texts and no bigram involves it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.before: dict[str, dict[str, int]] = {}
+        self.after: dict[str, dict[str, int]] = {}
+        for bigram, count in Counter(map(operator.add, text, text[1:])).items():
+            previous, char = bigram
+            if previous == "\n" or char == "\n":
+                continue
+            known = self.before.get(char)
+            if known is None:
+                known = self.before[char] = {}
+            known[previous] = count
+
+    def predecessors(self, char: str) -> dict[str, int]:
+        """{previous: bigram count}, in the order of each bigram's first occurrence."""
+        return self.before.get(char, NO_COUNTS)
+
+    def successors(self, previous: str) -> dict[str, int]:
+        """{char: where the bigram first occurs}, in that order."""
+        found = self.after.get(previous)
+        if found is None:
+            text, found = self.text, {}
+            for index in occurrences(text, previous):
+                char = text[index + 1 : index + 2]
+                if char and char != "\n" and char not in found:
+                    found[char] = index
+            self.after[previous] = found
+        return found
+
+
 @dataclass
 class Lexicon:
     """Character unigrams and bigrams of the document, plus the damaged line's characters.
@@ -48,7 +91,7 @@ class Lexicon:
     """
 
     unigrams: Counter[str]
-    predecessors: dict[str, dict[str, int]]  # char → {previous: bigram count}
+    bigrams: Bigrams
     total: int
     line: Counter[str] = field(default_factory=Counter)
     line_total: int = 0
@@ -58,7 +101,6 @@ class Lexicon:
         default_factory=dict, repr=False, compare=False
     )
     slot_cache: dict[Pair, Slot] = field(default_factory=dict, repr=False, compare=False)
-    following: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
     successors_cache: dict[str | None, tuple[Attested, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -68,23 +110,11 @@ class Lexicon:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
-        # one pass over the texts joined by a line break, which no text holds, and then
-        # without the counts that involve it
+        # the texts joined by a line break, which no text holds, and then without its counts
         chars = GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE)
         unigrams = Counter(chars)
         del unigrams["\n"]
-        predecessors: dict[str, dict[str, int]] = {}
-        following: dict[str, list[tuple[str, int]]] = {}
-        bigrams = Counter(itertools.pairwise(chars))
-        for (previous, char), count in bigrams.items():  # in order of first occurrence
-            if previous == "\n" or char == "\n":
-                continue
-            known = predecessors.get(char)
-            if known is None:
-                known = predecessors[char] = {}
-            following.setdefault(previous, []).append((char, len(known)))
-            known[previous] = count
-        return cls(unigrams, predecessors, sum(unigrams.values()), following=following)
+        return cls(unigrams, Bigrams(chars), sum(unigrams.values()))
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
         line: Counter[str] = Counter()
@@ -92,14 +122,13 @@ class Lexicon:
             line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
         return Lexicon(
             self.unigrams,
-            self.predecessors,
+            self.bigrams,
             self.total,
             line,
             sum(line.values()),
             document_cache=self.document_cache,
             shares_cache=self.shares_cache,
             slot_cache=self.slot_cache,
-            following=self.following,
             successors_cache=self.successors_cache,
         )
 
@@ -147,30 +176,32 @@ class Lexicon:
         """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
         if previous is None or not self.unigrams[previous]:
             return 0.0
-        count = self.predecessors.get(char, NO_COUNTS).get(previous, 0)
+        count = self.bigrams.predecessors(char).get(previous, 0)
         return BIGRAM_WEIGHT * count / self.unigrams[previous]
 
     def shares(self, char: str) -> tuple[tuple[str, float, float], ...]:
         """(previous, share, log share) for every attested predecessor of `char`, in the
-        order of `predecessors`."""
+        order of `Bigrams.predecessors`."""
         cached = self.shares_cache.get(char)
         if cached is None:
             found = []
-            for previous in self.predecessors.get(char, NO_COUNTS):
+            for previous in self.bigrams.predecessors(char):
                 share = self.bigram_share(previous, char)
                 found.append((previous, share, math.log(share)))
             cached = self.shares_cache[char] = tuple(found)
         return cached
 
     def successors(self, previous: str | None) -> tuple[Attested, ...]:
-        """(char, rank of `previous` among the char's predecessors, share, log share) for
-        every character attested after `previous`."""
+        """(char, where the bigram first occurs, share, log share) for every character
+        attested after `previous`; the second orders `previous` among the char's
+        predecessors."""
         cached = self.successors_cache.get(previous)
         if cached is None:
             found = []
-            for char, rank in self.following.get(previous, ()):  # type: ignore[arg-type]
+            successors = self.bigrams.successors(previous) if previous is not None else {}
+            for char, first in successors.items():
                 share = self.bigram_share(previous, char)
-                found.append((char, rank, share, math.log(share)))
+                found.append((char, first, share, math.log(share)))
             cached = self.successors_cache[previous] = tuple(found)
         return cached
 
@@ -178,7 +209,7 @@ class Lexicon:
         self, states: dict[str | None, float], chars: tuple[str, ...]
     ) -> dict[str, list[tuple[str, float, float]]]:
         """For each of `chars`, its attested predecessors among `states` as (previous, share,
-        log share), in the order of `predecessors`; reached from whichever side is smaller."""
+        log share), in the order of their predecessors; reached from whichever side is smaller."""
         if len(states) >= len(chars):
             found = {}
             for char in chars:
@@ -198,7 +229,7 @@ class Lexicon:
     def attested(self, previous: str | None, char: str | None) -> bool:
         if previous is None or char is None:
             return False
-        return self.predecessors.get(char, NO_COUNTS).get(previous, 0) > 0
+        return self.bigrams.predecessors(char).get(previous, 0) > 0
 
     def logp(self, previous: str | None, char: str) -> float:
         backoff = (1 - BIGRAM_WEIGHT) * self.unigram(char)
