@@ -23,6 +23,11 @@ Attested = tuple[str, int, float, float]  # (char, first bigram position, share,
 Term = tuple[str, float, float, float]  # (char, unigram, back-off, log back-off)
 
 
+def term(char: str, unigram: float) -> Term:
+    backoff = (1 - BIGRAM_WEIGHT) * unigram
+    return char, unigram, backoff, math.log(backoff)
+
+
 @dataclass(frozen=True)
 class Slot:
     """Candidate characters for one original character; `other` is the unigram mass of the
@@ -107,6 +112,9 @@ class Lexicon:
     terms_cache: dict[Slot, tuple[Term, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    document_terms_cache: dict[Slot, tuple[Term, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
@@ -130,6 +138,7 @@ class Lexicon:
             shares_cache=self.shares_cache,
             slot_cache=self.slot_cache,
             successors_cache=self.successors_cache,
+            document_terms_cache=self.document_terms_cache,
         )
 
     def alphabet(self) -> frozenset[str]:
@@ -161,15 +170,28 @@ class Lexicon:
 
     def slot_terms(self, slot: Slot) -> tuple[Term, ...]:
         """(char, unigram, back-off (1 - λ)·unigram, its log) for every character of `slot`,
-        what the lattice reads of each candidate, computed once per slot and line."""
+        what the lattice reads of each candidate, computed once per slot and line: the
+        document's terms, with those of the characters on the line made anew."""
         cached = self.terms_cache.get(slot)
         if cached is None:
-            found = []
-            for char in slot.chars:
-                unigram = self.unigram(char)
-                backoff = (1 - BIGRAM_WEIGHT) * unigram
-                found.append((char, unigram, backoff, math.log(backoff)))
-            cached = self.terms_cache[slot] = tuple(found)
+            terms = self.document_terms(slot)
+            positions = slot.positions
+            on_line = [positions[char] for char in self.line if char in positions]
+            if on_line:
+                terms = list(terms)  # type: ignore[assignment]
+                for index in on_line:
+                    terms[index] = term(slot.chars[index], self.unigram(slot.chars[index]))  # type: ignore[index]
+            cached = self.terms_cache[slot] = tuple(terms)
+        return cached
+
+    def document_terms(self, slot: Slot) -> tuple[Term, ...]:
+        """`slot_terms` for characters that are not on the line, whose unigram is the
+        document's alone: (1 - LINE_WEIGHT) · document + LINE_WEIGHT · 0."""
+        cached = self.document_terms_cache.get(slot)
+        if cached is None:
+            cached = self.document_terms_cache[slot] = tuple(
+                term(char, (1 - LINE_WEIGHT) * self.document_unigram(char)) for char in slot.chars
+            )
         return cached
 
     def bigram_share(self, previous: str | None, char: str) -> float:

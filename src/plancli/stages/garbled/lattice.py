@@ -12,19 +12,24 @@ from functools import cache
 from operator import itemgetter
 
 from plancli.stages.garbled.character_model import Lexicon, Slot, Term
-from plancli.stages.garbled.gbk import decode_pair, gbk_table
+from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
-FORMING_PATTERNS: dict[frozenset[int], frozenset[int]] = {}
+FORMING_PATTERNS: dict[int, frozenset[int]] = {}
 
 
 @cache
 def forming_leads(trail: int) -> frozenset[int]:
     """The lead bytes that make a character with `trail` (decode_pair is not None); one
     object per distinct set (about twenty), so work that depends only on it is shared."""
-    leads = frozenset(lead for lead in range(0x81, 0xFF) if decode_pair(lead, trail) is not None)
-    return FORMING_PATTERNS.setdefault(leads, leads)
+    mask = gbk_table().forming_leads(trail)
+    leads = FORMING_PATTERNS.get(mask)
+    if leads is None:
+        leads = FORMING_PATTERNS[mask] = frozenset(
+            lead for lead in range(0x81, 0xFF) if mask >> lead - 0x81 & 1
+        )
+    return leads
 
 
 def allowed_groups(
@@ -33,7 +38,7 @@ def allowed_groups(
     """The trail bytes that may precede a lead byte after a dropped pair (those not in its
     `forming`), the summed forward score of their states, and the best of them (state,
     Viterbi score)."""
-    allowed = {trail for trail in by_trail if trail is None or trail not in forming}
+    allowed = by_trail.keys() - forming  # None, no byte, is in no `forming`
     groups = [group for trail, group in by_trail.items() if trail in allowed]
     best = max(groups, key=itemgetter(2), default=None)
     if best is None or best[2] == -math.inf:
@@ -261,6 +266,12 @@ class Backward:
     def __call__(self, state: str | None) -> float:
         return safe_log(self.base + self.corrections.get(state, 0.0)) + self.shift
 
+    def scores(self, states: Iterable[str | None]) -> list[float]:
+        """[self(state) for state in states], in one pass."""
+        base, corrections, shift = self.base, self.corrections, self.shift
+        sums = [base + corrections.get(state, 0.0) for state in states]
+        return [(math.log(value) if value > 0 else -math.inf) + shift for value in sums]
+
 
 def final_backward(lexicon: Lexicon, context: Context) -> Backward:
     """Past the last slot: the right-hand character, if any, still has to be generated."""
@@ -270,16 +281,19 @@ def final_backward(lexicon: Lexicon, context: Context) -> Backward:
 
 
 def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
-    scores = {char: after(char) for char in slot.chars}
+    scores = dict(zip(slot.chars, after.scores(slot.chars), strict=True))
     if slot.other > 0:
         scores[OTHER] = after(OTHER)
     shift = max(scores.values(), default=-math.inf)
     if shift == -math.inf:
         return Backward(0.0, {}, 0.0)
     base, corrections = 0.0, {}
-    for char in slot.chars:
-        weight = math.exp(scores[char] - shift) * context.bias.get(char, 1.0)
-        base += weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
+    bias = context.bias
+    for char, unigram, _, _ in lexicon.slot_terms(slot):
+        weight = math.exp(scores[char] - shift)
+        if char in bias:
+            weight *= bias[char]
+        base += weight * (1 - BIGRAM_WEIGHT) * unigram
         for previous, share, _ in lexicon.shares(char):
             corrections[previous] = corrections.get(previous, 0.0) + weight * share
     if slot.other > 0:
@@ -293,17 +307,21 @@ def dense_backward(
     """Into the second half of a dropped pair: computed for each previous state present, by
     trail byte (which decides the characters allowed) plus the state's own bigrams."""
     code = gbk_table().code
-    weights = {char: after(char) for char in slot.chars}
+    scores = after.scores(slot.chars)
     other = after(OTHER) if slot.other > 0 else -math.inf
-    shift = max([*weights.values(), other])
+    shift = max([*scores, other])
     if shift == -math.inf:
         return Backward(0.0, {}, 0.0)
-    for char, score in weights.items():
-        weights[char] = math.exp(score - shift) * context.bias.get(char, 1.0)
+    weights = {
+        char: math.exp(score - shift) for char, score in zip(slot.chars, scores, strict=True)
+    }
+    for char, factor in context.bias.items():
+        if char in weights:
+            weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
     terms = [
-        (weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char), forming_leads(code[char][0]))
-        for char, weight in weights.items()
+        (weights[char] * (1 - BIGRAM_WEIGHT) * unigram, forming_leads(code[char][0]))
+        for char, unigram, _, _ in lexicon.slot_terms(slot)
     ]
     patterns = list(dict.fromkeys(forming for _, forming in terms))
     by_trail: dict[int | None, float] = {}

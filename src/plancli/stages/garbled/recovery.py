@@ -10,6 +10,7 @@ scan pay nothing for it.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -207,9 +208,8 @@ def split_mass(
         return -math.inf, None
     lattice.step(slots[pair + 1], after_drop=True)
     after = suffix[pair]
-    mass = layout.log_prior + logsumexp(
-        score + after(state) for state, score in lattice.forward.items()
-    )
+    forward = lattice.forward
+    mass = layout.log_prior + logsumexp(map(operator.add, forward.values(), after.scores(forward)))
     return mass, lattice
 
 
