@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from plancli.stages.garbled.gbk import FOLD_TABLE, gbk_table
+from plancli.stages.garbled.gbk import FOLD_TABLE, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
@@ -44,6 +44,12 @@ class Slot:
     def positions(self) -> dict[str, int]:
         """Each character's index in `chars`."""
         return {char: index for index, char in enumerate(self.chars)}
+
+    @cached_property
+    def formings(self) -> tuple[frozenset[int], ...]:
+        """For each character, the bytes that make a character with its lead byte."""
+        code = gbk_table().code
+        return tuple(forming_leads(code[char][0]) for char in self.chars)
 
 
 def occurrences(text: str, char: str) -> Iterator[int]:

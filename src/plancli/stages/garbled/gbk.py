@@ -59,7 +59,7 @@ class GbkTable:
     def by_trail(self) -> dict[int, tuple[str, ...]]:
         return grouped_by_byte(self.code, 1)
 
-    def forming_leads(self, byte: int) -> int:
+    def forming_bits(self, byte: int) -> int:
         """Bit mask (bit l - 0x81) of the lead bytes l that make a character with `byte`."""
         if byte in LEAD_BYTES:
             return self.forming_masks[byte - 0x81]
@@ -179,6 +179,22 @@ def gbk_table() -> GbkTable:
             return load_gbk_table(handle.read())
     except FileNotFoundError:
         return build_gbk_table()
+
+
+FORMING_PATTERNS: dict[int, frozenset[int]] = {}
+
+
+@cache
+def forming_leads(trail: int) -> frozenset[int]:
+    """The lead bytes that make a character with `trail` (decode_pair is not None); one
+    object per distinct set (about twenty), so work that depends only on it is shared."""
+    mask = gbk_table().forming_bits(trail)
+    leads = FORMING_PATTERNS.get(mask)
+    if leads is None:
+        leads = FORMING_PATTERNS[mask] = frozenset(
+            lead for lead in range(0x81, 0xFF) if mask >> lead - 0x81 & 1
+        )
+    return leads
 
 
 def shifted_bytes(char: str) -> tuple[int | None, int | None] | None:

@@ -16,21 +16,6 @@ from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
-FORMING_PATTERNS: dict[int, frozenset[int]] = {}
-
-
-@cache
-def forming_leads(trail: int) -> frozenset[int]:
-    """The lead bytes that make a character with `trail` (decode_pair is not None); one
-    object per distinct set (about twenty), so work that depends only on it is shared."""
-    mask = gbk_table().forming_leads(trail)
-    leads = FORMING_PATTERNS.get(mask)
-    if leads is None:
-        leads = FORMING_PATTERNS[mask] = frozenset(
-            lead for lead in range(0x81, 0xFF) if mask >> lead - 0x81 & 1
-        )
-    return leads
-
 
 def allowed_groups(
     by_trail: dict[int | None, Group], forming: frozenset[int]
@@ -57,12 +42,12 @@ def trail_byte(state: str | None) -> int | None:
     return trail_bytes().get(state)  # type: ignore[arg-type]
 
 
-def logsumexp(values: Iterable[float]) -> float:
-    values = [value for value in values if value != -math.inf]
-    if len(values) < 2:
-        return values[0] if values else -math.inf
-    top = max(values)
-    return top + math.log(sum(map(math.exp, [value - top for value in values])))
+def logsumexp(values: Iterable[float], minus_infinity: float = -math.inf) -> float:
+    finite = [value for value in values if value != minus_infinity]
+    if len(finite) < 2:
+        return finite[0] if finite else minus_infinity
+    top = max(finite)
+    return top + math.log(sum([math.exp(value - top) for value in finite]))
 
 
 # Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
@@ -109,7 +94,7 @@ class Lattice:
         terms = self.lexicon.slot_terms(slot)
         attested = self.lexicon.attested_among(self.forward, slot.chars)
         if after_drop:
-            forward, viterbi, pointers = self.dense_step(terms, attested)
+            forward, viterbi, pointers = self.dense_step(terms, slot.formings, attested)
         elif forward_all > -math.inf:
             forward, viterbi, pointers = self.sparse_step(terms, attested, forward_all)
         else:  # no previous state can be continued
@@ -160,7 +145,10 @@ class Lattice:
         return forward, viterbi, pointers
 
     def dense_step(
-        self, terms: tuple[Term, ...], attested: dict[str, list[tuple[str, float, float]]]
+        self,
+        terms: tuple[Term, ...],
+        formings: tuple[frozenset[int], ...],
+        attested: dict[str, list[tuple[str, float, float]]],
     ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
         """Like sparse_step, over the previous states whose trail byte may precede each
         character; what depends only on the character's lead byte is computed once."""
@@ -169,10 +157,9 @@ class Lattice:
         pointers: dict[str, str | None] = {}
         by_trail = self.previous_by_trail()
         by_forming: dict[frozenset[int], tuple[set[int | None], float, str | None, float]] = {}
-        code, trails = gbk_table().code, trail_bytes()
+        trails = trail_bytes()
         previous_forward, previous_viterbi = self.forward, self.viterbi
-        for char, _, backoff, log_backoff in terms:
-            forming = forming_leads(code[char][0])
+        for (char, _, backoff, log_backoff), forming in zip(terms, formings, strict=True):
             if forming not in by_forming:
                 by_forming[forming] = allowed_groups(by_trail, forming)
             allowed_trails, group_forward, group_best, group_viterbi = by_forming[forming]
@@ -216,7 +203,7 @@ class Lattice:
                 default=None,
             )
             groups[trail] = (
-                logsumexp(forward[previous] for previous in group),
+                logsumexp([forward[previous] for previous in group]),
                 best,
                 viterbi[best] if best is not None else -math.inf,
             )
@@ -306,7 +293,6 @@ def dense_backward(
 ) -> Backward:
     """Into the second half of a dropped pair: computed for each previous state present, by
     trail byte (which decides the characters allowed) plus the state's own bigrams."""
-    code = gbk_table().code
     scores = after.scores(slot.chars)
     other = after(OTHER) if slot.other > 0 else -math.inf
     shift = max([*scores, other])
@@ -320,15 +306,18 @@ def dense_backward(
             weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
     terms = [
-        (weights[char] * (1 - BIGRAM_WEIGHT) * unigram, forming_leads(code[char][0]))
-        for char, unigram, _, _ in lexicon.slot_terms(slot)
+        (weights[char] * (1 - BIGRAM_WEIGHT) * unigram, forming)
+        for (char, unigram, _, _), forming in zip(
+            lexicon.slot_terms(slot), slot.formings, strict=True
+        )
     ]
     patterns = list(dict.fromkeys(forming for _, forming in terms))
     by_trail: dict[int | None, float] = {}
     by_allowed: dict[tuple[bool, ...], float] = {}
     corrections: dict[str | None, float] = {}
+    trails = trail_bytes()
     for previous in states:
-        trail = trail_byte(previous)
+        trail = trails.get(previous)  # type: ignore[arg-type]
         if trail not in by_trail:
             # the characters allowed after `trail` depend on it only through which of the
             # few lead patterns it is outside of, so the sum is made once per such profile
@@ -343,18 +332,16 @@ def dense_backward(
     if len(corrections) < len(weights):
         add_bigrams_by_state(corrections, weights, slot, lexicon)
     else:
-        add_bigrams_by_character(corrections, weights, lexicon)
+        add_bigrams_by_character(corrections, weights, slot, lexicon)
     return Backward(0.0, corrections, shift)
 
 
 def add_bigrams_by_character(
-    corrections: dict[str | None, float], weights: dict[str, float], lexicon: Lexicon
+    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
 ) -> None:
     """Add weight · share for every attested (state, character) pair whose bytes make no
     character, visiting each character's predecessors (when the states are many)."""
-    code = gbk_table().code
-    for char, weight in weights.items():
-        forming = forming_leads(code[char][0])
+    for (char, weight), forming in zip(weights.items(), slot.formings, strict=True):
         for previous, share, _ in lexicon.shares(char):
             if previous not in corrections:
                 continue
@@ -369,7 +356,7 @@ def add_bigrams_by_state(
     """`add_bigrams_by_character` from the side of the states (when they are fewer than the
     characters): each state's successors in the slot, added in the slot's order, so every
     sum is made in the same order."""
-    code, positions = gbk_table().code, slot.positions
+    positions, formings = slot.positions, slot.formings
     for previous in corrections:
         trail = trail_byte(previous)
         found = sorted(
@@ -377,8 +364,8 @@ def add_bigrams_by_state(
             for char, _, share, _ in lexicon.successors(previous)
             if char in positions
         )
-        for _, char, share in found:
-            if trail is None or trail not in forming_leads(code[char][0]):
+        for position, char, share in found:
+            if trail is None or trail not in formings[position]:
                 corrections[previous] += weights[char] * share
 
 
