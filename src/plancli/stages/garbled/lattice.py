@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
+from typing import NamedTuple
 
 from plancli.stages.garbled.character_model import Lexicon, Slot, Term
 from plancli.stages.garbled.gbk import gbk_table
@@ -54,17 +54,24 @@ def logsumexp(values: Iterable[float], minus_infinity: float = -math.inf) -> flo
 Group = tuple[float, str | None, float]
 
 
-@dataclass
 class Lattice:
     """Forward (sum over paths) and Viterbi (best path) scores, one slot at a time."""
 
-    lexicon: Lexicon
-    bias: dict[str, float]
-    forward: dict[str | None, float]
-    viterbi: dict[str | None, float]
-    pointers: list[dict[str, str | None]] = field(default_factory=list)
-    history: list[dict[str | None, float]] = field(default_factory=list)  # forward, per slot
-    best_history: list[dict[str | None, float]] = field(default_factory=list)  # Viterbi
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        bias: dict[str, float],
+        forward: dict[str | None, float],
+        viterbi: dict[str | None, float],
+        pointers: list[dict[str, str | None]] | None = None,
+        history: list[dict[str | None, float]] | None = None,
+        best_history: list[dict[str | None, float]] | None = None,
+    ) -> None:
+        self.lexicon, self.bias = lexicon, bias
+        self.forward, self.viterbi = forward, viterbi
+        self.pointers = pointers if pointers is not None else []
+        self.history = history if history is not None else []  # forward scores, per slot
+        self.best_history = best_history if best_history is not None else []  # Viterbi
 
     @classmethod
     def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
@@ -242,8 +249,7 @@ def safe_log(value: float) -> float:
     return math.log(value) if value > 0 else -math.inf
 
 
-@dataclass(frozen=True)
-class Backward:
+class Backward(NamedTuple):
     """log(base + corrections[p]) + shift: the backward score of any previous state p."""
 
     base: float

@@ -13,8 +13,8 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled.character_model import Lexicon, Pair
@@ -39,8 +39,7 @@ from plancli.stages.garbled.tuning import (
 )
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Original-frame byte pairs; `split` is the index of the second half of a dropped pair."""
 
     pairs: tuple[Pair, ...]
@@ -48,8 +47,7 @@ class Layout:
     log_prior: float
 
 
-@dataclass(frozen=True)
-class Recovery:
+class Recovery(NamedTuple):
     text: str
     confidence: float
 
@@ -106,8 +104,7 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     return Slot(known, lexicon.prior_share(unused))
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One layout read with the document model: its slots, mass and best path; `walked`: for
     a split layout, the lattice past both halves of its split pair, for `recover` to go on."""
 
@@ -115,7 +112,7 @@ class Reading:
     slots: tuple[Slot, ...]
     log_mass: float
     path: list[str] | None
-    walked: Lattice | None = field(default=None, repr=False, compare=False)
+    walked: Lattice | None = None
 
 
 def walk_layout(
