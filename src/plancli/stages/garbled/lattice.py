@@ -6,7 +6,7 @@ mass of every continuation, so every layout and every guessed character costs tw
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
@@ -18,13 +18,15 @@ from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
 
 def allowed_groups(
-    by_trail: dict[int | None, Group], forming: frozenset[int]
+    by_trail: dict[int | None, list[str | None]],
+    forming: frozenset[int],
+    group: Callable[[int | None], Group],
 ) -> tuple[set[int | None], float, str | None, float]:
     """The trail bytes that may precede a lead byte after a dropped pair (those not in its
     `forming`), the summed forward score of their states, and the best of them (state,
-    Viterbi score)."""
+    Viterbi score); `group` scores the states of one trail byte."""
     allowed = by_trail.keys() - forming  # None, no byte, is in no `forming`
-    groups = [group for trail, group in by_trail.items() if trail in allowed]
+    groups = [group(trail) for trail in by_trail if trail in allowed]
     best = max(groups, key=itemgetter(2), default=None)
     if best is None or best[2] == -math.inf:
         return allowed, logsumexp(group[0] for group in groups), None, -math.inf
@@ -163,12 +165,20 @@ class Lattice:
         viterbi: dict[str | None, float] = {}
         pointers: dict[str, str | None] = {}
         by_trail = self.previous_by_trail()
+        groups: dict[int | None, Group] = {}
+
+        def group(trail: int | None) -> Group:
+            found = groups.get(trail)
+            if found is None:
+                found = groups[trail] = self.group_scores(by_trail[trail])
+            return found
+
         by_forming: dict[frozenset[int], tuple[set[int | None], float, str | None, float]] = {}
         trails = trail_bytes()
         previous_forward, previous_viterbi = self.forward, self.viterbi
         for (char, _, backoff, log_backoff), forming in zip(terms, formings, strict=True):
             if forming not in by_forming:
-                by_forming[forming] = allowed_groups(by_trail, forming)
+                by_forming[forming] = allowed_groups(by_trail, forming, group)
             allowed_trails, group_forward, group_best, group_viterbi = by_forming[forming]
             scores = [group_forward + log_backoff] if group_forward > -math.inf else []
             pointer, best = None, -math.inf
@@ -186,35 +196,36 @@ class Lattice:
                 forward[char], viterbi[char], pointers[char] = total, best, pointer
         return forward, viterbi, pointers
 
-    def previous_by_trail(self) -> dict[int | None, Group]:
+    def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
         members: dict[int | None, list[str | None]] = {}
         trails = trail_bytes()
         for previous in self.forward:
             members.setdefault(trails.get(previous), []).append(previous)  # type: ignore[arg-type]
+        return members
+
+    def group_scores(self, group: list[str | None]) -> Group:
+        """The summed forward score of some previous states and the best of them (state,
+        Viterbi score)."""
         forward, viterbi = self.forward, self.viterbi
-        groups: dict[int | None, Group] = {}
-        for trail, group in members.items():
-            if len(group) == 1:  # the common case: the states of one slot share a lead byte
-                (previous,) = group
-                named = previous in viterbi
-                groups[trail] = (
-                    forward[previous],
-                    previous if named else None,
-                    viterbi[previous] if named else -math.inf,
-                )
-                continue
-            best = max(
-                [previous for previous in group if previous in viterbi],
-                key=viterbi.__getitem__,
-                default=None,
+        if len(group) == 1:  # the common case: the states of one slot share a lead byte
+            (previous,) = group
+            named = previous in viterbi
+            return (
+                forward[previous],
+                previous if named else None,
+                viterbi[previous] if named else -math.inf,
             )
-            groups[trail] = (
-                logsumexp([forward[previous] for previous in group]),
-                best,
-                viterbi[best] if best is not None else -math.inf,
-            )
-        return groups
+        best = max(
+            [previous for previous in group if previous in viterbi],
+            key=viterbi.__getitem__,
+            default=None,
+        )
+        return (
+            logsumexp([forward[previous] for previous in group]),
+            best,
+            viterbi[best] if best is not None else -math.inf,
+        )
 
     def total(self) -> float:
         return logsumexp(self.forward.values())

@@ -100,7 +100,8 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
         return Slot(tuple(sorted(alphabet)), lexicon.prior_share(unused))
     fitting = table.with_lead(lead) if lead is not None else table.with_trail(trail)  # type: ignore[arg-type]
     known = tuple(char for char in fitting if char in alphabet)
-    unused = sum(table.prior[char] for char in fitting if char not in alphabet)
+    prior = table.prior
+    unused = sum([prior[char] for char in fitting if char not in alphabet])
     return Slot(known, lexicon.prior_share(unused))
 
 
