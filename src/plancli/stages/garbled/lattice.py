@@ -105,7 +105,9 @@ class Lattice:
         if after_drop:
             forward, viterbi, pointers = self.dense_step(terms, slot.formings, attested)
         elif forward_all > -math.inf:
-            forward, viterbi, pointers = self.sparse_step(terms, attested, forward_all)
+            forward, viterbi, pointers = self.sparse_step(
+                terms, slot.positions, attested, forward_all
+            )
         else:  # no previous state can be continued
             forward, viterbi, pointers = {}, {}, {}
         for char, factor in self.bias.items():
@@ -122,27 +124,31 @@ class Lattice:
     def sparse_step(
         self,
         terms: tuple[Term, ...],
+        positions: dict[str, int],
         attested: dict[str, list[tuple[str, float, float]]],
         forward_all: float,
     ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
         """Only attested predecessors (`attested`, present in the lattice) differ from the
-        back-off, so only they are visited; the best previous state is every other
-        character's pointer."""
-        forward: dict[str | None, float] = {}
-        viterbi: dict[str | None, float] = {}
-        pointers: dict[str, str | None] = {}
+        back-off, so every character starts from it and only they are visited; the best
+        previous state is every other character's pointer."""
         previous_forward, previous_viterbi = self.forward, self.viterbi
         top, top_score = None, -math.inf
         if previous_viterbi:
             top = max(previous_viterbi, key=previous_viterbi.__getitem__)
             top_score = previous_viterbi[top]
-        for char, _, backoff, log_backoff in terms:
-            first = forward_all + log_backoff
-            pointer, best = top, top_score + log_backoff
-            found = attested.get(char)
-            if found is None:
-                forward[char], viterbi[char], pointers[char] = first, best, pointer
+        forward: dict[str | None, float] = {
+            char: forward_all + log_backoff for char, _, _, log_backoff in terms
+        }
+        viterbi: dict[str | None, float] = {
+            char: top_score + log_backoff for char, _, _, log_backoff in terms
+        }
+        pointers: dict[str, str | None] = dict.fromkeys(forward, top)  # type: ignore[arg-type]
+        for char, found in attested.items():
+            if char not in positions:
                 continue
+            backoff = terms[positions[char]][2]
+            first = forward[char]
+            pointer, best = top, viterbi[char]
             scores = [first]
             for previous, share, log_share in found:
                 scores.append(previous_forward[previous] + log_share)
