@@ -103,7 +103,7 @@ class Lattice:
         terms = self.lexicon.slot_terms(slot)
         attested = self.lexicon.attested_among(self.forward, slot.chars)
         if after_drop:
-            forward, viterbi, pointers = self.dense_step(terms, slot.formings, attested)
+            forward, viterbi, pointers = self.dense_step(terms, slot, attested)
         elif forward_all > -math.inf:
             forward, viterbi, pointers = self.sparse_step(
                 terms, slot.positions, attested, forward_all
@@ -162,14 +162,12 @@ class Lattice:
     def dense_step(
         self,
         terms: tuple[Term, ...],
-        formings: tuple[frozenset[int], ...],
+        slot: Slot,
         attested: dict[str, list[tuple[str, float, float]]],
     ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
         """Like sparse_step, over the previous states whose trail byte may precede each
-        character; what depends only on the character's lead byte is computed once."""
-        forward: dict[str | None, float] = {}
-        viterbi: dict[str | None, float] = {}
-        pointers: dict[str, str | None] = {}
+        character; what depends only on the character's lead byte is computed once per
+        lead pattern, and only the attested characters are revisited."""
         by_trail = self.previous_by_trail()
         groups: dict[int | None, Group] = {}
 
@@ -179,18 +177,31 @@ class Lattice:
                 found = groups[trail] = self.group_scores(by_trail[trail])
             return found
 
-        by_forming: dict[frozenset[int], tuple[set[int | None], float, str | None, float]] = {}
-        trails = trail_bytes()
+        by_forming = {
+            forming: allowed_groups(by_trail, forming, group)
+            for forming in dict.fromkeys(slot.formings)
+        }
+        chosen = [by_forming[forming] for forming in slot.formings]
+        # from the groups alone (a one-term sum is the term); a character no group reaches
+        # is kept only if its own bigrams may reach it, and then decided below
+        kept = [
+            (char, log_backoff, allowed)
+            for (char, _, _, log_backoff), allowed in zip(terms, chosen, strict=True)
+            if allowed[1] > -math.inf or char in attested
+        ]
+        forward: dict[str | None, float] = {char: allowed[1] + log for char, log, allowed in kept}
+        viterbi: dict[str | None, float] = {char: allowed[3] + log for char, log, allowed in kept}
+        pointers: dict[str, str | None] = {char: allowed[2] for char, _, allowed in kept}
+        trails, positions = trail_bytes(), slot.positions
         previous_forward, previous_viterbi = self.forward, self.viterbi
-        for (char, _, backoff, log_backoff), forming in zip(terms, formings, strict=True):
-            if forming not in by_forming:
-                by_forming[forming] = allowed_groups(by_trail, forming, group)
-            allowed_trails, group_forward, group_best, group_viterbi = by_forming[forming]
+        for char, found in attested.items():
+            if char not in positions:
+                continue
+            _, _, backoff, log_backoff = terms[positions[char]]
+            allowed_trails, group_forward, pointer, group_viterbi = chosen[positions[char]]
             scores = [group_forward + log_backoff] if group_forward > -math.inf else []
-            pointer, best = None, -math.inf
-            if group_viterbi > -math.inf:
-                pointer, best = group_best, group_viterbi + log_backoff
-            for previous, share, log_share in attested.get(char, ()):
+            best = group_viterbi + log_backoff
+            for previous, share, log_share in found:
                 if trails.get(previous) not in allowed_trails:  # type: ignore[arg-type]
                     continue
                 scores.append(previous_forward[previous] + log_share)
@@ -200,6 +211,8 @@ class Lattice:
             total = logsumexp(scores)
             if total > -math.inf:
                 forward[char], viterbi[char], pointers[char] = total, best, pointer
+            else:
+                del forward[char], viterbi[char], pointers[char]
         return forward, viterbi, pointers
 
     def previous_by_trail(self) -> dict[int | None, list[str | None]]:
