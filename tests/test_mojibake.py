@@ -28,12 +28,24 @@ from plancli.stages.garbled.detect import scan_line
 from plancli.stages.garbled.gbk import (
     GBK_TABLE_FILE,
     build_gbk_table,
+    decode_pair,
     dump_gbk_table,
     fold,
+    forming_leads,
     load_gbk_table,
 )
-from plancli.stages.garbled.lattice import backward_scores
-from plancli.stages.garbled.recovery import layout_readings, read_layout, readings, walk_layout
+from plancli.stages.garbled.lattice import (
+    add_bigrams_by_character,
+    add_bigrams_by_state,
+    backward_scores,
+)
+from plancli.stages.garbled.recovery import (
+    layout_readings,
+    make_slot,
+    read_layout,
+    readings,
+    walk_layout,
+)
 from plancli.stages.garbled.run_context import Context, LineContext, run_context
 from plancli.stages.garbled.tuning import BRACKET_PENALTY, MIN_CONFIDENCE, UNKNOWN
 
@@ -309,6 +321,22 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     table = load_gbk_table(stored)
     assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
     assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
+    # B040–B0A0 are 96 GBK/3 characters before B0A1 啊
+    assert table.with_lead(0xB0).index("啊") == 96
+    assert table.with_lead(0xB0) == tuple(c for c, raw in table.code.items() if raw[0] == 0xB0)
+    assert table.with_trail(0xA1) == tuple(c for c, raw in table.code.items() if raw[1] == 0xA1)
+
+
+def test_forming_leads_are_the_lead_bytes_that_decode_with_a_byte() -> None:
+    assert decode_pair(0xB0, 0xA1) == "啊"
+    # A2B0 is unassigned; AAB0–AFB0 and F8B0–FEB0 lie in the user-defined areas
+    missing = sorted(set(range(0x81, 0xFF)) - forming_leads(0xB0))
+    assert missing == [0xA2, *range(0xAA, 0xB0), *range(0xF8, 0xFF)]
+    for byte in (0x40, 0x7E, 0x80, 0xA1, 0xA2, 0xB0, 0xFE):
+        expected = {lead for lead in range(0x81, 0xFF) if decode_pair(lead, byte) is not None}
+        assert forming_leads(byte) == expected
+    # one object per pattern: work keyed by it is shared between bytes
+    assert forming_leads(0xAB) is forming_leads(0xB0)
 
 
 def sample_runs() -> list[tuple]:
@@ -370,6 +398,21 @@ def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
         SuspectSpan(1, "锟斤拷锟斤拷"),
         SuspectSpan(2, "\ue30f\ue848"),
     ]
+
+
+def test_bigrams_added_from_either_side_give_the_same_floats() -> None:
+    lexicon = Lexicon.from_texts(line.text for line in raw_lines(CHONGQING))
+    slot = make_slot((None, None), lexicon, lexicon.alphabet())  # every character
+    weights = {char: 1 / (index + 3) for index, char in enumerate(slot.chars)}
+    states = dict.fromkeys("的發服關體", 0.25)
+    by_state, by_character = dict(states), dict(states)
+    add_bigrams_by_state(by_state, weights, slot, lexicon)
+    add_bigrams_by_character(by_character, weights, slot, lexicon)
+    assert by_state == by_character
+    # 的 is B5C4: C4 makes a character with every lead byte, so none of its bigrams counts
+    # after a dropped pair; 發 B06C, 服 B7FE, 關 EA50 and 體 F377 end in bytes that do not
+    assert by_state["的"] == 0.25
+    assert all(by_state[state] > 0.25 for state in "發服關體")
 
 
 def test_lexicon_counts_no_bigram_across_its_texts() -> None:
