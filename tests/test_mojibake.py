@@ -12,6 +12,7 @@ import math
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled import find_suspect_spans
-from plancli.stages.garbled.character_model import Lexicon
+from plancli.stages.garbled.character_model import Bigrams, Lexicon
 from plancli.stages.garbled.detect import scan_line
 from plancli.stages.garbled.gbk import (
     GBK_TABLE_FILE,
@@ -422,6 +423,16 @@ def test_lexicon_counts_no_bigram_across_its_texts() -> None:
     successors = {char: lexicon.bigrams.successors(char) for char in "民政局长"}
     assert successors == {"民": {"政": 0}, "政": {}, "局": {"长": 3}, "长": {}}
     assert (dict(lexicon.unigrams), lexicon.total) == ({"民": 1, "政": 1, "局": 1, "长": 1}, 4)
+
+
+def test_unigrams_from_the_bigrams_are_the_characters_counts_in_first_occurrence_order() -> None:
+    texts = [line.text for line in raw_lines(SHAOYANG)]
+    joined = "\n".join(texts)
+    expected = Counter(joined)
+    del expected["\n"]
+    unigrams = Bigrams(joined).unigrams
+    assert list(unigrams.items()) == list(expected.items())
+    assert Lexicon.from_texts(["", "民政", "政"]).unigrams == {"民": 1, "政": 2}
 
 
 def test_attested_predecessors_are_the_same_from_either_side() -> None:

@@ -60,22 +60,30 @@ def occurrences(text: str, char: str) -> Iterator[int]:
 
 
 class Bigrams:
-    """The bigram counts of a text. Predecessors are counted in one pass; a character's
-    successors, which the search asks of a few states only, come from a scan of its
-    occurrences. A line break joins texts and no bigram involves it."""
+    """The unigram and bigram counts of a text. Unigrams and predecessors are counted in one
+    pass over the bigrams (a character is counted as the second of each bigram it ends, and
+    the first character once more); a character's successors, which the search asks of a
+    few states only, come from a scan of its occurrences. A line break joins texts and no
+    count involves it."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.before: dict[str, dict[str, int]] = {}
         self.after: dict[str, dict[str, int]] = {}
+        # in order of first occurrence, as Counter(text) would have them
+        unigrams: dict[str, int] = {text[0]: 1} if text[:1] not in ("", "\n") else {}
         for bigram, count in Counter(map(operator.add, text, text[1:])).items():
             previous, char = bigram
-            if previous == "\n" or char == "\n":
+            if char == "\n":
+                continue
+            unigrams[char] = unigrams.get(char, 0) + count
+            if previous == "\n":
                 continue
             known = self.before.get(char)
             if known is None:
                 known = self.before[char] = {}
             known[previous] = count
+        self.unigrams = Counter(unigrams)
 
     def predecessors(self, char: str) -> dict[str, int]:
         """{previous: bigram count}, in the order of each bigram's first occurrence."""
@@ -125,10 +133,8 @@ class Lexicon:
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
         # the texts joined by a line break, which no text holds, and then without its counts
-        chars = GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE)
-        unigrams = Counter(chars)
-        del unigrams["\n"]
-        return cls(unigrams, Bigrams(chars), sum(unigrams.values()))
+        bigrams = Bigrams(GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE))
+        return cls(bigrams.unigrams, bigrams, sum(bigrams.unigrams.values()))
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
         line: Counter[str] = Counter()
