@@ -46,6 +46,16 @@ class Slot:
         return {char: index for index, char in enumerate(self.chars)}
 
     @cached_property
+    def trail_groups(self) -> dict[int | None, list[str | None]]:
+        """The characters grouped by the trail byte of their code (None: not GBK), in order."""
+        code = gbk_table().code
+        groups: dict[int | None, list[str | None]] = {}
+        for char in self.chars:
+            raw = code.get(char)
+            groups.setdefault(raw[1] if raw is not None else None, []).append(char)
+        return groups
+
+    @cached_property
     def formings(self) -> tuple[frozenset[int], ...]:
         """For each character, the bytes that make a character with its lead byte."""
         code = gbk_table().code

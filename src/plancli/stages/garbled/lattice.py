@@ -74,6 +74,7 @@ class Lattice:
         self.pointers = pointers if pointers is not None else []
         self.history = history if history is not None else []  # forward scores, per slot
         self.best_history = best_history if best_history is not None else []  # Viterbi
+        self.slot: Slot | None = None  # the slot whose characters the states are, once known
 
     @classmethod
     def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
@@ -116,7 +117,7 @@ class Lattice:
                 forward[char], viterbi[char] = forward[char] + weight, viterbi[char] + weight
         if slot.other > 0 and forward_all > -math.inf:
             forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
-        self.forward, self.viterbi = forward, viterbi
+        self.forward, self.viterbi, self.slot = forward, viterbi, slot
         self.pointers.append(pointers)
         self.history.append(forward)
         self.best_history.append(viterbi)
@@ -217,6 +218,13 @@ class Lattice:
 
     def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
+        slot, forward = self.slot, self.forward
+        if slot is not None and len(forward) == len(slot.chars) + (OTHER in forward):
+            # every character of the slot is a state, in its order, and OTHER comes last
+            members = dict(slot.trail_groups)
+            if OTHER in forward:
+                members[None] = [*members.get(None, ()), OTHER]
+            return members
         members: dict[int | None, list[str | None]] = {}
         trails = trail_bytes()
         for previous in self.forward:
