@@ -12,6 +12,7 @@ import math
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -23,17 +24,29 @@ from hypothesis import strategies as st
 from conftest import CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled import find_suspect_spans
-from plancli.stages.garbled.character_model import Lexicon
+from plancli.stages.garbled.character_model import Bigrams, Lexicon
 from plancli.stages.garbled.detect import scan_line
 from plancli.stages.garbled.gbk import (
     GBK_TABLE_FILE,
     build_gbk_table,
+    decode_pair,
     dump_gbk_table,
     fold,
+    forming_leads,
     load_gbk_table,
 )
-from plancli.stages.garbled.lattice import backward_scores
-from plancli.stages.garbled.recovery import layout_readings, read_layout, readings, walk_layout
+from plancli.stages.garbled.lattice import (
+    add_bigrams_by_character,
+    add_bigrams_by_state,
+    backward_scores,
+)
+from plancli.stages.garbled.recovery import (
+    layout_readings,
+    make_slot,
+    read_layout,
+    readings,
+    walk_layout,
+)
 from plancli.stages.garbled.run_context import Context, LineContext, run_context
 from plancli.stages.garbled.tuning import BRACKET_PENALTY, MIN_CONFIDENCE, UNKNOWN
 
@@ -309,6 +322,22 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     table = load_gbk_table(stored)
     assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
     assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
+    # B040–B0A0 are 96 GBK/3 characters before B0A1 啊
+    assert table.with_lead(0xB0).index("啊") == 96
+    assert table.with_lead(0xB0) == tuple(c for c, raw in table.code.items() if raw[0] == 0xB0)
+    assert table.with_trail(0xA1) == tuple(c for c, raw in table.code.items() if raw[1] == 0xA1)
+
+
+def test_forming_leads_are_the_lead_bytes_that_decode_with_a_byte() -> None:
+    assert decode_pair(0xB0, 0xA1) == "啊"
+    # A2B0 is unassigned; AAB0–AFB0 and F8B0–FEB0 lie in the user-defined areas
+    missing = sorted(set(range(0x81, 0xFF)) - forming_leads(0xB0))
+    assert missing == [0xA2, *range(0xAA, 0xB0), *range(0xF8, 0xFF)]
+    for byte in (0x40, 0x7E, 0x80, 0xA1, 0xA2, 0xB0, 0xFE):
+        expected = {lead for lead in range(0x81, 0xFF) if decode_pair(lead, byte) is not None}
+        assert forming_leads(byte) == expected
+    # one object per pattern: work keyed by it is shared between bytes
+    assert forming_leads(0xAB) is forming_leads(0xB0)
 
 
 def sample_runs() -> list[tuple]:
@@ -372,10 +401,38 @@ def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
     ]
 
 
+def test_bigrams_added_from_either_side_give_the_same_floats() -> None:
+    lexicon = Lexicon.from_texts(line.text for line in raw_lines(CHONGQING))
+    slot = make_slot((None, None), lexicon, lexicon.alphabet())  # every character
+    weights = {char: 1 / (index + 3) for index, char in enumerate(slot.chars)}
+    states = dict.fromkeys("的發服關體", 0.25)
+    by_state, by_character = dict(states), dict(states)
+    add_bigrams_by_state(by_state, weights, slot, lexicon)
+    add_bigrams_by_character(by_character, weights, slot, lexicon)
+    assert by_state == by_character
+    # 的 is B5C4: C4 makes a character with every lead byte, so none of its bigrams counts
+    # after a dropped pair; 發 B06C, 服 B7FE, 關 EA50 and 體 F377 end in bytes that do not
+    assert by_state["的"] == 0.25
+    assert all(by_state[state] > 0.25 for state in "發服關體")
+
+
 def test_lexicon_counts_no_bigram_across_its_texts() -> None:
     lexicon = Lexicon.from_texts(["民政", "局长"])
-    assert lexicon.predecessors == {"政": {"民": 1}, "长": {"局": 1}}
+    predecessors = {char: lexicon.bigrams.predecessors(char) for char in "民政局长"}
+    assert predecessors == {"民": {}, "政": {"民": 1}, "局": {}, "长": {"局": 1}}
+    successors = {char: lexicon.bigrams.successors(char) for char in "民政局长"}
+    assert successors == {"民": {"政": 0}, "政": {}, "局": {"长": 3}, "长": {}}
     assert (dict(lexicon.unigrams), lexicon.total) == ({"民": 1, "政": 1, "局": 1, "长": 1}, 4)
+
+
+def test_unigrams_from_the_bigrams_are_the_characters_counts_in_first_occurrence_order() -> None:
+    texts = [line.text for line in raw_lines(SHAOYANG)]
+    joined = "\n".join(texts)
+    expected = Counter(joined)
+    del expected["\n"]
+    unigrams = Bigrams(joined).unigrams
+    assert list(unigrams.items()) == list(expected.items())
+    assert Lexicon.from_texts(["", "民政", "政"]).unigrams == {"民": 1, "政": 2}
 
 
 def test_attested_predecessors_are_the_same_from_either_side() -> None:

@@ -25,6 +25,15 @@ by `detect` only when a run can be recovered, so clean documents pay nothing for
 Costs are bounded: MAX_BODY characters per run, MAX_RECOVERIES runs per document, and each
 run's search is linear in its length (one forward and one backward pass share the work of
 every byte layout and every guessed character).
+
+What is static is built once: `gbk_table.txt` stores the characters, codes, prior weights and,
+for every byte, which lead bytes form a character with it (about twenty distinct patterns,
+interned, so the work after a dropped pair is done once per pattern, not per candidate).
+What depends on the document is built once per document (bigram counts, each slot's
+candidates and back-off terms) and only the damaged line's own characters are redone per
+line. Every sum is made in the same order however it is shared, so results are identical to
+the unshared computation to the last bit; ``tools/garbled_check.py dump`` prints them at full
+precision for comparing two versions.
 """
 
 from __future__ import annotations

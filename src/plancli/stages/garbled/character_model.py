@@ -5,19 +5,27 @@ prior (see `plancli.stages.garbled` for the method). Built once per damaged docu
 
 from __future__ import annotations
 
-import itertools
 import math
+import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from plancli.stages.garbled.gbk import FOLD_TABLE, gbk_table
+from plancli.stages.garbled.gbk import FOLD_TABLE, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
 NO_COUNTS: dict[str, int] = {}
+
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
-Attested = tuple[str, int, float, float]  # (char, rank among its predecessors, share, log)
+Attested = tuple[str, int, float, float]  # (char, first bigram position, share, log share)
+Term = tuple[str, float, float, float]  # (char, unigram, back-off, log back-off)
+
+
+def term(char: str, unigram: float) -> Term:
+    backoff = (1 - BIGRAM_WEIGHT) * unigram
+    return char, unigram, backoff, math.log(backoff)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,77 @@ class Slot:
     def open(self) -> bool:
         return len(self.chars) > 1 or self.other > 0
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each character's index in `chars`."""
+        return {char: index for index, char in enumerate(self.chars)}
+
+    @cached_property
+    def trail_groups(self) -> dict[int | None, list[str | None]]:
+        """The characters grouped by the trail byte of their code (None: not GBK), in order."""
+        code = gbk_table().code
+        groups: dict[int | None, list[str | None]] = {}
+        for char in self.chars:
+            raw = code.get(char)
+            groups.setdefault(raw[1] if raw is not None else None, []).append(char)
+        return groups
+
+    @cached_property
+    def formings(self) -> tuple[frozenset[int], ...]:
+        """For each character, the bytes that make a character with its lead byte."""
+        code = gbk_table().code
+        return tuple(forming_leads(code[char][0]) for char in self.chars)
+
+
+def occurrences(text: str, char: str) -> Iterator[int]:
+    index = text.find(char)
+    while index >= 0:
+        yield index
+        index = text.find(char, index + 1)
+
+
+class Bigrams:
+    """The unigram and bigram counts of a text. Unigrams and predecessors are counted in one
+    pass over the bigrams (a character is counted as the second of each bigram it ends, and
+    the first character once more); a character's successors, which the search asks of a
+    few states only, come from a scan of its occurrences. A line break joins texts and no
+    count involves it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.before: dict[str, dict[str, int]] = {}
+        self.after: dict[str, dict[str, int]] = {}
+        # in order of first occurrence, as Counter(text) would have them
+        unigrams: dict[str, int] = {text[0]: 1} if text[:1] not in ("", "\n") else {}
+        for bigram, count in Counter(map(operator.add, text, text[1:])).items():
+            previous, char = bigram
+            if char == "\n":
+                continue
+            unigrams[char] = unigrams.get(char, 0) + count
+            if previous == "\n":
+                continue
+            known = self.before.get(char)
+            if known is None:
+                known = self.before[char] = {}
+            known[previous] = count
+        self.unigrams = Counter(unigrams)
+
+    def predecessors(self, char: str) -> dict[str, int]:
+        """{previous: bigram count}, in the order of each bigram's first occurrence."""
+        return self.before.get(char, NO_COUNTS)
+
+    def successors(self, previous: str) -> dict[str, int]:
+        """{char: where the bigram first occurs}, in that order."""
+        found = self.after.get(previous)
+        if found is None:
+            text, found = self.text, {}
+            for index in occurrences(text, previous):
+                char = text[index + 1 : index + 2]
+                if char and char != "\n" and char not in found:
+                    found[char] = index
+            self.after[previous] = found
+        return found
+
 
 @dataclass
 class Lexicon:
@@ -41,7 +120,7 @@ class Lexicon:
     """
 
     unigrams: Counter[str]
-    predecessors: dict[str, dict[str, int]]  # char → {previous: bigram count}
+    bigrams: Bigrams
     total: int
     line: Counter[str] = field(default_factory=Counter)
     line_total: int = 0
@@ -51,30 +130,21 @@ class Lexicon:
         default_factory=dict, repr=False, compare=False
     )
     slot_cache: dict[Pair, Slot] = field(default_factory=dict, repr=False, compare=False)
-    following: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
     successors_cache: dict[str | None, tuple[Attested, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    terms_cache: dict[Slot, tuple[Term, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    document_terms_cache: dict[Slot, tuple[Term, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
-        # one pass over the texts joined by a line break, which no text holds, and then
-        # without the counts that involve it
-        chars = GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE)
-        unigrams = Counter(chars)
-        del unigrams["\n"]
-        predecessors: dict[str, dict[str, int]] = {}
-        following: dict[str, list[tuple[str, int]]] = {}
-        bigrams = Counter(itertools.pairwise(chars))
-        for (previous, char), count in bigrams.items():  # in order of first occurrence
-            if previous == "\n" or char == "\n":
-                continue
-            known = predecessors.get(char)
-            if known is None:
-                known = predecessors[char] = {}
-            following.setdefault(previous, []).append((char, len(known)))
-            known[previous] = count
-        return cls(unigrams, predecessors, sum(unigrams.values()), following=following)
+        # the texts joined by a line break, which no text holds, and then without its counts
+        bigrams = Bigrams(GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE))
+        return cls(bigrams.unigrams, bigrams, sum(bigrams.unigrams.values()))
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
         line: Counter[str] = Counter()
@@ -82,15 +152,15 @@ class Lexicon:
             line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
         return Lexicon(
             self.unigrams,
-            self.predecessors,
+            self.bigrams,
             self.total,
             line,
             sum(line.values()),
             document_cache=self.document_cache,
             shares_cache=self.shares_cache,
             slot_cache=self.slot_cache,
-            following=self.following,
             successors_cache=self.successors_cache,
+            document_terms_cache=self.document_terms_cache,
         )
 
     def alphabet(self) -> frozenset[str]:
@@ -120,34 +190,62 @@ class Lexicon:
         value = self.unigram_cache[char] = (1 - LINE_WEIGHT) * document + LINE_WEIGHT * line
         return value
 
+    def slot_terms(self, slot: Slot) -> tuple[Term, ...]:
+        """(char, unigram, back-off (1 - λ)·unigram, its log) for every character of `slot`,
+        what the lattice reads of each candidate, computed once per slot and line: the
+        document's terms, with those of the characters on the line made anew."""
+        cached = self.terms_cache.get(slot)
+        if cached is None:
+            terms = self.document_terms(slot)
+            positions = slot.positions
+            on_line = [positions[char] for char in self.line if char in positions]
+            if on_line:
+                terms = list(terms)  # type: ignore[assignment]
+                for index in on_line:
+                    terms[index] = term(slot.chars[index], self.unigram(slot.chars[index]))  # type: ignore[index]
+            cached = self.terms_cache[slot] = tuple(terms)
+        return cached
+
+    def document_terms(self, slot: Slot) -> tuple[Term, ...]:
+        """`slot_terms` for characters that are not on the line, whose unigram is the
+        document's alone: (1 - LINE_WEIGHT) · document + LINE_WEIGHT · 0."""
+        cached = self.document_terms_cache.get(slot)
+        if cached is None:
+            cached = self.document_terms_cache[slot] = tuple(
+                term(char, (1 - LINE_WEIGHT) * self.document_unigram(char)) for char in slot.chars
+            )
+        return cached
+
     def bigram_share(self, previous: str | None, char: str) -> float:
         """λ·C(previous, char)/C(previous): the part of P(char | previous) the bigram gives."""
         if previous is None or not self.unigrams[previous]:
             return 0.0
-        count = self.predecessors.get(char, NO_COUNTS).get(previous, 0)
+        count = self.bigrams.predecessors(char).get(previous, 0)
         return BIGRAM_WEIGHT * count / self.unigrams[previous]
 
     def shares(self, char: str) -> tuple[tuple[str, float, float], ...]:
         """(previous, share, log share) for every attested predecessor of `char`, in the
-        order of `predecessors`."""
+        order of `Bigrams.predecessors`."""
         cached = self.shares_cache.get(char)
         if cached is None:
             found = []
-            for previous in self.predecessors.get(char, NO_COUNTS):
+            for previous in self.bigrams.predecessors(char):
                 share = self.bigram_share(previous, char)
                 found.append((previous, share, math.log(share)))
             cached = self.shares_cache[char] = tuple(found)
         return cached
 
     def successors(self, previous: str | None) -> tuple[Attested, ...]:
-        """(char, rank of `previous` among the char's predecessors, share, log share) for
-        every character attested after `previous`."""
+        """(char, where the bigram first occurs, share, log share) for every character
+        attested after `previous`; the second orders `previous` among the char's
+        predecessors."""
         cached = self.successors_cache.get(previous)
         if cached is None:
             found = []
-            for char, rank in self.following.get(previous, ()):  # type: ignore[arg-type]
+            successors = self.bigrams.successors(previous) if previous is not None else {}
+            for char, first in successors.items():
                 share = self.bigram_share(previous, char)
-                found.append((char, rank, share, math.log(share)))
+                found.append((char, first, share, math.log(share)))
             cached = self.successors_cache[previous] = tuple(found)
         return cached
 
@@ -155,7 +253,7 @@ class Lexicon:
         self, states: dict[str | None, float], chars: tuple[str, ...]
     ) -> dict[str, list[tuple[str, float, float]]]:
         """For each of `chars`, its attested predecessors among `states` as (previous, share,
-        log share), in the order of `predecessors`; reached from whichever side is smaller."""
+        log share), in the order of their predecessors; reached from whichever side is smaller."""
         if len(states) >= len(chars):
             found = {}
             for char in chars:
@@ -175,7 +273,7 @@ class Lexicon:
     def attested(self, previous: str | None, char: str | None) -> bool:
         if previous is None or char is None:
             return False
-        return self.predecessors.get(char, NO_COUNTS).get(previous, 0) > 0
+        return self.bigrams.predecessors(char).get(previous, 0) > 0
 
     def logp(self, previous: str | None, char: str) -> float:
         backoff = (1 - BIGRAM_WEIGHT) * self.unigram(char)

@@ -6,34 +6,31 @@ mass of every continuation, so every layout and every guessed character costs tw
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from functools import cache
+from operator import itemgetter
+from typing import NamedTuple
 
-from plancli.stages.garbled.character_model import Lexicon, Slot
-from plancli.stages.garbled.gbk import decode_pair, gbk_table
+from plancli.stages.garbled.character_model import Lexicon, Slot, Term
+from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
 
-@cache
-def forming_leads(trail: int) -> frozenset[int]:
-    """The lead bytes that make a character with `trail` (decode_pair is not None)."""
-    return frozenset(lead for lead in range(0x81, 0xFF) if decode_pair(lead, trail) is not None)
-
-
 def allowed_groups(
-    by_trail: dict[int | None, Group], lead: int
+    by_trail: dict[int | None, list[str | None]],
+    forming: frozenset[int],
+    group: Callable[[int | None], Group],
 ) -> tuple[set[int | None], float, str | None, float]:
-    """The trail bytes that may precede `lead` after a dropped pair, the summed forward score
-    of their states, and the best of them (state, Viterbi score)."""
-    forming = forming_leads(lead)
-    allowed = {trail for trail in by_trail if trail is None or trail not in forming}
-    groups = [group for trail, group in by_trail.items() if trail in allowed]
-    best = max(groups, key=lambda group: group.viterbi, default=None)
-    if best is None or best.viterbi == -math.inf:
-        return allowed, logsumexp(group.forward for group in groups), None, -math.inf
-    return allowed, logsumexp(group.forward for group in groups), best.best, best.viterbi
+    """The trail bytes that may precede a lead byte after a dropped pair (those not in its
+    `forming`), the summed forward score of their states, and the best of them (state,
+    Viterbi score); `group` scores the states of one trail byte."""
+    allowed = by_trail.keys() - forming  # None, no byte, is in no `forming`
+    groups = [group(trail) for trail in by_trail if trail in allowed]
+    best = max(groups, key=itemgetter(2), default=None)
+    if best is None or best[2] == -math.inf:
+        return allowed, logsumexp(group[0] for group in groups), None, -math.inf
+    return allowed, logsumexp(group[0] for group in groups), best[1], best[2]
 
 
 @cache
@@ -47,35 +44,37 @@ def trail_byte(state: str | None) -> int | None:
     return trail_bytes().get(state)  # type: ignore[arg-type]
 
 
-def logsumexp(values: Iterable[float]) -> float:
-    values = [value for value in values if value != -math.inf]
-    if len(values) < 2:
-        return values[0] if values else -math.inf
-    top = max(values)
-    return top + math.log(sum(map(math.exp, [value - top for value in values])))
+def logsumexp(values: Iterable[float], minus_infinity: float = -math.inf) -> float:
+    finite = [value for value in values if value != minus_infinity]
+    if len(finite) < 2:
+        return finite[0] if finite else minus_infinity
+    top = max(finite)
+    return top + math.log(sum([math.exp(value - top) for value in finite]))
 
 
-@dataclass(frozen=True)
-class Group:
-    """Previous states that share a trail byte: their summed and best scores."""
-
-    members: frozenset[str | None]
-    forward: float
-    best: str | None
-    viterbi: float
+# Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
+Group = tuple[float, str | None, float]
 
 
-@dataclass
 class Lattice:
     """Forward (sum over paths) and Viterbi (best path) scores, one slot at a time."""
 
-    lexicon: Lexicon
-    bias: dict[str, float]
-    forward: dict[str | None, float]
-    viterbi: dict[str | None, float]
-    pointers: list[dict[str, str | None]] = field(default_factory=list)
-    history: list[dict[str | None, float]] = field(default_factory=list)  # forward, per slot
-    best_history: list[dict[str | None, float]] = field(default_factory=list)  # Viterbi
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        bias: dict[str, float],
+        forward: dict[str | None, float],
+        viterbi: dict[str | None, float],
+        pointers: list[dict[str, str | None]] | None = None,
+        history: list[dict[str | None, float]] | None = None,
+        best_history: list[dict[str | None, float]] | None = None,
+    ) -> None:
+        self.lexicon, self.bias = lexicon, bias
+        self.forward, self.viterbi = forward, viterbi
+        self.pointers = pointers if pointers is not None else []
+        self.history = history if history is not None else []  # forward scores, per slot
+        self.best_history = best_history if best_history is not None else []  # Viterbi
+        self.slot: Slot | None = None  # the slot whose characters the states are, once known
 
     @classmethod
     def start(cls, lexicon: Lexicon, context: Context) -> Lattice:
@@ -102,106 +101,158 @@ class Lattice:
         """Move to the next slot; `after_drop`: the previous slot and this one are the two
         halves of a dropped pair, so (trail before, lead here) must be no character."""
         forward_all = logsumexp(self.forward.values())
-        forward: dict[str | None, float] = {}
-        viterbi: dict[str | None, float] = {}
-        pointers: dict[str, str | None] = {}
-        by_trail = self.previous_by_trail() if after_drop else {}
-        allowed_by_lead: dict = {}
-        top = max(self.viterbi, key=self.viterbi.__getitem__) if self.viterbi else None
+        terms = self.lexicon.slot_terms(slot)
         attested = self.lexicon.attested_among(self.forward, slot.chars)
-        for char in slot.chars:
-            backoff = (1 - BIGRAM_WEIGHT) * self.lexicon.unigram(char)
-            found = attested.get(char, ())
-            if after_drop:
-                total, best, pointer = self.dense_scores(
-                    char, backoff, by_trail, allowed_by_lead, found
-                )
-            else:
-                total, best, pointer = self.sparse_scores(char, backoff, forward_all, top, found)
-            if total == -math.inf:
-                continue
-            weight = math.log(self.bias.get(char, 1.0))
-            forward[char], viterbi[char], pointers[char] = total + weight, best + weight, pointer
+        if after_drop:
+            forward, viterbi, pointers = self.dense_step(terms, slot, attested)
+        elif forward_all > -math.inf:
+            forward, viterbi, pointers = self.sparse_step(
+                terms, slot.positions, attested, forward_all
+            )
+        else:  # no previous state can be continued
+            forward, viterbi, pointers = {}, {}, {}
+        for char, factor in self.bias.items():
+            if char in forward:
+                weight = math.log(factor)
+                forward[char], viterbi[char] = forward[char] + weight, viterbi[char] + weight
         if slot.other > 0 and forward_all > -math.inf:
             forward[OTHER] = forward_all + math.log((1 - BIGRAM_WEIGHT) * slot.other)
-        self.forward, self.viterbi = forward, viterbi
+        self.forward, self.viterbi, self.slot = forward, viterbi, slot
         self.pointers.append(pointers)
         self.history.append(forward)
         self.best_history.append(viterbi)
 
-    def sparse_scores(
+    def sparse_step(
         self,
-        char: str,
-        backoff: float,
+        terms: tuple[Term, ...],
+        positions: dict[str, int],
+        attested: dict[str, list[tuple[str, float, float]]],
         forward_all: float,
-        top: str | None,
-        attested: Iterable[tuple[str, float, float]],
-    ) -> tuple[float, float, str | None]:
+    ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
         """Only attested predecessors (`attested`, present in the lattice) differ from the
-        back-off, so only they are visited; `top` is the best previous state (None if none)."""
-        log_backoff = math.log(backoff)
-        first = forward_all + log_backoff
-        pointer, best = None, -math.inf
-        viterbi = self.viterbi
-        if viterbi:
-            pointer = top
-            best = viterbi[pointer] + log_backoff
-        terms = None
-        forward = self.forward
-        for previous, share, log_share in attested:
-            if terms is None:
-                terms = [first]
-            terms.append(forward[previous] + log_share)
-            if previous in viterbi:
-                score = viterbi[previous] + math.log(share + backoff)
+        back-off, so every character starts from it and only they are visited; the best
+        previous state is every other character's pointer."""
+        previous_forward, previous_viterbi = self.forward, self.viterbi
+        top, top_score = None, -math.inf
+        if previous_viterbi:
+            top = max(previous_viterbi, key=previous_viterbi.__getitem__)
+            top_score = previous_viterbi[top]
+        forward: dict[str | None, float] = {
+            char: forward_all + log_backoff for char, _, _, log_backoff in terms
+        }
+        viterbi: dict[str | None, float] = {
+            char: top_score + log_backoff for char, _, _, log_backoff in terms
+        }
+        pointers: dict[str, str | None] = dict.fromkeys(forward, top)  # type: ignore[arg-type]
+        for char, found in attested.items():
+            if char not in positions:
+                continue
+            backoff = terms[positions[char]][2]
+            first = forward[char]
+            pointer, best = top, viterbi[char]
+            scores = [first]
+            for previous, share, log_share in found:
+                scores.append(previous_forward[previous] + log_share)
+                if previous in previous_viterbi:
+                    score = previous_viterbi[previous] + math.log(share + backoff)
+                    if score > best:
+                        pointer, best = previous, score
+            forward[char], viterbi[char], pointers[char] = logsumexp(scores), best, pointer
+        return forward, viterbi, pointers
+
+    def dense_step(
+        self,
+        terms: tuple[Term, ...],
+        slot: Slot,
+        attested: dict[str, list[tuple[str, float, float]]],
+    ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
+        """Like sparse_step, over the previous states whose trail byte may precede each
+        character; what depends only on the character's lead byte is computed once per
+        lead pattern, and only the attested characters are revisited."""
+        by_trail = self.previous_by_trail()
+        groups: dict[int | None, Group] = {}
+
+        def group(trail: int | None) -> Group:
+            found = groups.get(trail)
+            if found is None:
+                found = groups[trail] = self.group_scores(by_trail[trail])
+            return found
+
+        by_forming = {
+            forming: allowed_groups(by_trail, forming, group)
+            for forming in dict.fromkeys(slot.formings)
+        }
+        chosen = [by_forming[forming] for forming in slot.formings]
+        # from the groups alone (a one-term sum is the term); a character no group reaches
+        # is kept only if its own bigrams may reach it, and then decided below
+        kept = [
+            (char, log_backoff, allowed)
+            for (char, _, _, log_backoff), allowed in zip(terms, chosen, strict=True)
+            if allowed[1] > -math.inf or char in attested
+        ]
+        forward: dict[str | None, float] = {char: allowed[1] + log for char, log, allowed in kept}
+        viterbi: dict[str | None, float] = {char: allowed[3] + log for char, log, allowed in kept}
+        pointers: dict[str, str | None] = {char: allowed[2] for char, _, allowed in kept}
+        trails, positions = trail_bytes(), slot.positions
+        previous_forward, previous_viterbi = self.forward, self.viterbi
+        for char, found in attested.items():
+            if char not in positions:
+                continue
+            _, _, backoff, log_backoff = terms[positions[char]]
+            allowed_trails, group_forward, pointer, group_viterbi = chosen[positions[char]]
+            scores = [group_forward + log_backoff] if group_forward > -math.inf else []
+            best = group_viterbi + log_backoff
+            for previous, share, log_share in found:
+                if trails.get(previous) not in allowed_trails:  # type: ignore[arg-type]
+                    continue
+                scores.append(previous_forward[previous] + log_share)
+                score = previous_viterbi.get(previous, -math.inf) + math.log(share + backoff)
                 if score > best:
                     pointer, best = previous, score
-        return (first if terms is None else logsumexp(terms)), best, pointer
+            total = logsumexp(scores)
+            if total > -math.inf:
+                forward[char], viterbi[char], pointers[char] = total, best, pointer
+            else:
+                del forward[char], viterbi[char], pointers[char]
+        return forward, viterbi, pointers
 
-    def previous_by_trail(self) -> dict[int | None, Group]:
+    def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
+        slot, forward = self.slot, self.forward
+        if slot is not None and len(forward) == len(slot.chars) + (OTHER in forward):
+            # every character of the slot is a state, in its order, and OTHER comes last
+            members = dict(slot.trail_groups)
+            if OTHER in forward:
+                members[None] = [*members.get(None, ()), OTHER]
+            return members
         members: dict[int | None, list[str | None]] = {}
         trails = trail_bytes()
         for previous in self.forward:
-            members.setdefault(trails.get(previous), []).append(previous)
-        groups = {}
-        for trail, group in members.items():
-            named = [previous for previous in group if previous in self.viterbi]
-            best = max(named, key=self.viterbi.__getitem__, default=None)
-            groups[trail] = Group(
-                frozenset(group),
-                logsumexp(self.forward[previous] for previous in group),
-                best,
-                self.viterbi[best] if best is not None else -math.inf,
-            )
-        return groups
+            members.setdefault(trails.get(previous), []).append(previous)  # type: ignore[arg-type]
+        return members
 
-    def dense_scores(
-        self,
-        char: str,
-        backoff: float,
-        by_trail: dict[int | None, Group],
-        allowed_by_lead: dict,
-        attested: Iterable[tuple[str, float, float]],
-    ) -> tuple[float, float, str | None]:
-        """Like sparse_scores, over the previous states whose trail byte may precede `char`;
-        what depends only on the lead byte is kept in `allowed_by_lead` for the whole step."""
-        lead = gbk_table().code[char][0]
-        if lead not in allowed_by_lead:
-            allowed_by_lead[lead] = allowed_groups(by_trail, lead)
-        allowed_trails, group_forward, group_best, group_viterbi = allowed_by_lead[lead]
-        terms = [group_forward + math.log(backoff)] if group_forward > -math.inf else []
-        pointer, best = None, -math.inf
-        if group_viterbi > -math.inf:
-            pointer, best = group_best, group_viterbi + math.log(backoff)
-        for previous, share, log_share in attested:
-            if trail_byte(previous) not in allowed_trails:
-                continue
-            terms.append(self.forward[previous] + log_share)
-            score = self.viterbi.get(previous, -math.inf) + math.log(share + backoff)
-            if score > best:
-                pointer, best = previous, score
-        return logsumexp(terms), best, pointer
+    def group_scores(self, group: list[str | None]) -> Group:
+        """The summed forward score of some previous states and the best of them (state,
+        Viterbi score)."""
+        forward, viterbi = self.forward, self.viterbi
+        if len(group) == 1:  # the common case: the states of one slot share a lead byte
+            (previous,) = group
+            named = previous in viterbi
+            return (
+                forward[previous],
+                previous if named else None,
+                viterbi[previous] if named else -math.inf,
+            )
+        best = max(
+            [previous for previous in group if previous in viterbi],
+            key=viterbi.__getitem__,
+            default=None,
+        )
+        return (
+            logsumexp([forward[previous] for previous in group]),
+            best,
+            viterbi[best] if best is not None else -math.inf,
+        )
 
     def total(self) -> float:
         return logsumexp(self.forward.values())
@@ -236,8 +287,7 @@ def safe_log(value: float) -> float:
     return math.log(value) if value > 0 else -math.inf
 
 
-@dataclass(frozen=True)
-class Backward:
+class Backward(NamedTuple):
     """log(base + corrections[p]) + shift: the backward score of any previous state p."""
 
     base: float
@@ -246,6 +296,12 @@ class Backward:
 
     def __call__(self, state: str | None) -> float:
         return safe_log(self.base + self.corrections.get(state, 0.0)) + self.shift
+
+    def scores(self, states: Iterable[str | None]) -> list[float]:
+        """[self(state) for state in states], in one pass."""
+        base, corrections, shift = self.base, self.corrections, self.shift
+        sums = [base + corrections.get(state, 0.0) for state in states]
+        return [(math.log(value) if value > 0 else -math.inf) + shift for value in sums]
 
 
 def final_backward(lexicon: Lexicon, context: Context) -> Backward:
@@ -256,16 +312,19 @@ def final_backward(lexicon: Lexicon, context: Context) -> Backward:
 
 
 def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
-    scores = {char: after(char) for char in slot.chars}
+    scores = dict(zip(slot.chars, after.scores(slot.chars), strict=True))
     if slot.other > 0:
         scores[OTHER] = after(OTHER)
     shift = max(scores.values(), default=-math.inf)
     if shift == -math.inf:
         return Backward(0.0, {}, 0.0)
     base, corrections = 0.0, {}
-    for char in slot.chars:
-        weight = math.exp(scores[char] - shift) * context.bias.get(char, 1.0)
-        base += weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char)
+    bias = context.bias
+    for char, unigram, _, _ in lexicon.slot_terms(slot):
+        weight = math.exp(scores[char] - shift)
+        if char in bias:
+            weight *= bias[char]
+        base += weight * (1 - BIGRAM_WEIGHT) * unigram
         for previous, share, _ in lexicon.shares(char):
             corrections[previous] = corrections.get(previous, 0.0) + weight * share
     if slot.other > 0:
@@ -278,37 +337,80 @@ def dense_backward(
 ) -> Backward:
     """Into the second half of a dropped pair: computed for each previous state present, by
     trail byte (which decides the characters allowed) plus the state's own bigrams."""
-    code = gbk_table().code
-    weights = {char: after(char) for char in slot.chars}
+    scores = after.scores(slot.chars)
     other = after(OTHER) if slot.other > 0 else -math.inf
-    shift = max([*weights.values(), other])
+    shift = max([*scores, other])
     if shift == -math.inf:
         return Backward(0.0, {}, 0.0)
-    for char, score in weights.items():
-        weights[char] = math.exp(score - shift) * context.bias.get(char, 1.0)
+    weights = {
+        char: math.exp(score - shift) for char, score in zip(slot.chars, scores, strict=True)
+    }
+    for char, factor in context.bias.items():
+        if char in weights:
+            weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
     terms = [
-        (weight * (1 - BIGRAM_WEIGHT) * lexicon.unigram(char), forming_leads(code[char][0]))
-        for char, weight in weights.items()
+        (weights[char] * (1 - BIGRAM_WEIGHT) * unigram, forming)
+        for (char, unigram, _, _), forming in zip(
+            lexicon.slot_terms(slot), slot.formings, strict=True
+        )
     ]
+    patterns = list(dict.fromkeys(forming for _, forming in terms))
     by_trail: dict[int | None, float] = {}
+    by_allowed: dict[tuple[bool, ...], float] = {}
     corrections: dict[str | None, float] = {}
+    trails = trail_bytes()
     for previous in states:
-        trail = trail_byte(previous)
+        trail = trails.get(previous)  # type: ignore[arg-type]
         if trail not in by_trail:
-            by_trail[trail] = other_term + sum(
-                term for term, forming in terms if trail is None or trail not in forming
-            )
+            # the characters allowed after `trail` depend on it only through which of the
+            # few lead patterns it is outside of, so the sum is made once per such profile
+            allowed = tuple(trail is None or trail not in forming for forming in patterns)
+            if allowed not in by_allowed:
+                included = dict(zip(patterns, allowed, strict=True))
+                by_allowed[allowed] = other_term + sum(
+                    term for term, forming in terms if included[forming]
+                )
+            by_trail[trail] = by_allowed[allowed]
         corrections[previous] = by_trail[trail]
-    for char, weight in weights.items():
-        forming = forming_leads(code[char][0])
+    if len(corrections) < len(weights):
+        add_bigrams_by_state(corrections, weights, slot, lexicon)
+    else:
+        add_bigrams_by_character(corrections, weights, slot, lexicon)
+    return Backward(0.0, corrections, shift)
+
+
+def add_bigrams_by_character(
+    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
+) -> None:
+    """Add weight · share for every attested (state, character) pair whose bytes make no
+    character, visiting each character's predecessors (when the states are many)."""
+    for (char, weight), forming in zip(weights.items(), slot.formings, strict=True):
         for previous, share, _ in lexicon.shares(char):
             if previous not in corrections:
                 continue
             trail = trail_byte(previous)
             if trail is None or trail not in forming:
                 corrections[previous] += weight * share
-    return Backward(0.0, corrections, shift)
+
+
+def add_bigrams_by_state(
+    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
+) -> None:
+    """`add_bigrams_by_character` from the side of the states (when they are fewer than the
+    characters): each state's successors in the slot, added in the slot's order, so every
+    sum is made in the same order."""
+    positions, formings = slot.positions, slot.formings
+    for previous in corrections:
+        trail = trail_byte(previous)
+        found = sorted(
+            (positions[char], char, share)
+            for char, _, share, _ in lexicon.successors(previous)
+            if char in positions
+        )
+        for position, char, share in found:
+            if trail is None or trail not in formings[position]:
+                corrections[previous] += weights[char] * share
 
 
 def backward_scores(

@@ -10,10 +10,11 @@ scan pay nothing for it.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled.character_model import Lexicon, Pair
@@ -38,8 +39,7 @@ from plancli.stages.garbled.tuning import (
 )
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Original-frame byte pairs; `split` is the index of the second half of a dropped pair."""
 
     pairs: tuple[Pair, ...]
@@ -47,8 +47,7 @@ class Layout:
     log_prior: float
 
 
-@dataclass(frozen=True)
-class Recovery:
+class Recovery(NamedTuple):
     text: str
     confidence: float
 
@@ -99,14 +98,14 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     if lead is None and trail is None:
         unused = table.prior_mass - sum(table.prior[char] for char in alphabet)
         return Slot(tuple(sorted(alphabet)), lexicon.prior_share(unused))
-    fitting = table.by_lead.get(lead, ()) if lead is not None else table.by_trail.get(trail, ())
+    fitting = table.with_lead(lead) if lead is not None else table.with_trail(trail)  # type: ignore[arg-type]
     known = tuple(char for char in fitting if char in alphabet)
-    unused = sum(table.prior[char] for char in fitting if char not in alphabet)
+    prior = table.prior
+    unused = sum([prior[char] for char in fitting if char not in alphabet])
     return Slot(known, lexicon.prior_share(unused))
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One layout read with the document model: its slots, mass and best path; `walked`: for
     a split layout, the lattice past both halves of its split pair, for `recover` to go on."""
 
@@ -114,7 +113,7 @@ class Reading:
     slots: tuple[Slot, ...]
     log_mass: float
     path: list[str] | None
-    walked: Lattice | None = field(default=None, repr=False, compare=False)
+    walked: Lattice | None = None
 
 
 def walk_layout(
@@ -207,9 +206,8 @@ def split_mass(
         return -math.inf, None
     lattice.step(slots[pair + 1], after_drop=True)
     after = suffix[pair]
-    mass = layout.log_prior + logsumexp(
-        score + after(state) for state, score in lattice.forward.items()
-    )
+    forward = lattice.forward
+    mass = layout.log_prior + logsumexp(map(operator.add, forward.values(), after.scores(forward)))
     return mass, lattice
 
 

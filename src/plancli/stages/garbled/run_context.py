@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from plancli.stages.garbled.gbk import FOLD_TABLE, fold
 from plancli.stages.garbled.runs import GLOSS
@@ -16,13 +16,12 @@ from plancli.stages.garbled.tuning import BRACKET_PENALTY
 BRACKETS = ("()", "“”", "‘’", "《》", "〈〉", "〔〕", "【】")
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What surrounds a run: the characters on either side and bracket-balance factors."""
 
     left: str | None
     right: str | None
-    bias: dict[str, float] = field(default_factory=dict)
+    bias: dict[str, float]
 
 
 def unmatched(text: str, opening: str, closing: str) -> tuple[int, int]:

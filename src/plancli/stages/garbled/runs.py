@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from plancli.core import Line
 from plancli.stages.garbled.gbk import is_pua
@@ -15,8 +15,7 @@ GLOSS = re.compile(rf"\([{PINYIN}]{{1,7}} ?\)")
 SHIFT_PUNCTUATION = frozenset("。、;；!！")
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A marker and the out-of-frame text after it, up to the point where the frame resyncs."""
 
     start: int
