@@ -9,7 +9,6 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from plancli.stages.garbled.gbk import FOLD_TABLE, forming_leads, gbk_table
@@ -28,13 +27,22 @@ def term(char: str, unigram: float) -> Term:
     return char, unigram, backoff, math.log(backoff)
 
 
-@dataclass(frozen=True)
 class Slot:
     """Candidate characters for one original character; `other` is the unigram mass of the
-    characters that fit but that the document never uses."""
+    characters that fit but that the document never uses. Equal (and hashed) by both."""
 
-    chars: tuple[str, ...]
-    other: float = 0.0
+    def __init__(self, chars: tuple[str, ...], other: float = 0.0) -> None:
+        self.chars = chars
+        self.other = other
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Slot) and (self.chars, self.other) == (other.chars, other.other)
+
+    def __hash__(self) -> int:
+        return hash((self.chars, self.other))
+
+    def __repr__(self) -> str:
+        return f"Slot(chars={self.chars!r}, other={self.other!r})"
 
     @property
     def open(self) -> bool:
@@ -112,33 +120,40 @@ class Bigrams:
         return found
 
 
-@dataclass
 class Lexicon:
     """Character unigrams and bigrams of the document, plus the damaged line's characters.
 
-    The caches hold what depends on the document alone, so every line's lexicon shares them.
+    The caches hold what depends on the document alone, so every line's lexicon shares them
+    (`for_line`); the unigram cache depends on the line too and is its own.
     """
 
-    unigrams: Counter[str]
-    bigrams: Bigrams
-    total: int
-    line: Counter[str] = field(default_factory=Counter)
-    line_total: int = 0
-    unigram_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
-    document_cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
-    shares_cache: dict[str, tuple[tuple[str, float, float], ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    slot_cache: dict[Pair, Slot] = field(default_factory=dict, repr=False, compare=False)
-    successors_cache: dict[str | None, tuple[Attested, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    terms_cache: dict[Slot, tuple[Term, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    document_terms_cache: dict[Slot, tuple[Term, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    def __init__(
+        self,
+        unigrams: Counter[str],
+        bigrams: Bigrams,
+        total: int,
+        line: Counter[str] | None = None,
+        line_total: int = 0,
+        shared: Lexicon | None = None,
+    ) -> None:
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        self.total = total
+        self.line: Counter[str] = line if line is not None else Counter()
+        self.line_total = line_total
+        self.unigram_cache: dict[str, float] = {}
+        self.document_cache: dict[str, float] = shared.document_cache if shared else {}
+        self.shares_cache: dict[str, tuple[tuple[str, float, float], ...]] = (
+            shared.shares_cache if shared else {}
+        )
+        self.slot_cache: dict[Pair, Slot] = shared.slot_cache if shared else {}
+        self.successors_cache: dict[str | None, tuple[Attested, ...]] = (
+            shared.successors_cache if shared else {}
+        )
+        self.terms_cache: dict[Slot, tuple[Term, ...]] = {}
+        self.document_terms_cache: dict[Slot, tuple[Term, ...]] = (
+            shared.document_terms_cache if shared else {}
+        )
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
@@ -151,16 +166,7 @@ class Lexicon:
         for piece in pieces:
             line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
         return Lexicon(
-            self.unigrams,
-            self.bigrams,
-            self.total,
-            line,
-            sum(line.values()),
-            document_cache=self.document_cache,
-            shares_cache=self.shares_cache,
-            slot_cache=self.slot_cache,
-            successors_cache=self.successors_cache,
-            document_terms_cache=self.document_terms_cache,
+            self.unigrams, self.bigrams, self.total, line, sum(line.values()), shared=self
         )
 
     def alphabet(self) -> frozenset[str]:

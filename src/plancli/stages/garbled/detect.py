@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from plancli import regexes
 from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled.gbk import gbk_table, is_pua, shifted_bytes
 from plancli.stages.garbled.runs import GLOSS_REMNANT, Run, Stretch
@@ -17,7 +18,7 @@ MAX_BODY = 40
 
 # Classic signatures, derived from the bytes that make them: UTF-8 of U+FFFD read as GBK,
 # and the MSVC fill bytes 0xCC / 0xCD read as GBK.
-SIGNATURES = re.compile(
+SIGNATURES = regexes.compile(
     "(?:{})+|{}{{3,}}|{}{{3,}}".format(
         ("\ufffd" * 2).encode("utf-8").decode("gbk"),
         b"\xcc\xcc".decode("gbk"),
@@ -86,7 +87,7 @@ def next_to_cjk(text: str, start: int, end: int) -> bool:
 
 
 # Every stretch starts at a marker, a private-use character or a signature's first character.
-RUN_STARTS = re.compile(
+RUN_STARTS = regexes.compile(
     "[{}\ue000-\uf8ff{}]".format(
         re.escape(MARKERS),
         re.escape(

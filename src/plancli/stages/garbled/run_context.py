@@ -9,6 +9,7 @@ import itertools
 import re
 from typing import NamedTuple
 
+from plancli import regexes
 from plancli.stages.garbled.gbk import FOLD_TABLE, fold
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BRACKET_PENALTY
@@ -83,7 +84,7 @@ class BracketBalance:
         return self.suffix_max[index] - self.sums[index]
 
 
-BRACKET_CHARS = re.compile("[{}]".format(re.escape("".join(BRACKETS))))
+BRACKET_CHARS = regexes.compile("[{}]".format(re.escape("".join(BRACKETS))))
 
 
 class LineContext:

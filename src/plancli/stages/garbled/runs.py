@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
+from plancli import regexes
 from plancli.core import Line
 from plancli.stages.garbled.gbk import is_pua
 
 PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
-GLOSS_REMNANT = re.compile(rf"[{PINYIN}]{{1,7}} ?\)")
-GLOSS = re.compile(rf"\([{PINYIN}]{{1,7}} ?\)")
+GLOSS_REMNANT = regexes.compile(rf"[{PINYIN}]{{1,7}} ?\)")
+GLOSS = regexes.compile(rf"\([{PINYIN}]{{1,7}} ?\)")
 # Punctuation right after "?" that a real question mark is never followed by.
 SHIFT_PUNCTUATION = frozenset("。、;；!！")
 
