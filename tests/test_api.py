@@ -85,3 +85,12 @@ def test_import_plancli_loads_no_heavy_module() -> None:
 
 def test_package_is_typed() -> None:
     assert (Path(plancli.__file__).parent / "py.typed").is_file()
+
+
+@pytest.mark.parametrize("data", [b"", b"abc", "关于印发《规划》的通知\n".encode("gb18030") * 997])
+def test_source_sha256_is_the_sha256_of_the_bytes(data: bytes) -> None:
+    import hashlib
+
+    from plancli.pipeline import sha256_hex
+
+    assert sha256_hex(data) == hashlib.sha256(data).hexdigest()

@@ -140,13 +140,11 @@ def build_document(
     outline: Outline,
     extraction: Extraction,
 ) -> Document:
-    import hashlib
-
     from plancli.models import Document, Normalization, Source
 
     source = Source(
         path=str(path),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256_hex(data),
         bytes=len(data),
         encoding=decoded.encoding,
     )
@@ -183,6 +181,19 @@ def build_document(
         units=extraction.units,
         diagnostics=sorted(diagnostics, key=lambda d: (d.line or 0, d.code)),
     )
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of `data` in hex. CPython's own SHA-256 module when it has one: `hashlib`
+    loads OpenSSL first, which costs a short notice's `extract` more than its hashing."""
+    try:
+        from _sha2 import sha256  # Python >= 3.12
+    except ImportError:
+        try:
+            from _sha256 import sha256  # Python 3.10, 3.11
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data).hexdigest()
 
 
 RepairLike = TypeVar("RepairLike", bound="RepairFields")
