@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import CHONGQING, JIANGXI, JIMSAR
-from plancli.commands.fast import EXTRACT_FORMATS, parse_extract, parse_normalize
+from plancli.commands.fast import EXTRACT_FORMATS, parse_extract, parse_normalize, path_text
 
 TYPER_ONLY = (
     "import sys; from plancli.commands.app import build_app; "
@@ -148,3 +151,11 @@ def test_fast_extract_unknown_format_is_one_line_usage_error() -> None:
     assert result.stderr == (
         b"plancli: error: unknown format 'xml'; choose one of yaml, json, jsonl, md\n"
     )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pathlib itself names paths elsewhere")
+@given(st.text(alphabet="/.a", max_size=12))
+def test_path_text_is_how_pathlib_writes_the_path(path: str) -> None:
+    from pathlib import PurePosixPath
+
+    assert path_text(path) == str(PurePosixPath(path))

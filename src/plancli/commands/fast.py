@@ -10,6 +10,7 @@ cannot disagree on behaviour: both call `run_normalize` / `run_extract`.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -80,8 +81,6 @@ def run_normalize(file: str | Path, output: str | Path | None, report: bool, fmt
 
 def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) -> None:
     """The `plancli extract` command (shared by the fast path and typer)."""
-    from pathlib import Path
-
     from plancli.pipeline import process_file, settle_start_up
 
     if fmt not in EXTRACT_FORMATS:
@@ -92,7 +91,7 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
 
     refuse_overwriting_inputs(output, files)
     settle_start_up()
-    documents = [process_file(Path(path)) for path in files]
+    documents = [process_file(path_text(path)) for path in files]
     if fmt == "jsonl":
         from plancli.stages.emit import to_jsonl
 
@@ -102,6 +101,19 @@ def run_extract(files: list[str | Path], fmt: str, output: str | Path | None) ->
 
         text = render(documents[0], fmt)
     emit_text(text, output)
+
+
+def path_text(path: str | Path) -> str:
+    """`str(Path(path))`, the path as the output names it, without importing pathlib (with its
+    URL and IP-address modules) for a plain name on POSIX."""
+    if os.name != "posix" or not isinstance(path, str):
+        from pathlib import Path
+
+        return str(Path(path))
+    root = "/" if path.startswith("/") else ""
+    if path.startswith("//") and not path.startswith("///"):
+        root = "//"  # POSIX leaves the meaning of exactly two leading slashes open
+    return root + "/".join(part for part in path.split("/") if part not in ("", ".")) or "."
 
 
 def try_fast_path(args: list[str]) -> bool:
