@@ -186,3 +186,43 @@ def test_model_dump_keeps_the_method_names_of_the_earlier_pydantic_models() -> N
     later = target.model_copy(update={"year": 2025})
     assert (later.year, target.year) == (2025, None)
     assert json.loads(later.model_dump_json())["year"] == 2025
+
+
+def test_a_validation_error_points_at_the_field() -> None:
+    data = as_data(process_file(ALL_SAMPLES[0]))
+    data["targets"][0]["deadline"] = 2025
+    with pytest.raises(ValidationError) as raised:
+        models.Document.model_validate(data)
+    assert str(raised.value).startswith("1 validation error for Document\ntargets.0.deadline\n")
+
+
+def test_a_diagnostic_read_back_without_a_line_has_none_as_before() -> None:
+    data = as_data(process_file(ALL_SAMPLES[1]))
+    assert data["diagnostics"], "the sample has diagnostics"
+    del data["diagnostics"][0]["line"]
+    assert models.Document.model_validate(data).diagnostics[0].line is None
+
+
+def test_the_schema_keeps_defaults_and_descriptions() -> None:
+    definitions = models.Document.model_json_schema()["$defs"]
+    assert definitions["Target"]["properties"]["kind"]["default"] == "target"
+    assert definitions["Diagnostic"]["required"] == ["level", "code", "message"]
+    assert definitions["Column"]["description"] == "A boxed 专栏 with its own items."
+
+
+def test_schemas_built_in_several_threads_at_once_are_whole() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from plancli import validation
+
+    validation.adapter.cache_clear()
+    data = as_data(process_file(ALL_SAMPLES[2]))
+    kinds = [models.Document, models.Section, models.Outline, models.Task] * 4
+
+    def check(kind: type) -> bool:
+        if kind is models.Document:
+            return models.Document.model_validate(data) is not None
+        return validation.json_schema(kind)["title"] == kind.__name__
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(check, kinds))

@@ -86,3 +86,45 @@ def test_repr_and_data_follow_field_order() -> None:
         "Reference(title='关于加强社区服务的意见', doc_number='国发〔2021〕10号', line=4)"
     )
     assert list(as_data(built)) == ["title", "doc_number", "line"]
+
+
+def test_class_variables_and_subclasses_keep_their_fields_once() -> None:
+    # without `from __future__ import annotations` the annotations are types, not text
+    namespace: dict[str, object] = {}
+    exec(
+        "from typing import ClassVar\n"
+        "from plancli.records import Model, field\n"
+        "class Cell(Model):\n"
+        "    LIMIT: ClassVar[int] = 3\n"
+        "    text: str\n"
+        "    score: float = 0\n"
+        "    either: int | float = 0\n"
+        "    notes: list = field(default_factory=list)\n"
+        "class Marked(Cell):\n"
+        "    score: float = 1.0\n"
+        "    notes: list = None\n",
+        namespace,
+    )
+    cell_type, marked_type = namespace["Cell"], namespace["Marked"]
+    cell = cell_type(text="人均", either=2)  # type: ignore[operator]
+    assert cell_type.LIMIT == 3 and field_names(cell_type) == ("text", "score", "either", "notes")  # type: ignore[attr-defined]
+    assert (cell.score, type(cell.score), cell.either, type(cell.either)) == (0.0, float, 2, int)
+    marked = marked_type(text="人均")  # type: ignore[operator]
+    assert field_names(marked_type) == field_names(cell_type)
+    assert (marked.score, marked.notes) == (1.0, None)
+    assert list(as_data(marked)) == ["text", "score", "either", "notes"]
+
+
+def test_a_mutable_default_is_refused_when_the_class_is_made() -> None:
+    with pytest.raises(TypeError, match="default_factory"):
+        exec(
+            "from plancli.records import Model\nclass Row(Model):\n    cells: list = []\n",
+            {},
+        )
+
+
+def test_json_dump_and_read_back_like_pydantic() -> None:
+    built = Reference(title="关于加强社区服务的意见", line=4)
+    text = built.model_dump_json()
+    assert text == '{"title":"关于加强社区服务的意见","doc_number":null,"line":4}'
+    assert Reference.model_validate_json(text) == built

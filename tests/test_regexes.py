@@ -67,6 +67,39 @@ def test_a_damaged_store_means_compiling_as_re_does(fresh_store: Path) -> None:
     assert compiled.findall("由市民政局、市财政局负责") == ["由市民政局"]
 
 
+def kept_store(fresh_store: Path) -> Path:
+    for pattern, flags in TRICKY:
+        regexes.compile(pattern, flags)
+    regexes.write_store()
+    regexes.forget_loaded()
+    return next((fresh_store / "rules").glob("patterns-*.marshal"))
+
+
+def test_a_store_with_one_flipped_bit_is_not_used(fresh_store: Path) -> None:
+    """Engine code the engine accepts can still be wrong (or crash it): one changed byte
+    anywhere means the whole file is ignored."""
+    store = kept_store(fresh_store)
+    data = bytearray(store.read_bytes())
+    for offset in (len(data) // 3, len(data) // 2, len(data) - 5):
+        damaged = data.copy()
+        damaged[offset] ^= 0x20
+        store.write_bytes(bytes(damaged))
+        regexes.forget_loaded()
+        assert regexes.entries() == {}, offset
+    compiled = regexes.compile(TRICKY[1][0])
+    assert compiled.search("国发〔2021〕10号").group("year") == "2021"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="no file owners here")
+def test_a_store_others_may_write_is_not_used(fresh_store: Path) -> None:
+    store = kept_store(fresh_store)
+    assert regexes.entries() != {}
+    store.chmod(0o666)
+    assert regexes.entries() == {}
+    store.chmod(0o600)
+    assert regexes.entries() != {}
+
+
 def test_code_the_engine_refuses_is_compiled_again(fresh_store: Path) -> None:
     pattern = TRICKY[2][0]
     regexes.STORE = {(pattern, 0): (0, [1, 2, 3], 0, {}, (None,))}

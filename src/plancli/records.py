@@ -63,21 +63,27 @@ class Model:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         annotations = cls.__annotations__  # its own only (Python >= 3.10)
-        own = [name for name, kind in annotations.items() if not str(kind).startswith("ClassVar")]
+        own = [name for name, kind in annotations.items() if not is_class_variable(kind)]
         defaults, factories = dict(cls._defaults), dict(cls._factories)
         for name in own:
             default = cls.__dict__.get(name, MISSING)
+            if default is MISSING:
+                continue
+            if isinstance(default, (list, dict, set)):
+                raise TypeError(f"{cls.__name__}.{name}: use field(default_factory=...)")
             if isinstance(default, Factory):
                 factories[name] = default.make
-            elif default is not MISSING:
+                defaults.pop(name, None)
+            else:
                 defaults[name] = default
-            if default is not MISSING:
-                delattr(cls, name)
-        cls._fields = (*cls._fields, *own)
+                factories.pop(name, None)
+            delattr(cls, name)
+        cls._fields = (*cls._fields, *(name for name in own if name not in cls._fields))
         cls._defaults, cls._factories = defaults, tuple(factories.items())
         cls._known = frozenset(cls._fields)
         cls._required = cls._known - defaults.keys() - factories.keys()
-        cls._floats = (*cls._floats, *(n for n in own if "float" in str(annotations[n])))
+        floats = (name for name in own if holds_float(annotations[name]))
+        cls._floats = (*cls._floats, *(name for name in floats if name not in cls._floats))
 
     def __init__(self, **values: Any) -> None:
         kind = type(self)
@@ -144,9 +150,17 @@ class Model:
         }
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
+        """JSON as pydantic writes it (compact unless `indent`, non-ASCII kept)."""
         import json
 
-        return json.dumps(as_data(self), ensure_ascii=False, indent=indent)
+        separators = (",", ":") if indent is None else None
+        return json.dumps(as_data(self), ensure_ascii=False, indent=indent, separators=separators)
+
+    @classmethod
+    def model_validate_json(cls: type[Self], text: str | bytes) -> Self:
+        import json
+
+        return cls.model_validate(json.loads(text))
 
     def model_copy(self: Self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self:
         """A new record with the fields in `update` replaced, the others shared (or copied
@@ -166,6 +180,20 @@ class Model:
 
 
 MISSING = object()
+FLOAT_ANNOTATIONS = {"float", "float|None", "None|float", "Optional[float]"}
+
+
+def is_class_variable(annotation: Any) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
+    return annotation is ClassVar or getattr(annotation, "__origin__", None) is ClassVar
+
+
+def holds_float(annotation: Any) -> bool:
+    """A field declared `float` or `float | None` (not `int | float`: that keeps ints)."""
+    if isinstance(annotation, str):
+        return annotation.replace(" ", "") in FLOAT_ANNOTATIONS
+    return annotation is float or set(getattr(annotation, "__args__", ())) == {float, type(None)}
 
 
 def settle(kind: type[Model], data: dict[str, Any]) -> None:

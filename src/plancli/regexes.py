@@ -8,12 +8,17 @@ it has compiled in one file in the cache folder of `plancli.rules`, and later
 processes hand that code straight to the engine.
 
 The engine code is what `re` itself would build for this Python (the file is
-named by the interpreter's version and the engine's magic number), handed over
-through `_sre.compile`, the private function `re` uses for it, and the engine
-checks it before use; anything unexpected (a missing or damaged file,
-another Python, an engine that refuses the code) means compiling as `re`
-does, so the cache can only save time. The file is rewritten, atomically, at
-exit by a process that compiled something new.
+named by the interpreter's version, the engine's magic number and the byte
+order), handed over through `_sre.compile`, the private function `re` uses for
+it. The engine checks the code's shape but not its meaning, and damaged code
+could crash the interpreter, so the file is trusted only whole: it carries a
+CRC-32 of its contents, and it is read only when the current user owns it and
+nobody else may write it (it is written with mode 0600). The kept code is as
+trusted as the rest of the user's cache and installation: someone who may
+write there may change plancli itself. Anything unexpected (no file, a damaged
+or foreign file, code the engine refuses) means compiling as `re` does. The
+file is rewritten, atomically, at exit by a process that compiled something
+new.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import contextlib
 import os
 import re
 import sys
+import zlib
 from array import array
 
 WORD = "I"  # array type code of the engine's code unit
@@ -30,12 +36,21 @@ try:  # the regex engine's own module: how `re` hands it compiled code
     import _sre
 except ImportError:  # pragma: no cover - every CPython has it
     _sre = None
+try:  # how `re` parses and compiles (sre_parse and sre_compile before Python 3.11)
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    try:
+        import sre_compile as _compiler
+        import sre_parse as _parser
+    except ImportError:
+        _sre = None
 if _sre is not None and array(WORD).itemsize != getattr(_sre, "CODESIZE", 0):
     _sre = None  # pragma: no cover - an engine this module does not know: compile only
 
 # (flags, engine code as 32-bit words, groups, groupindex, indexgroup)
 Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
+STORE_TAG = "plancli regex code 1"
 MAX_ENTRIES = 5000  # a store past this (rule files edited many times) starts again
 STORE: dict[tuple[str, int], Entry] | None = None
 NEW: dict[tuple[str, int], Entry] = {}
@@ -55,8 +70,8 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
                 pattern, all_flags, words, groups, groupindex, indexgroup
             )
             return compiled
-        except Exception:  # refused code (another engine, a damaged file): compile it again
-            pass
+        except (RuntimeError, TypeError, ValueError, OverflowError):
+            pass  # code the engine refuses: compile the pattern again
     compiled = re.compile(pattern, flags)
     keep(pattern, flags)
     return compiled
@@ -74,20 +89,34 @@ def store_path() -> str | None:
         return None
     from plancli.rules import cache_dir
 
-    name = f"patterns-{sys.hexversion:x}-{_sre.MAGIC}-{sys.maxunicode:x}.marshal"
+    name = f"patterns-{sys.hexversion:x}-{_sre.MAGIC}-{sys.maxunicode:x}-{sys.byteorder}.marshal"
     return os.path.join(cache_dir(), name)
 
 
 def read_store() -> dict[tuple[str, int], Entry]:
+    """The kept entries, or none if the file is missing, damaged or not the user's own."""
     import marshal
 
     path = store_path()
     try:
         with open(path or "", "rb") as handle:
-            data = marshal.loads(handle.read())
+            if not private(os.fstat(handle.fileno())):
+                return {}
+            tag, checksum, payload = marshal.loads(handle.read())
+        if tag != STORE_TAG or checksum != zlib.crc32(payload):
+            return {}
+        data = marshal.loads(payload)
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def private(status: os.stat_result) -> bool:
+    """A file the current user owns and nobody else may write (always, where there are no
+    owners to ask about)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def keep(pattern: str, flags: int) -> None:
@@ -96,8 +125,8 @@ def keep(pattern: str, flags: int) -> None:
         return
     try:
         entry = engine_code(pattern, flags)
-    except Exception:
-        return
+    except (AttributeError, TypeError, ValueError, OverflowError, re.error):
+        return  # `re` works differently inside: the pattern is compiled, not kept
     if not NEW:
         import atexit
 
@@ -107,8 +136,6 @@ def keep(pattern: str, flags: int) -> None:
 
 def engine_code(pattern: str, flags: int) -> Entry:
     """What `re._compiler.compile` passes to the engine for `pattern` (without the pattern)."""
-    from re import _compiler, _parser  # type: ignore[attr-defined]
-
     parsed = _parser.parse(pattern, flags)
     code = array(WORD, _compiler._code(parsed, flags)).tobytes()
     groupindex = dict(parsed.state.groupdict)
@@ -132,7 +159,8 @@ def write_store() -> None:
         merged = dict(NEW)
     NEW.clear()
     try:
-        data = marshal.dumps(merged)
+        payload = marshal.dumps(merged)
+        data = marshal.dumps((STORE_TAG, zlib.crc32(payload), payload))
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
