@@ -38,13 +38,18 @@ def to_jsonl(models: Iterable[Model]) -> str:
 
 
 def to_yaml(model: Model, *, pure: bool = False) -> str:
-    """YAML through libyaml's C emitter when it is installed, fed with nodes built straight
-    from the records (same bytes, a fraction of the time); `pure` forces PyYAML's own
-    representer and Python emitter."""
+    """YAML as PyYAML writes it: by `yaml_text` when every scalar is one it writes the same
+    way, else through libyaml's C emitter (when installed) fed with nodes built straight from
+    the records; `pure` forces PyYAML's own representer and Python emitter."""
     if not pure:
-        from plancli.stages.emit_yaml import records_yaml
+        from plancli.stages.yaml_text import NotSimple, records_text
 
-        return records_yaml(model)
+        try:
+            return records_text(model)  # no PyYAML to import, for nearly every document
+        except NotSimple:
+            from plancli.stages.emit_yaml import records_yaml
+
+            return records_yaml(model)
     import yaml
 
     return yaml.dump(
