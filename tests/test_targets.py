@@ -384,6 +384,7 @@ def test_comparator_words(phrase: str, comparator: str) -> None:
         ("工作者不少于十八人", 18, "人"),  # Chinese numerals next to a comparator
         ("覆盖率达到百分之八十", 80, "%"),
         ("建设村(社区)社会工作室150 个", 150, "个"),  # Shaoyang 68, stray space
+        ("新建村级公益性公墓,设计墓穴1000穴", 1000, "穴"),  # burial plots are counted in 穴
     ],
 )
 def test_values_and_units(phrase: str, value: float, unit: str) -> None:
