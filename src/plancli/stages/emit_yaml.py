@@ -16,6 +16,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from plancli.models import field_names
+from plancli.stages.yaml_text import float_text
 
 STR, INT, FLOAT, BOOL, NULL = (
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
@@ -73,18 +74,6 @@ def node_of(value: Any) -> Any:
 def mapping_node(items: list[tuple[str, Any]]) -> MappingNode:
     pairs = [(ScalarNode(STR, key), node_of(item)) for key, item in items]
     return MappingNode(MAP, pairs, flow_style=False)
-
-
-def float_text(value: float) -> str:
-    """A float as `SafeRepresenter.represent_float` writes it."""
-    if value != value:
-        return ".nan"
-    if value in (float("inf"), float("-inf")):
-        return ".inf" if value > 0 else "-.inf"
-    text = repr(value).lower()
-    if "." not in text and "e" in text:
-        text = text.replace("e", ".0e", 1)
-    return text
 
 
 def records_yaml(record: Any) -> str:
