@@ -16,8 +16,6 @@ from typing import Any, TypeVar, get_type_hints
 from pydantic import TypeAdapter
 from pydantic_core import PydanticUndefined, core_schema
 
-from plancli.records import Model, as_data
-
 Record = TypeVar("Record")
 
 # Schemas are built one at a time: a record nested in itself is told apart by BUILDING.
@@ -72,7 +70,7 @@ def record_schema(kind: type, handler: Any) -> core_schema.CoreSchema:
         python_schema=core_schema.no_info_before_validator_function(
             RecordFields(kind), from_mapping
         ),
-        serialization=core_schema.plain_serializer_function_ser_schema(as_data),
+        serialization=core_schema.plain_serializer_function_ser_schema(record_data),
         ref=ref,
     )
 
@@ -114,11 +112,16 @@ def field_schemas(kind: type, handler: Any) -> dict[str, core_schema.TypedDictFi
     return fields
 
 
+def record_data(record: Any) -> Any:
+    """A record as the mapping the output writes (a NamedTuple record holds only scalars)."""
+    return record.model_dump() if hasattr(record, "model_dump") else record._asdict()
+
+
 def field_defaults(kind: type) -> dict[str, Any]:
     """Each field's default value (or, when it is made anew each time, its factory). A
     NamedTuple's field that may be None defaults to None, as the output contract says
     (core's `Diagnostic.line`), although its constructor asks for it."""
-    if issubclass(kind, Model):
+    if hasattr(kind, "_factories"):  # a `plancli.records.Model`
         return {**kind._defaults, **dict(kind._factories)}
     hints = get_type_hints(kind)
     optional = {name: None for name in kind._fields if accepts_none(hints[name])}  # type: ignore[attr-defined]
