@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from plancli import regexes, rules
 from plancli.core import Diagnostic, Line, Removal
+from plancli.stages.page_layout import Layout, page_number_lines, parse_layout, toc_lines
 from plancli.stages.portal import PORTAL_RULE, find_box
 
 ZONES = frozenset({"head", "tail", "anywhere"})
@@ -108,18 +109,6 @@ class Reprint(NamedTuple):
     max_lines: int
 
 
-class Layout(NamedTuple):
-    """Table of contents and PDF page numbers (boilerplate.yaml `layout`)."""
-
-    toc_label: re.Pattern[str]
-    toc_page: re.Pattern[str]
-    toc_max_lines: int
-    toc_entry_chars: int
-    lone_page: re.Pattern[str]
-    page_min_run: int
-    page_min_gap: int
-
-
 class Ruleset(NamedTuple):
     rules: tuple[Rule, ...]
     anchors: tuple[re.Pattern[str], ...]
@@ -192,19 +181,6 @@ def parse_page_title(raw: dict[str, Any]) -> PageTitle:
 def parse_reprint(raw: dict[str, Any]) -> Reprint:
     return Reprint(
         str(raw.get("name", "reprint-lead")), regexes.compile(raw["label"]), int(raw["max_lines"])
-    )
-
-
-def parse_layout(raw: dict[str, Any]) -> Layout:
-    toc, pages = raw["toc"], raw["page_numbers"]
-    return Layout(
-        regexes.compile(toc["label"]),
-        regexes.compile(toc["page"]),
-        int(toc["max_lines"]),
-        int(toc["entry_chars"]),
-        regexes.compile(pages["lone"]),
-        int(pages["min_run"]),
-        int(pages["min_gap"]),
     )
 
 
@@ -334,8 +310,9 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     box = set(find_box([line.text for line in lines], head or len(lines)))
     texts = [line.text for line in lines]
     repeats = repeated_titles(texts, head, ruleset)
-    contents = set(toc_lines(texts, ruleset))
-    page_numbers = page_number_lines(texts, ruleset)
+    layout = ruleset.layout
+    contents = set(toc_lines(texts, layout, lambda text: is_sentence(text, ruleset)))
+    page_numbers = page_number_lines(texts, layout)
     kept: list[Line] = []
     removed: list[Removal] = []
     for index, line in enumerate(lines):
@@ -415,69 +392,6 @@ def repeated_titles(texts: Sequence[str], head: int, ruleset: Ruleset) -> set[in
             repeated.add(index)
             alive.discard(index)
     return repeated
-
-
-def toc_lines(texts: Sequence[str], ruleset: Ruleset) -> list[int]:
-    """A table of contents near the top: the 目录 label and its entries.
-
-    Entries are the short non-sentences after the label; they end where the first entry comes
-    again (the body's own first heading) or, without that, after the last entry that ends with
-    a page number.
-    """
-    layout = ruleset.layout
-    if layout is None:
-        return []
-    label = next(
-        (i for i, t in enumerate(texts[: layout.toc_max_lines]) if layout.toc_label.match(t)), None
-    )
-    if label is None:
-        return []
-    run = label + 1
-    while (
-        run < len(texts)
-        and len(texts[run]) <= layout.toc_entry_chars
-        and not is_sentence(texts[run], ruleset)
-    ):
-        run += 1
-    if run == label + 1:
-        return []
-    key = entry_key(texts[label + 1], layout)
-    again = next(
-        (i for i in range(label + 2, len(texts)) if entry_key(texts[i], layout) == key), None
-    )
-    if again is not None and again <= run:
-        return list(range(label, again))
-    numbered = [i for i in range(label + 1, run) if layout.toc_page.search(texts[i])]
-    if len(numbered) < 2:
-        return []
-    return list(range(label, numbered[-1] + 1))
-
-
-def entry_key(text: str, layout: Layout) -> str:
-    return re.sub(r"\s+", "", layout.toc_page.sub("", text))
-
-
-def page_number_lines(texts: Sequence[str], ruleset: Ruleset) -> set[int]:
-    """Lone numbers left by a PDF conversion: a rising run (n, n+1, …) spread over the text."""
-    layout = ruleset.layout
-    if layout is None:
-        return set()
-    found: set[int] = set()
-    run: list[tuple[int, int]] = []  # (index, number)
-    for index, text in enumerate(texts):
-        match = layout.lone_page.match(text)
-        if match is None:
-            continue
-        number = int(match.group("n"))
-        if run and number == run[-1][1] + 1 and index - run[-1][0] >= layout.page_min_gap:
-            run.append((index, number))
-        else:
-            if len(run) >= layout.page_min_run:
-                found.update(i for i, _ in run)
-            run = [(index, number)]
-    if len(run) >= layout.page_min_run:
-        found.update(i for i, _ in run)
-    return found
 
 
 def removal_diagnostics(removed: Sequence[Removal]) -> list[Diagnostic]:
