@@ -321,6 +321,8 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     assert stored == dump_gbk_table(build_gbk_table())
     table = load_gbk_table(stored)
     assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
+    assert (table.prior_of("县"), table.prior_of("縣"), table.prior_of("丂")) == (1.0, 1.0, 0.1)
+    assert table.prior_of("a", 0.01) == 0.01
     assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
     # B040–B0A0 are 96 GBK/3 characters before B0A1 啊
     assert table.with_lead(0xB0).index("啊") == 96

@@ -183,7 +183,7 @@ class Lexicon:
         if cached is None:
             table = gbk_table()
             cached = self.document_cache[char] = (
-                self.unigrams[char] + PRIOR_COUNT * table.prior.get(char, 0.01)
+                self.unigrams[char] + PRIOR_COUNT * table.prior_of(char, 0.01)
             ) / (self.total + PRIOR_COUNT * table.prior_mass)
         return cached
 

@@ -46,10 +46,23 @@ class GbkTable:
         self.code: dict[str, bytes] = dict(
             zip(chars, re.findall(b"..", codes, re.DOTALL), strict=True)
         )
+        # ord(char) -> ord(its weight digit), made in C by str.maketrans: a dict of floats for
+        # every character costs more than a damaged document's whole first recovery
+        self.weight_digits: dict[int, int] = str.maketrans(chars, weights)
         self.groups: dict[tuple[int, int], tuple[str, ...]] = {}
+
+    def prior_of(self, char: str, default: float | None = None) -> float:
+        """The prior weight of a GBK character (`default` for any other, if given)."""
+        digit = self.weight_digits.get(ord(char)) if len(char) == 1 else None
+        if digit is not None:
+            return WEIGHT_BY_ORD[digit]
+        if default is None:
+            raise KeyError(char)
+        return default
 
     @cached_property
     def prior(self) -> dict[str, float]:
+        """Every character's prior weight (for tools and tests; the search uses `prior_of`)."""
         return dict(zip(self.chars, map(WEIGHT_DIGITS.__getitem__, self.weights), strict=True))
 
     @cached_property
@@ -153,6 +166,7 @@ def build_gbk_table() -> GbkTable:
 
 GBK_TABLE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gbk_table.txt")
 WEIGHT_DIGITS = {"1": 1.0, "3": 0.3, "0": 0.1}
+WEIGHT_BY_ORD = {ord(digit): weight for digit, weight in WEIGHT_DIGITS.items()}
 MASK_DIGITS = 32  # hex digits of one forming mask (126 bits)
 
 

@@ -96,12 +96,12 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
         char = decode_pair(lead, trail)
         return Slot((char,) if char is not None else ())
     if lead is None and trail is None:
-        unused = table.prior_mass - sum(table.prior[char] for char in alphabet)
+        unused = table.prior_mass - sum(table.prior_of(char) for char in alphabet)
         return Slot(tuple(sorted(alphabet)), lexicon.prior_share(unused))
     fitting = table.with_lead(lead) if lead is not None else table.with_trail(trail)  # type: ignore[arg-type]
     known = tuple(char for char in fitting if char in alphabet)
-    prior = table.prior
-    unused = sum([prior[char] for char in fitting if char not in alphabet])
+    prior_of = table.prior_of
+    unused = sum([prior_of(char) for char in fitting if char not in alphabet])
     return Slot(known, lexicon.prior_share(unused))
 
 
