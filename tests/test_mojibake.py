@@ -33,6 +33,7 @@ from plancli.stages.garbled.gbk import (
     dump_gbk_table,
     fold,
     forming_leads,
+    gbk_table,
     load_gbk_table,
 )
 from plancli.stages.garbled.lattice import (
@@ -328,6 +329,19 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     assert table.with_lead(0xB0).index("啊") == 96
     assert table.with_lead(0xB0) == tuple(c for c, raw in table.code.items() if raw[0] == 0xB0)
     assert table.with_trail(0xA1) == tuple(c for c, raw in table.code.items() if raw[1] == 0xA1)
+
+
+def test_code_point_planes_answer_as_the_table_of_codes() -> None:
+    table = gbk_table()
+    assert all(table.pair_of(char) == tuple(raw) for char, raw in table.code.items())
+    assert all(table.trail_of(char) == raw[1] for char, raw in table.code.items())
+    for other in ("a", "1", " ", "\x00", "😀", "ab", "\u3400"):  # OTHER is "\x00"
+        assert (table.pair_of(other), table.trail_of(other), table.is_gbk(other)) == (
+            None,
+            None,
+            False,
+        )
+    assert table.trail_of(None) is None
 
 
 def test_forming_leads_are_the_lead_bytes_that_decode_with_a_byte() -> None:

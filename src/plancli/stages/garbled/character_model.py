@@ -56,18 +56,18 @@ class Slot:
     @cached_property
     def trail_groups(self) -> dict[int | None, list[str | None]]:
         """The characters grouped by the trail byte of their code (None: not GBK), in order."""
-        code = gbk_table().code
+        pair_of = gbk_table().pair_of
         groups: dict[int | None, list[str | None]] = {}
         for char in self.chars:
-            raw = code.get(char)
+            raw = pair_of(char)
             groups.setdefault(raw[1] if raw is not None else None, []).append(char)
         return groups
 
     @cached_property
     def formings(self) -> tuple[frozenset[int], ...]:
         """For each character, the bytes that make a character with its lead byte."""
-        code = gbk_table().code
-        return tuple(forming_leads(code[char][0]) for char in self.chars)
+        pair_of = gbk_table().pair_of
+        return tuple(forming_leads(pair_of(char)[0]) for char in self.chars)  # type: ignore[index]
 
 
 def occurrences(text: str, char: str) -> Iterator[int]:
@@ -170,8 +170,8 @@ class Lexicon:
         )
 
     def alphabet(self) -> frozenset[str]:
-        code = gbk_table().code
-        return frozenset(char for char in self.unigrams if char in code)
+        is_gbk = gbk_table().is_gbk
+        return frozenset(char for char in self.unigrams if is_gbk(char))
 
     def prior_share(self, prior: float) -> float:
         """Unigram probability of a character the document never uses, by its prior weight."""

@@ -49,7 +49,7 @@ def is_lone_letter(text: str, index: int) -> bool:
 def is_double_byte(char: str) -> bool:
     if char.isascii():
         # ASCII punctuation stands for its full-width form: normalization may have folded it
-        return not char.isalnum() and not char.isspace() and char in gbk_table().code
+        return not char.isalnum() and not char.isspace() and gbk_table().is_gbk(char)
     return shifted_bytes(char) is not None
 
 

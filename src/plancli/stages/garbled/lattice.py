@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -33,15 +32,10 @@ def allowed_groups(
     return allowed, logsumexp(group[0] for group in groups), best[1], best[2]
 
 
-@cache
-def trail_bytes() -> dict[str, int]:
-    """Every GBK character's trail byte (None and OTHER, not characters, have none)."""
-    return {char: raw[1] for char, raw in gbk_table().code.items()}
-
-
 def trail_byte(state: str | None) -> int | None:
-    """The trail byte of a lattice state's GBK code (None: no known byte)."""
-    return trail_bytes().get(state)  # type: ignore[arg-type]
+    """The trail byte of a lattice state's GBK code (None: no known byte; None and OTHER are
+    not characters)."""
+    return gbk_table().trail_of(state)
 
 
 def logsumexp(values: Iterable[float], minus_infinity: float = -math.inf) -> float:
@@ -193,7 +187,7 @@ class Lattice:
         forward: dict[str | None, float] = {char: allowed[1] + log for char, log, allowed in kept}
         viterbi: dict[str | None, float] = {char: allowed[3] + log for char, log, allowed in kept}
         pointers: dict[str, str | None] = {char: allowed[2] for char, _, allowed in kept}
-        trails, positions = trail_bytes(), slot.positions
+        trail_of, positions = gbk_table().trail_of, slot.positions
         previous_forward, previous_viterbi = self.forward, self.viterbi
         for char, found in attested.items():
             if char not in positions:
@@ -203,7 +197,7 @@ class Lattice:
             scores = [group_forward + log_backoff] if group_forward > -math.inf else []
             best = group_viterbi + log_backoff
             for previous, share, log_share in found:
-                if trails.get(previous) not in allowed_trails:  # type: ignore[arg-type]
+                if trail_of(previous) not in allowed_trails:
                     continue
                 scores.append(previous_forward[previous] + log_share)
                 score = previous_viterbi.get(previous, -math.inf) + math.log(share + backoff)
@@ -226,9 +220,9 @@ class Lattice:
                 members[None] = [*members.get(None, ()), OTHER]
             return members
         members: dict[int | None, list[str | None]] = {}
-        trails = trail_bytes()
+        trail_of = gbk_table().trail_of
         for previous in self.forward:
-            members.setdefault(trails.get(previous), []).append(previous)  # type: ignore[arg-type]
+            members.setdefault(trail_of(previous), []).append(previous)
         return members
 
     def group_scores(self, group: list[str | None]) -> Group:
@@ -359,9 +353,9 @@ def dense_backward(
     by_trail: dict[int | None, float] = {}
     by_allowed: dict[tuple[bool, ...], float] = {}
     corrections: dict[str | None, float] = {}
-    trails = trail_bytes()
+    trail_of = gbk_table().trail_of
     for previous in states:
-        trail = trails.get(previous)  # type: ignore[arg-type]
+        trail = trail_of(previous)
         if trail not in by_trail:
             # the characters allowed after `trail` depend on it only through which of the
             # few lead patterns it is outside of, so the sum is made once per such profile
