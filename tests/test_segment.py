@@ -578,3 +578,29 @@ def test_run_on_items_on_one_long_line_grow_linearly() -> None:
 def test_repeated_box_numbers_get_distinct_ids() -> None:
     result = body("专栏1", "专栏1", "专栏2", "专栏1")
     assert [section.id for section in result.sections] == ["c1", "c1-2", "c2", "c1-3"]
+
+
+def test_a_short_statement_after_a_list_of_short_statements_is_their_next_item() -> None:
+    result = body(
+        "一、经济社会发展的主要预期目标",
+        "5.一般公共预算收入增长3%。",
+        "牵头单位:区财政局",
+        "6.居民收入增长与经济增长基本同步。",
+        "牵头单位:区发改局",
+        "7.其他主要经济指标不低于全市平均水平。",
+    )
+    assert [(s.marker, s.title) for s in iter_sections(result.sections)] == [
+        ("一、", "经济社会发展的主要预期目标")
+    ]
+    assert [item.marker for item in result.items] == ["5.", "6.", "7."]
+
+
+def test_a_short_heading_after_an_item_that_runs_on_stays_a_heading() -> None:
+    result = body(
+        "一、总体要求",
+        "(一)指导思想。以习近平新时代中国特色社会主义思想为指导,全面贯彻党的十九大精神。",
+        "(二)发展目标。",
+        "到2025年,农机装备产业科技创新能力持续提升。",
+    )
+    assert [s.marker for s in iter_sections(result.sections)] == ["一、", "(二)"]
+    assert [item.marker for item in result.items] == ["(一)"]

@@ -118,6 +118,9 @@ class _Segmenter:
         self.numbering = Numbering()
         self.attachments = AttachmentList()
         self.blocks = Blocks(self.tree)
+        # (parent section id, family, number) of the last item when it was a short statement
+        # itself: the list of such statements a next line may continue
+        self.last_item: tuple[str, str, int | None] | None = None
         self.tables: list[Table] = []
         self.out = Findings()
 
@@ -158,6 +161,7 @@ class _Segmenter:
             return self.open_annex(marker, line, index)
         if self.may_own_labels(marker) and (labels := self.unit_labels_after(index)):
             self.add_items(with_unit_labels(marker, labels), line)
+            self.last_item = self.short_item(marker)  # judged without its unit lines
             return len(labels)
         if self.is_heading(marker):
             return self.open_heading(marker, line, index)
@@ -249,9 +253,27 @@ class _Segmenter:
     # --- headings, boxes, annexes -------------------------------------------------
 
     def is_heading(self, marker: Marker) -> bool:
-        if not has_heading_shape(marker.rest):
+        if not has_heading_shape(marker.rest) or self.continues_items(marker):
             return False
         return self.tree.box is None or marker.family in self.tree.heading_families
+
+    def short_item(self, marker: Marker) -> tuple[str, str, int | None] | None:
+        """Where an item stands in its list, when it is a short statement (see `last_item`)."""
+        if not has_heading_shape(marker.rest):
+            return None
+        return self.tree.parent_id(), marker.family, marker.number
+
+    def continues_items(self, marker: Marker) -> bool:
+        """A short statement (ending in 。) numbered right after an item of its family that was
+        a short statement too, under the same heading, is that list's next item: siblings are
+        of one kind (`6.居民收入增长与经济增长基本同步。` with its unit lines, then
+        `7.其他主要经济指标不低于全市平均水平。`). After an item that runs on into its text
+        (`（一）指导思想。以…`), a short `（二）发展目标。` is still a heading."""
+        return (
+            marker.number is not None
+            and self.last_item == (self.tree.parent_id(), marker.family, marker.number - 1)
+            and marker.rest.rstrip().endswith("。")
+        )
 
     def continuation(self, title: str, index: int) -> Line | None:
         """The next line when it carries on a heading title broken over lines.
@@ -339,6 +361,7 @@ class _Segmenter:
         for piece in pieces:
             self.check_number(piece, line.line)
             self.blocks.add_item(piece.text, piece.rest, line.line)
+            self.last_item = self.short_item(piece)
         if self.tree.box is not None:
             self.tree.box_has_content = True
 
