@@ -141,12 +141,12 @@ class Model:
         include: set[str] | None = None,
         exclude: set[str] | None = None,
     ) -> dict[str, Any]:
-        """The record as plain data (both modes give JSON-ready values: nothing needs more)."""
-        data: dict[str, Any] = as_data(self)
+        """The record as plain data (both modes give JSON-ready values: nothing needs more);
+        only the fields asked for are converted."""
         return {
-            key: value
-            for key, value in data.items()
-            if (include is None or key in include) and (exclude is None or key not in exclude)
+            name: as_data(getattr(self, name))
+            for name in self._fields
+            if (include is None or name in include) and (exclude is None or name not in exclude)
         }
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
