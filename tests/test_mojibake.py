@@ -28,6 +28,8 @@ from plancli.stages.garbled.character_model import Bigrams, Lexicon
 from plancli.stages.garbled.detect import scan_line
 from plancli.stages.garbled.gbk import (
     GBK_TABLE_FILE,
+    WEIGHT_DIGITS,
+    GbkTable,
     build_gbk_table,
     decode_pair,
     dump_gbk_table,
@@ -321,20 +323,32 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
         stored = handle.read()
     assert stored == dump_gbk_table(build_gbk_table())
     table = load_gbk_table(stored)
-    assert table.code["县"] == "县".encode("gbk") == b"\xcf\xd8"
+    codes, priors = stored_codes(table), stored_priors(table)
+    assert codes["县"] == "县".encode("gbk") == b"\xcf\xd8"
     assert (table.prior_of("县"), table.prior_of("縣"), table.prior_of("丂")) == (1.0, 1.0, 0.1)
     assert table.prior_of("a", 0.01) == 0.01
-    assert (table.prior["县"], table.prior["縣"], table.prior["丂"]) == (1.0, 1.0, 0.1)
+    assert (priors["县"], priors["縣"], priors["丂"]) == (1.0, 1.0, 0.1)
+    assert all(table.prior_of(char) == prior for char, prior in priors.items())
     # B040–B0A0 are 96 GBK/3 characters before B0A1 啊
     assert table.with_lead(0xB0).index("啊") == 96
-    assert table.with_lead(0xB0) == tuple(c for c, raw in table.code.items() if raw[0] == 0xB0)
-    assert table.with_trail(0xA1) == tuple(c for c, raw in table.code.items() if raw[1] == 0xA1)
+    assert table.with_lead(0xB0) == tuple(c for c, raw in codes.items() if raw[0] == 0xB0)
+    assert table.with_trail(0xA1) == tuple(c for c, raw in codes.items() if raw[1] == 0xA1)
+
+
+def stored_codes(table: GbkTable) -> dict[str, bytes]:
+    """Every character's two bytes, read straight from the stored strings."""
+    return dict(zip(table.chars, re.findall(b"..", table.codes, re.DOTALL), strict=True))
+
+
+def stored_priors(table: GbkTable) -> dict[str, float]:
+    return dict(zip(table.chars, map(WEIGHT_DIGITS.__getitem__, table.weights), strict=True))
 
 
 def test_code_point_planes_answer_as_the_table_of_codes() -> None:
     table = gbk_table()
-    assert all(table.pair_of(char) == tuple(raw) for char, raw in table.code.items())
-    assert all(table.trail_of(char) == raw[1] for char, raw in table.code.items())
+    codes = stored_codes(table)
+    assert all(table.pair_of(char) == tuple(raw) for char, raw in codes.items())
+    assert all(table.trail_of(char) == raw[1] for char, raw in codes.items())
     for other in ("a", "1", " ", "\x00", "😀", "ab", "\u3400"):  # OTHER is "\x00"
         assert (table.pair_of(other), table.trail_of(other), table.is_gbk(other)) == (
             None,

@@ -85,16 +85,6 @@ class GbkTable:
         return self.pair_of(char) is not None
 
     @cached_property
-    def code(self) -> dict[str, bytes]:
-        """Every character's two bytes (for tools and tests; the search uses `pair_of`)."""
-        return dict(zip(self.chars, re.findall(b"..", self.codes, re.DOTALL), strict=True))
-
-    @cached_property
-    def prior(self) -> dict[str, float]:
-        """Every character's prior weight (for tools and tests; the search uses `prior_of`)."""
-        return dict(zip(self.chars, map(WEIGHT_DIGITS.__getitem__, self.weights), strict=True))
-
-    @cached_property
     def prior_mass(self) -> float:
         return sum(map(WEIGHT_DIGITS.__getitem__, self.weights))
 
