@@ -44,11 +44,15 @@ def worker_count(jobs: int) -> int:
 
 
 def init_worker() -> None:
-    """Leave Ctrl-C to the parent, die with the parent, and import the stages once."""
+    """Leave Ctrl-C to the parent, die with the parent, and import the stages once, with
+    what importing built exempt from the garbage collector (as `plancli extract` does)."""
     import signal
+
+    from plancli.pipeline import settle_start_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
+    settle_start_up()
 
 
 def die_with_parent() -> None:
