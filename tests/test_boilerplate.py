@@ -133,6 +133,48 @@ def test_signature_block_before_tail_chrome_is_kept() -> None:
     assert [(r.line, r.rule) for r in removed] == [(5, "share-qr"), (6, "tail-residue")]
 
 
+def test_a_signing_date_after_an_attachment_link_is_kept() -> None:
+    lines = synthetic(
+        "各乡镇人民政府,区政府各部门:",
+        "现将《纲要》印发给你们,请结合实际,认真贯彻执行。",
+        "某某区国民经济和社会发展第十四个五年规划纲要.docx",
+        "2021年9月23日",
+        "(此件公开发布)",
+        "扫一扫在手机打开当前页",
+    )
+    kept, removed = strip_boilerplate(lines)
+    assert [line.line for line in kept] == [1, 2, 4, 5]
+    assert [(r.line, r.rule) for r in removed] == [(3, "document-sharing"), (6, "share-qr")]
+
+
+def test_a_page_of_titles_keeps_them_and_loses_its_chrome() -> None:
+    # no body anchor (no heading, no sentence): the lines above the tail are all head zone,
+    # and three short lines in a row are more than the residue of a share widget
+    lines = synthetic(
+        "当前位置: 首页 > 政务公开 > 政策文件",
+        "时间: 2024-01-02 11:22 来源:某市人民政府门户网站",
+        "某某市民政事业“十四五”规划",
+        "(征求意见稿)",
+        "某某市民政局",
+        "扫一扫在手机打开当前页",
+        "分享到:",
+        "网站标识码:4305270003",
+    )
+    kept, removed = strip_boilerplate(lines)
+    assert [line.text for line in kept] == [
+        "某某市民政事业“十四五”规划",
+        "(征求意见稿)",
+        "某某市民政局",
+    ]
+    assert [r.rule for r in removed] == [
+        "breadcrumb",
+        "page-meta",
+        "share-qr",
+        "share-qr",
+        "site-footer",
+    ]
+
+
 def test_short_closing_lines_stay_without_tail_chrome() -> None:
     lines = synthetic(
         "各区县人民政府:", "请认真贯彻执行。", "某某市人民政府办公室", "2023年7月25日"

@@ -115,6 +115,8 @@ class Ruleset(NamedTuple):
     sentence: re.Pattern[str]
     residue_rule: str
     residue_max_chars: int
+    residue_max_run: int = 2
+    residue_keep: tuple[re.Pattern[str], ...] = ()
     short_line_chars: int = 30
     document_like: DocumentLike | None = None
     page_title: PageTitle | None = None
@@ -197,6 +199,8 @@ def load_ruleset() -> Ruleset:
         sentence=regexes.compile(data.get("sentence", "。")),
         residue_rule=str(residue.get("name", "tail-residue")),
         residue_max_chars=int(residue.get("max_chars", 20)),
+        residue_max_run=int(residue.get("max_run", 2)),
+        residue_keep=tuple(regexes.compile(pattern) for pattern in residue.get("keep", [])),
         short_line_chars=int(data.get("report", {}).get("short_line_chars", 30)),
         page_title=parse_page_title(data["page_title"]) if data.get("page_title") else None,
         reprint=parse_reprint(data["reprint"]) if data.get("reprint") else None,
@@ -273,6 +277,12 @@ def is_residue(text: str, ruleset: Ruleset) -> bool:
     return len(text) <= ruleset.residue_max_chars and not is_sentence(text, ruleset)
 
 
+def is_signature(text: str, ruleset: Ruleset) -> bool:
+    """A line of the signature block (the date, 此件公开发布): never residue, but no end of
+    the tail block either, since a page puts its chrome around the signature."""
+    return any(pattern.search(text) for pattern in ruleset.residue_keep)
+
+
 def tail_start(
     lines: Sequence[Line], ruleset: Ruleset, floor: int, rule_of: RuleFinder | None = None
 ) -> int:
@@ -281,15 +291,22 @@ def tail_start(
     The candidate block is the longest run at the end made of tail-rule lines and short
     non-sentence lines; the zone starts at the first tail-rule line in it, so a signature
     block (issuer, date) that merely precedes the chrome stays.
+
+    A run of more short lines than the residue's `max_run` between tail-rule lines is the
+    document's own (a title, an issuer): the block ends above the rule line below them.
     """
     rule_of = rule_of or RuleFinder(ruleset)
-    start = len(lines)
+    start, run = len(lines), 0
     for index in range(len(lines) - 1, floor - 1, -1):
         text = lines[index].text
         if rule_of(text, "tail") is not None:
-            start = index
-        elif not is_residue(text, ruleset):
+            start, run = index, 0
+        elif is_signature(text, ruleset):
+            continue
+        elif not is_residue(text, ruleset) or run == ruleset.residue_max_run:
             break
+        else:
+            run += 1
     return start
 
 
@@ -307,6 +324,9 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     head = max(head, lead + 1)
     rule_of = RuleFinder(ruleset)
     tail = tail_start(lines, ruleset, head, rule_of)
+    # with no body anchor (a page of titles and links) every line above the tail is head
+    # zone: only lines that match a head rule go there, titles and issuers stay
+    rule_head = head or tail
     box = set(find_box([line.text for line in lines], head or len(lines)))
     texts = [line.text for line in lines]
     repeats = repeated_titles(texts, head, ruleset)
@@ -316,7 +336,7 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
     kept: list[Line] = []
     removed: list[Removal] = []
     for index, line in enumerate(lines):
-        zone = zone_of(index, head, tail)
+        zone = zone_of(index, rule_head, tail)
         rule = rule_of(line.text, zone)
         name = rule.name if rule is not None else None
         if index in box:
@@ -329,7 +349,12 @@ def strip_boilerplate(lines: list[Line]) -> tuple[list[Line], list[Removal]]:
             name = "table-of-contents"
         elif index in page_numbers:
             name = "page-number"
-        if name is None and zone == "tail" and is_residue(line.text, ruleset):
+        if (
+            name is None
+            and zone == "tail"
+            and is_residue(line.text, ruleset)
+            and not is_signature(line.text, ruleset)
+        ):
             name = ruleset.residue_rule
         if name is None:
             kept.append(line)
