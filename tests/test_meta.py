@@ -498,6 +498,50 @@ def test_directly_issued_excerpt_without_signature_leaves_the_issuer_unknown() -
     assert (meta.issuer, meta.date) == (None, None)
 
 
+def test_a_short_reply_signed_right_after_its_text_keeps_its_own_title() -> None:
+    # a 批复 issued directly: title, recipients, a few sentences, the signature; no notice
+    texts = [
+        "某某市人民政府关于某某市“十四五”林草发展规划的批复",
+        "市规划和自然资源局:",
+        "你单位《关于呈请批复<某某市“十四五”林草发展规划>的请示》收悉,现批复如下:",
+        "原则同意《某某市“十四五”林草发展规划》。",
+        "某某市人民政府",
+        "2022年3月24日",
+        "(此件公开发布)",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    wrapper = parse_wrapper(lines, [])
+    meta = wrapper.meta
+    assert (meta.title, meta.title_line, meta.notice_title) == (texts[0], 1, None)
+    assert (meta.issuer, meta.date, meta.recipients) == (
+        "某某市人民政府",
+        "2022-03-24",
+        ["市规划和自然资源局"],
+    )
+    assert lines[wrapper.body_start].line == 3
+    assert wrapper.diagnostics == []
+
+
+def test_a_notice_title_a_page_set_in_book_title_marks_is_read_without_them() -> None:
+    texts = [
+        "《某某市人民政府办公厅关于印发〈某某市2016年政务公开工作要点〉的通知》",
+        "某政办发〔2016〕26号",
+        "各区人民政府,市政府各委、办、局:",
+        "《某某市2016年政务公开工作要点》已经市政府同意,现印发给你们,请认真贯彻落实。",
+        "某某市人民政府办公厅",
+        "2016年5月28日",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    meta = parse_wrapper(lines, []).meta
+    notice = "某某市人民政府办公厅关于印发〈某某市2016年政务公开工作要点〉的通知"
+    assert (meta.notice_title, meta.notice_line, meta.doc_number) == (
+        notice,
+        1,
+        "某政办发〔2016〕26号",
+    )
+    assert (meta.issuer, meta.date) == ("某某市人民政府办公厅", "2016-05-28")
+
+
 def test_cover_page_title_over_three_lines_with_office_and_month() -> None:
     texts = [
         "克孜勒苏柯尔克孜自治州",

@@ -232,14 +232,14 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     text_start, text_stop = notice_text_range(parts)
     name = plan_name(parts.notice, texts, text_start, text_stop)
     direct = None
-    if parts.notice is None and parts.signature is None:
+    if parts.notice is None:
         direct = find_direct_title(texts, parts.recipients or parts.limit)
     parts.title = direct or find_title(texts, parts.wrapper_end, name)
     fill_titles(meta, lines, texts, parts, name, out)
     if meta.get("title") is None:
         meta["title"] = reprinted_name(removed)
     fill_signature(meta, lines, texts, parts, removed, out)
-    if direct is not None:
+    if direct is not None and parts.signature is None:  # a short text signs in the wrapper
         fill_direct_signature(meta, texts, direct, out)
     meta["doc_number"] = find_doc_number(
         lines, texts, max(parts.wrapper_end, direct_end(direct)), out

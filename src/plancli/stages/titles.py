@@ -82,14 +82,19 @@ def ends_notice(text: str) -> bool:
 
 
 def notice_at(texts: list[str], start: int, stop: int) -> Span | None:
-    """The notice title starting at `start` (joined over broken lines), if one starts there."""
-    if not _notice_start().match(texts[start]):
-        return None
+    """The notice title starting at `start` (joined over broken lines), if one starts there;
+    a page that set the whole title in 《》 has it without them."""
     text = texts[start]
+    wrapped = text.startswith("《")
+    if not _notice_start().match(text[1:] if wrapped else text):
+        return None
     for end in range(start + 1, min(stop, start + MAX_TITLE_LINES) + 1):
-        if ends_notice(text):
+        if wrapped:
+            if top_level_titles(text) == [(0, len(text))] and ends_notice(text[1:-1]):
+                return Span(start, end, text[1:-1])
+        elif ends_notice(text):
             return Span(start, end, text)
-        if ends_notice(core := listing_tail().sub("", text)):
+        elif ends_notice(core := listing_tail().sub("", text)):
             return Span(start, end, core)
         if end < stop:
             text += texts[end]
