@@ -542,6 +542,44 @@ def test_a_notice_title_a_page_set_in_book_title_marks_is_read_without_them() ->
     assert (meta.issuer, meta.date) == ("某某市人民政府办公厅", "2016-05-28")
 
 
+JOINT_NOTICE = [
+    "关于印发《某某省城乡社区服务体系建设规划(2017-2020年)》的通知",
+    "某民发〔2017〕60号",
+    "各市民政局、党委组织部、综治办、发展改革委、工业和信息化主管部门、教育局、公安局、司法局、"
+    "财政局、人力资源和社会保障局、住房城乡建设局、农委、文化局、卫生计生委、体育局、残联:",
+    "现将《某某省城乡社区服务体系建设规划(2017-2020年)》印发给你们,请认真贯彻落实。",
+    "某某省民政厅某某省教育厅??????????",
+    "某某省财政厅某某省体育局??????????",
+    "2017年7月31日??????",
+    "某某省城乡社区服务体系建设规划(2017-2020年)",
+    "为推进全省城乡社区服务体系建设,制定本规划。",
+]
+
+
+def test_a_joint_notice_padded_with_lost_characters_keeps_its_signature_and_recipients() -> None:
+    lines = [Line(text, number) for number, text in enumerate(JOINT_NOTICE, 1)]
+    wrapper = parse_wrapper(lines, [])
+    meta = wrapper.meta
+    assert (meta.doc_number, meta.date) == ("某民发〔2017〕60号", "2017-07-31")
+    assert (meta.issuer, meta.co_issuers) == (
+        "某某省民政厅",
+        ["某某省教育厅", "某某省财政厅", "某某省体育局"],
+    )
+    assert len(meta.recipients) == 16
+    assert meta.recipients[0] == "各市民政局" and meta.recipients[-1] == "残联"
+    assert wrapper.diagnostics == []
+
+
+def test_a_damaged_signer_line_leaves_the_issuer_unknown_with_a_warning() -> None:
+    texts = [*JOINT_NOTICE]
+    texts[4] = "某某省民政厅中共某某365体育投注??????????"  # spam replaced 省委组织部
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    wrapper = parse_wrapper(lines, [])
+    assert (wrapper.meta.issuer, wrapper.meta.co_issuers) == (None, [])
+    assert wrapper.meta.date == "2017-07-31"
+    assert [(d.code, d.line) for d in wrapper.diagnostics] == [("damaged-signature", 5)]
+
+
 def test_cover_page_title_over_three_lines_with_office_and_month() -> None:
     texts = [
         "克孜勒苏柯尔克孜自治州",

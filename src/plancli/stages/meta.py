@@ -30,10 +30,10 @@ from plancli.stages.meta_text import (
     SENTENCE_END,
     Span,
     bracket_key,
-    clean_text,
     is_org,
     is_publication_note,
     meta_rules,
+    wrapper_text,
 )
 from plancli.stages.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
 from plancli.stages.references import (
@@ -214,6 +214,9 @@ def fill_signature(
         return
     meta["issuer"] = reconcile_issuer(signature, letterhead, lines, out)
     meta["co_issuers"] = signature.co_issuers
+    if signature.damaged_index is not None:
+        line = lines[signature.damaged_index]
+        out.warn("damaged-signature", line.line, f"signer line {line.text!r} is damaged")
     date = parse_date(signature.date_text)
     if date is None:
         date = stand_in_date(signature, lines, texts[: parts.wrapper_end], removed, out)
@@ -225,7 +228,7 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
 
     The fields are gathered in a plain mapping and validated into `Meta` once, at the end.
     """
-    texts = [clean_text(line.text) for line in lines]
+    texts = [wrapper_text(line.text) for line in lines]
     parts = locate_parts(texts)
     out = Findings()
     meta: dict[str, Any] = {}

@@ -28,6 +28,19 @@ class Span(NamedTuple):
     text: str
 
 
+LOST_TAIL = regexes.compile(r"(?:\?{2,}|\ufffd+)$")
+
+
+def wrapper_text(text: str) -> str:
+    """`clean_text`, without the run of lost characters a re-encoding left at the end of a
+    padded line (a signature's no-break spaces read back as ``??????``).
+
+    >>> wrapper_text("2017年7月31日??????"), wrapper_text("是否可行?")
+    ('2017年7月31日', '是否可行?')
+    """
+    return LOST_TAIL.sub("", clean_text(text))
+
+
 def clean_text(text: str) -> str:
     """Text as the contract wants it: folded width, no stray spaces between Chinese characters.
 

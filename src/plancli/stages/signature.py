@@ -11,6 +11,7 @@ from plancli.core import Findings, Line, Removal
 from plancli.stages.dates import date_fits_damage, find_dates, is_damaged_date, parse_date
 from plancli.stages.meta_text import (
     MAX_ORG_CHARS,
+    SENTENCE_END,
     clean_text,
     is_org,
     is_publication_note,
@@ -24,6 +25,7 @@ class Signature(NamedTuple):
     date_text: str
     date_index: int
     co_issuers: list[str]
+    damaged_index: int | None = None  # a damaged signer line above: the signers are unknown
 
 
 def split_joint(text: str) -> list[str]:
@@ -35,6 +37,18 @@ def split_joint(text: str) -> list[str]:
         if right.startswith(place) and is_org(left) and is_org(right):
             return [left, *split_joint(right)]
     return [text]
+
+
+def starts_with_org(text: str) -> bool:
+    """A short line that begins with an office name and runs on into no name (a joint signer
+    line whose second name was damaged): part of the signature block, but unreadable. A name
+    holds no number, so an attachment list entry (`3.2025年县政府…分解`) is none."""
+    if SENTENCE_END.search(text) or ":" in text or len(text) > MAX_ORG_CHARS * 2:
+        return False
+    return any(
+        is_org(name) and not any(char.isdigit() or char == "." for char in name)
+        for name in (text[:cut] for cut in range(4, min(len(text), MAX_ORG_CHARS) + 1))
+    )
 
 
 def signature_block(texts: list[str], last: int, floor: int) -> tuple[list[str], int] | None:
@@ -58,6 +72,8 @@ def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
         if block is None:
             return Signature(None, None, text, i, [])
         names, first = block
+        if first > floor and starts_with_org(texts[first - 1]):
+            return Signature(None, None, text, i, [], first - 1)
         return Signature(names[0], first, text, i, names[1:])
     dates = find_dates(text)
     if dates and dates[-1][1] == len(text) and is_org(text[: dates[-1][0]].strip()):

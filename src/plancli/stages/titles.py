@@ -29,6 +29,7 @@ from plancli.text import alternation
 HEAD_LIMIT = 60  # the wrapper never reaches further into a document than this
 MAX_TITLE_LINES = 4
 MAX_TITLE_CHARS = 90
+MAX_RECIPIENTS_CHARS = 400  # a joint notice may name a dozen departments
 PERIOD_LINE = regexes.compile(rf"^\(\s*{YEAR}\s*年?\s*[—–\-~至到]+\s*{YEAR}\s*年?\s*\)$")
 TRAILING_NOTE = regexes.compile(r"\([^()]{1,12}\)$")  # 各镇(街道)人民政府(办事处)
 
@@ -61,7 +62,7 @@ def split_recipients(text: str) -> list[str]:
 
 
 def is_recipients_line(text: str) -> bool:
-    if not text.endswith(":") or "。" in text or len(text) > 160:
+    if not text.endswith(":") or "。" in text or len(text) > MAX_RECIPIENTS_CHARS:
         return False
     pieces = [TRAILING_NOTE.sub("", p.strip()) for p in re.split(r"[,;]", text[:-1])]
     return all(p and org_suffix().search(p) for p in pieces)
