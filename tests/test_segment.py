@@ -330,6 +330,26 @@ def test_levels_follow_order_of_appearance() -> None:
     ]  # fmt: skip
 
 
+def test_parts_of_a_plan_head_its_chapters() -> None:
+    # 纲要 open with 第一篇, many 方案 with 第一部分; both stand above 第一章 and 一、
+    result = body(
+        "第一篇 奠定坚实基础,开启全面建设社会主义现代化国家新征程",
+        "第一章 发展基础",
+        "第二篇 坚持创新驱动发展",
+        "第二章 提升创新能力",
+    )
+    assert [(s.marker, s.level, s.id, s.title) for s in iter_sections(result.sections)] == [
+        ("第一篇", 1, "s1", "奠定坚实基础,开启全面建设社会主义现代化国家新征程"),
+        ("第一章", 2, "s1.1", "发展基础"),
+        ("第二篇", 1, "s2", "坚持创新驱动发展"),
+        ("第二章", 2, "s2.1", "提升创新能力"),
+    ]
+    result = body("第一部分 总体要求", "一、指导思想", "第二部分 重点任务", "一、完善设施")
+    assert [(s.marker, s.level) for s in iter_sections(result.sections)] == [
+        ("第一部分", 1), ("一、", 2), ("第二部分", 1), ("一、", 2),
+    ]  # fmt: skip
+
+
 def test_document_may_start_at_paren_level() -> None:
     result = body("(一)总体目标", "1.健全机制。完善体系。", "(二)主要任务")
     assert [(s.marker, s.level) for s in result.sections] == [("(一)", 1), ("(二)", 1)]
