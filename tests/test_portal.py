@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plancli.pipeline import process_bytes
 from plancli.stages.normalize import normalize
-from plancli.stages.portal import box_fields, read_fields
+from plancli.stages.portal import Field, box_fields, read_fields
 
 NOTICE = [
     "各镇人民政府,区政府各部门:",
@@ -131,3 +131,52 @@ def test_the_portal_that_published_the_page_is_not_the_issuer() -> None:
     meta = process_bytes("\n".join(page).encode()).meta
     assert (meta.issuer, meta.date) == (None, None)
     assert meta.portal["发布机构"] == "龙陵县应急管理局"
+
+
+LEGAL_DATABASE_EXPORT = [
+    "某某市经济和信息化局关于推进某某市数据专区建设的指导意见",
+    "【法宝引证码】 CLI.12.5679380",
+    "【发布部门】 某某市经济和信息化局",
+    "【发文字号】 某经信发〔2022〕87号",
+    "【发布日期】 2022.12.07",
+    "【实施日期】 2022.12.07",
+    "【时效性】 现行有效",
+    "【效力级别】 地方规范性文件",
+    "【法规类别】 信息产业综合规定",
+    "某某市经济和信息化局关于推进某某市数据专区建设的指导意见",
+    "某经信发〔2022〕87号",
+    "各区政府,各相关单位:",
+    "为促进政企数据融合应用,充分释放数据要素价值,现提出以下意见。",
+    "一、总体要求",
+    "(一)工作目标。到2025年,建成数据专区不少于10个。",
+    "某某市经济和信息化局",
+    "2022年12月7日",
+]
+
+
+def test_a_legal_database_header_in_brackets_is_an_info_box() -> None:
+    assert box_fields("【发文字号】 某经信发〔2022〕87号") == [
+        Field("发文字号", "某经信发〔2022〕87号")
+    ]
+    assert box_fields("【时效性】现行有效") == [Field("有效性", "现行有效")]
+    assert box_fields("【注】本文有删减") is None  # no label a box uses
+    document = process_bytes("\n".join(LEGAL_DATABASE_EXPORT).encode())
+    meta = document.meta
+    assert meta.portal == {
+        "发文机关": "某某市经济和信息化局",
+        "发文字号": "某经信发〔2022〕87号",
+        "发布日期": "2022.12.07",
+        "生效日期": "2022.12.07",
+        "有效性": "现行有效",
+        "效力级别": "地方规范性文件",
+        "主题分类": "信息产业综合规定",
+    }
+    assert (meta.title, meta.title_line, meta.doc_number) == (
+        LEGAL_DATABASE_EXPORT[0],
+        10,
+        "某经信发〔2022〕87号",
+    )
+    assert (meta.issuer, meta.date) == ("某某市经济和信息化局", "2022-12-07")
+    removed = document.normalization.boilerplate_removed
+    assert [r.rule for r in removed] == ["page-title", "legal-database", *["portal-info"] * 7]
+    assert [d.code for d in document.diagnostics] == []

@@ -205,11 +205,13 @@ def fill_signature(
     parts: Parts,
     removed: list[Removal],
     out: Findings,
+    direct: bool = False,
 ) -> None:
     signature, letterhead = parts.signature, notice_issuer(parts.notice)
     if signature is None:
         meta["issuer"] = letterhead
-        if parts.recipients is not None or parts.notice is not None:
+        # a directly issued text signs at its end: `fill_direct_signature` looks there
+        if parts.notice is not None or (parts.recipients is not None and not direct):
             out.info("no-signature", None, "the notice has no issuer/date signature block")
         return
     meta["issuer"] = reconcile_issuer(signature, letterhead, lines, out)
@@ -241,7 +243,7 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     fill_titles(meta, lines, texts, parts, name, out)
     if meta.get("title") is None:
         meta["title"] = reprinted_name(removed)
-    fill_signature(meta, lines, texts, parts, removed, out)
+    fill_signature(meta, lines, texts, parts, removed, out, direct is not None)
     if direct is not None and parts.signature is None:  # a short text signs in the wrapper
         fill_direct_signature(meta, texts, direct, out)
     meta["doc_number"] = find_doc_number(

@@ -65,10 +65,16 @@ def label_pattern() -> re.Pattern[str]:
     return regexes.compile(rf"(?<![^|\s])(?P<label>{alternation})\s*(?:[:|]|(?=\s)|$)")
 
 
+# A legal database's header sets each label in brackets: `【发文字号】京经信发〔2022〕87号`.
+BRACKETED_LABEL = regexes.compile(r"^【\s*([^【】\s]{1,10})\s*】\s*")
+
+
 def box_fields(text: str) -> list[Field] | None:
     """The fields of one box line (`索 引 号: | X | 主题分类: | Y |`), or None if it is not one."""
     portal = load_rules()
     body = text.strip().lstrip(portal.bullets).strip()
+    if body.startswith("【"):
+        body = BRACKETED_LABEL.sub(r"\1: ", body)
     if not body or "。" in body or not starts_like_label(body, portal):
         return None
     matches = list(label_pattern().finditer(body))
