@@ -175,6 +175,45 @@ def test_a_page_of_titles_keeps_them_and_loses_its_chrome() -> None:
     ]
 
 
+def test_a_portal_article_tail_goes_and_the_signature_stays() -> None:
+    lines = synthetic(
+        "各县市区民政局:",
+        "现将《实施方案》印发给你们,请认真贯彻执行。",
+        "某某市民政局",
+        "2023年5月6日",
+        "附件下载:",
+        "某某市社区服务体系建设实施方案.doc",
+        "【责任编辑:张三】",
+        "【我要纠错】【打印本页】【关闭窗口】",
+        "上一篇:某某市关于做好养老服务工作的通知",
+        "下一篇:某某市民政局2023年工作要点",
+        "相关文章",
+        "视力保护色:",
+    )
+    kept, removed = strip_boilerplate(lines)
+    assert [line.line for line in kept] == [1, 2, 3, 4]
+    assert [r.rule for r in removed] == [
+        "page-link",
+        "document-sharing",
+        "editor",
+        "page-controls",
+        "page-navigation",
+        "page-navigation",
+        "page-navigation",
+        "page-controls",
+    ]
+
+
+def test_tail_words_inside_the_document_stay() -> None:
+    lines = synthetic(
+        "各县市区民政局:",
+        "编辑:各地要把好审核关。",  # a sentence
+        "相关文章",  # not at the tail
+        "现将《实施方案》印发给你们,请认真贯彻执行。",
+    )
+    assert kept_numbers(lines) == [1, 2, 3, 4]
+
+
 def test_short_closing_lines_stay_without_tail_chrome() -> None:
     lines = synthetic(
         "各区县人民政府:", "请认真贯彻执行。", "某某市人民政府办公室", "2023年7月25日"
