@@ -425,6 +425,15 @@ def test_names_dates_and_ordinals_are_not_targets(phrase: str) -> None:
     assert find_targets(phrase, 1)[0] == []
 
 
+def test_an_age_a_plan_raises_is_a_target_and_an_age_limit_is_not() -> None:
+    found = find_targets("到2025年,人均预期寿命达到79岁,60周岁以上老年人健康管理率达到70%", 3)[0]
+    assert [(t.indicator, t.comparator, t.value, t.unit, t.per) for t in found] == [
+        ("人均预期寿命", ">=", 79.0, "岁", "人均"),
+        ("60周岁以上老年人健康管理率", ">=", 70.0, "%", None),
+    ]
+    assert find_targets("人均预期寿命提高到78.5岁", 3)[0][0].value == 78.5
+
+
 def test_chongqing_table_row_is_not_read_as_text_twice() -> None:
     # find_targets is for running text; a clause without a unit yields nothing, not a guess
     assert find_targets("特困人员基本生活标准按照不低于城市低保标准的1.3倍进行调整", 44)[0] == []
