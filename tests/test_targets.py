@@ -434,6 +434,21 @@ def test_an_age_a_plan_raises_is_a_target_and_an_age_limit_is_not() -> None:
     assert find_targets("人均预期寿命提高到78.5岁", 3)[0][0].value == 78.5
 
 
+def test_environment_energy_and_harvest_measures_are_units() -> None:
+    text = (
+        "用水总量控制在30亿立方米以内,细颗粒物(PM2.5)平均浓度控制在35微克/立方米以下,"
+        "粮食产量稳定在600亿斤以上,能源消费总量控制在1.5亿吨标准煤以内"
+    )
+    found, diagnostics = find_targets(text, 5)
+    assert [(t.indicator, t.comparator, t.value, t.unit) for t in found] == [
+        ("用水总量", "<=", 30.0, "亿立方米"),
+        ("细颗粒物(PM2.5)平均浓度", "<=", 35.0, "微克/立方米"),
+        ("粮食产量", ">=", 600.0, "亿斤"),
+        ("能源消费总量", "<=", 1.5, "亿吨标准煤"),
+    ]
+    assert diagnostics == []
+
+
 def test_chongqing_table_row_is_not_read_as_text_twice() -> None:
     # find_targets is for running text; a clause without a unit yields nothing, not a guess
     assert find_targets("特困人员基本生活标准按照不低于城市低保标准的1.3倍进行调整", 44)[0] == []
