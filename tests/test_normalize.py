@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
-from plancli.stages.glosses import Reading, parse_reading, strip_glosses
+from plancli.stages.glosses import Reading, parse_reading, strip_glosses, strip_glosses_in
 from plancli.stages.normalize import (
     clean_characters,
     drop_stray_spaces,
@@ -253,6 +253,27 @@ def test_not_readings(gloss: str) -> None:
 def test_strip_glosses(text: str, expected: str, count: int) -> None:
     result, removed = strip_glosses(Line(text, 9))
     assert (result.text, removed, result.line) == (expected, count, 9)
+
+
+def test_glosses_stripped_over_a_document_as_line_by_line() -> None:
+    texts = [
+        "(guān)于印發(fā)",  # a gloss at a line start follows no hanzi
+        "關(guān)(yú)于",  # nor does a gloss right after a removed one
+        "",
+        "乾(qián)隆年間與乾(gān)燥",  # readings that decide the character pin it
+        "移動(dòng)通信(5G)(一)",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 3)]
+    glossed, removed = strip_glosses_in(lines)
+    assert [(item.text, item.line, item.pins) for item in glossed] == [
+        ("(guān)于印發", 3, {}),
+        ("關(yú)于", 4, {}),
+        ("", 5, {}),
+        ("乾隆年間與乾燥", 6, {0: "乾", 5: "干"}),
+        ("移動通信(5G)(一)", 7, {}),
+    ]
+    assert removed == 5
+    assert glossed == [strip_glosses(line)[0] for line in lines]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from plancli import regexes, rules
@@ -108,6 +109,44 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
         kept.append(after)
         offset += len(after)
     return GlossedLine("".join(kept), line.line, pins), removed
+
+
+def strip_glosses_in(lines: list[Line]) -> tuple[list[GlossedLine], int]:
+    """`strip_glosses` on every line, the document split once and each distinct gloss read
+    once. A gloss never spans a line break and one at a line start follows the break, no
+    hanzi, so the lines joined decide as they do apart. A line whose gloss may pin its
+    character is read again on its own (readings are rarely listed)."""
+    text = "\n".join(line.text for line in lines)
+    if "(" not in text and "（" not in text:
+        return [GlossedLine(line.text, line.line, {}) for line in lines], 0
+    pieces = GLOSS_SPLIT.split(text)
+    texts, brackets, insides = pieces[::3], pieces[1::3], pieces[2::3]
+    lasts = [piece[-1:] for piece in texts]
+    han = {char for char in set(lasts) if is_han(char)}
+    readings = {inside: parse_reading(inside) for inside in set(insides)}
+    kept = [
+        "" if last in han and readings[inside] is not None else bracket
+        for last, inside, bracket in zip(lasts, insides, brackets, strict=False)
+    ]
+    joined = [""] * (len(texts) + len(kept))
+    joined[::2], joined[1::2] = texts, kept
+    stripped = "".join(joined).split("\n")
+    glossed = [GlossedLine(new, line.line, {}) for new, line in zip(stripped, lines, strict=True)]
+    if not han.isdisjoint(_gloss_readings()):
+        for index in lines_with_pinning_glosses(texts, lasts, kept):
+            glossed[index] = strip_glosses(lines[index])[0]
+    return glossed, kept.count("")
+
+
+def lines_with_pinning_glosses(texts: list[str], lasts: list[str], kept: list[str]) -> set[int]:
+    """Indexes of the lines where a removed gloss follows a character its reading may decide."""
+    readings = _gloss_readings()
+    breaks = list(accumulate(piece.count("\n") for piece in texts))
+    return {
+        breaks[index]
+        for index, bracket in enumerate(kept)
+        if not bracket and lasts[index] in readings
+    }
 
 
 def is_han(char: str) -> bool:

@@ -43,7 +43,7 @@ from functools import cache
 
 from plancli import regexes, rules
 from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair, SuspectSpan
-from plancli.stages.glosses import GlossedLine, is_han, strip_glosses
+from plancli.stages.glosses import GlossedLine, is_han, strip_glosses_in
 from plancli.stages.script import (
     convert_lines,
     count_changed,
@@ -430,14 +430,10 @@ def normalize(text: str, *, find_garbled: bool = True) -> Normalized:
 
     report = NormalizationReport()
     diagnostics: list[Diagnostic] = []
-    glossed: list[GlossedLine] = []
     cleaned, html = strip_html(clean_characters(text))
     if html is not None:
         diagnostics.append(html)
-    for line in cleaned:
-        stripped, removed = strip_glosses(line)
-        glossed.append(stripped)
-        report.annotations_removed += removed
+    glossed, report.annotations_removed = strip_glosses_in(cleaned)
     report.script = detect_script([line.text for line in glossed])
     if find_garbled:
         report.suspect_spans = garbled_spans(glossed)
