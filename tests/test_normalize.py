@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
-from plancli.stages.glosses import Reading, parse_reading, strip_glosses, strip_glosses_in
+from plancli.stages import script
+from plancli.stages.glosses import Reading, is_han, parse_reading, strip_glosses, strip_glosses_in
 from plancli.stages.normalize import (
     clean_characters,
     drop_stray_spaces,
@@ -29,7 +31,14 @@ from plancli.stages.normalize import (
     normalize,
 )
 from plancli.stages.read import decode
-from plancli.stages.script import count_changed, detect_script, hanzi_in, resolve_zhe
+from plancli.stages.script import (
+    count_changed,
+    count_changed_lines,
+    detect_script,
+    resolve_zhe,
+    traditional_classes,
+    traditional_forms,
+)
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -309,8 +318,56 @@ def test_detect_script() -> None:
     assert detect_script([*simplified * 20, "乾隆年间的事"]) == "simplified"
 
 
-def test_hanzi_in_keeps_every_plane_and_drops_the_rest() -> None:
-    assert hanzi_in(["關(guān)于 5G,", "𠀀〇豈。", ""]) == {"關", "于", "𠀀", "〇", "豈"}
+def test_traditional_forms_on_every_plane() -> None:
+    forms = traditional_forms()
+    found = [forms.found_in(text) for text in ["關于", "关于", "5G 𠁞", "𠀾", "乾隆", ""]]
+    # 𠁞 (U+2005E) is what hk2s changes to 𠀾; 乾 is listed in `also_simplified`
+    assert found == [True, False, True, False, False, False]
+
+
+@cache
+def sample_hanzi() -> set[str]:
+    return {char for path in ALL_SAMPLES for char in normalized(path).text if is_han(char)}
+
+
+def test_traditional_forms_are_what_hk2s_changes_one_by_one() -> None:
+    converter = opencc.OpenCC("hk2s")
+    also_simplified = "乾於夥徵"  # rules/normalize.yaml
+    chars = sample_hanzi() | set("著關开𠁞𠀾" + also_simplified)
+    changed = {char for char in chars if converter.convert(char) != char}
+    assert {char for char in chars if traditional_forms().found_in(char)} == changed - set(
+        also_simplified
+    )
+    assert {"關", "乾", "𠁞"} <= changed and not {"开", "𠀾"} & changed
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path))
+    yield tmp_path
+
+
+def kept_classes(folder: Path) -> list[str]:
+    (kept,) = folder.glob("hk2s-traditional-forms-*.txt")
+    return kept.read_text(encoding="utf-8").split("\n")[2:]
+
+
+def test_traditional_forms_are_worked_out_once_and_kept(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    classes = traditional_classes()
+    assert kept_classes(cache_folder) == list(classes)
+    assert "關" in classes[0] and "𠁞" in classes[1] and "乾" not in classes[0]
+    monkeypatch.setattr(script, "traditional_chars", lambda chars: pytest.fail("worked out"))
+    assert traditional_classes() == classes
+
+
+def test_a_damaged_kept_list_is_worked_out_again(cache_folder: Path) -> None:
+    classes = traditional_classes()
+    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.txt")
+    kept.write_text(kept.read_text(encoding="utf-8").replace("關", "关"), encoding="utf-8")
+    assert traditional_classes() == classes
+    assert kept_classes(cache_folder) == list(classes)
 
 
 def test_simplified_text_is_not_touched_by_opencc() -> None:
@@ -368,6 +425,13 @@ def test_count_changed_counts_every_differing_position(chars: list[str]) -> None
     before = "".join(chars)
     after = "".join(reversed(chars))
     assert count_changed(before, after) == sum(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_count_changed_lines_sums_the_lines() -> None:
+    before = ["關於印發", "經濟", "", "ab"]
+    assert count_changed_lines(before, ["关于印发", "经济", "", "ab"]) == 5
+    assert count_changed_lines(before, ["关于印发", "经济发展", "x", "ab"]) == 8
+    assert count_changed_lines(before, list(before)) == 0
 
 
 @pytest.mark.parametrize(
