@@ -20,7 +20,7 @@ HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff
 # The inside holds no space nor bracket, so it ends where the spaces or the closing bracket
 # start: greedy and lazy find the same glosses, greedy with less backtracking.
 GLOSS = regexes.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
-GLOSS_SPLIT = regexes.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
+GLOSS_SPLIT = regexes.compile(r"([(（] *[^\s()（）]{1,8} *[)）])")  # split(): text, gloss, text ...
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 
@@ -92,12 +92,12 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     offset = len(pieces[0])  # length of the kept text so far
     removed = 0
     readings = _gloss_readings()
-    for index in range(1, len(pieces), 3):
-        bracketed, gloss, after = pieces[index : index + 3]
+    for index in range(1, len(pieces), 2):
+        bracketed, after = pieces[index : index + 2]
         # the character before a gloss ends the text piece before it; when that piece is
         # empty it is the bracket of the previous gloss (or the line start): not a hanzi
         char = pieces[index - 1][-1:]
-        reading = parse_reading(gloss) if is_han(char) else None
+        reading = parse_reading(gloss_inside(bracketed)) if is_han(char) else None
         if reading is None:
             kept.append(bracketed)
             offset += len(bracketed)
@@ -111,6 +111,11 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     return GlossedLine("".join(kept), line.line, pins), removed
 
 
+def gloss_inside(bracketed: str) -> str:
+    """`(guān)` → `guān`: the brackets are one character each, the inside holds no space."""
+    return bracketed[1:-1].strip(" ")
+
+
 def strip_glosses_in(lines: list[Line]) -> tuple[list[GlossedLine], int]:
     """`strip_glosses` on every line, the document split once and each distinct gloss read
     once. A gloss never spans a line break and one at a line start follows the break, no
@@ -119,33 +124,32 @@ def strip_glosses_in(lines: list[Line]) -> tuple[list[GlossedLine], int]:
     text = "\n".join(line.text for line in lines)
     if "(" not in text and "（" not in text:
         return [GlossedLine(line.text, line.line, {}) for line in lines], 0
-    pieces = GLOSS_SPLIT.split(text)
-    texts, brackets, insides = pieces[::3], pieces[1::3], pieces[2::3]
-    lasts = [piece[-1:] for piece in texts]
-    han = {char for char in set(lasts) if is_han(char)}
-    readings = {inside: parse_reading(inside) for inside in set(insides)}
+    pieces = GLOSS_SPLIT.split(text)  # text, gloss, text, gloss ... text
+    readings = {gloss: parse_reading(gloss_inside(gloss)) for gloss in set(pieces[1::2])}
+    han = {char for char in {piece[-1:] for piece in pieces[::2]} if is_han(char)}
     kept = [
-        "" if last in han and readings[inside] is not None else bracket
-        for last, inside, bracket in zip(lasts, insides, brackets, strict=False)
+        "" if before[-1:] in han and readings[gloss] is not None else gloss
+        for before, gloss in zip(pieces[::2], pieces[1::2], strict=False)
     ]
-    joined = [""] * (len(texts) + len(kept))
-    joined[::2], joined[1::2] = texts, kept
-    stripped = "".join(joined).split("\n")
+    pieces[1::2] = kept
+    stripped = "".join(pieces).split("\n")
     glossed = [GlossedLine(new, line.line, {}) for new, line in zip(stripped, lines, strict=True)]
     if not han.isdisjoint(_gloss_readings()):
-        for index in lines_with_pinning_glosses(texts, lasts, kept):
+        for index in lines_with_pinning_glosses(pieces):
             glossed[index] = strip_glosses(lines[index])[0]
     return glossed, kept.count("")
 
 
-def lines_with_pinning_glosses(texts: list[str], lasts: list[str], kept: list[str]) -> set[int]:
-    """Indexes of the lines where a removed gloss follows a character its reading may decide."""
+def lines_with_pinning_glosses(pieces: list[str]) -> set[int]:
+    """Indexes of the lines where a removed gloss (an empty odd piece) follows a character
+    its reading may decide."""
     readings = _gloss_readings()
+    texts = pieces[::2]
     breaks = list(accumulate(piece.count("\n") for piece in texts))
     return {
         breaks[index]
-        for index, bracket in enumerate(kept)
-        if not bracket and lasts[index] in readings
+        for index, gloss in enumerate(pieces[1::2])
+        if not gloss and texts[index][-1:] in readings
     }
 
 
