@@ -23,6 +23,7 @@ from plancli.core import Line, Normalized
 from plancli.stages import script
 from plancli.stages.glosses import Reading, is_han, parse_reading, strip_glosses, strip_glosses_in
 from plancli.stages.normalize import (
+    CLEANUP_CHARS,
     clean_characters,
     drop_stray_spaces,
     fix_spaces,
@@ -213,6 +214,13 @@ def test_clean_characters_keeps_line_numbers() -> None:
         (3, "丙"),
         (4, " 丁戊 己 庚 辛"),
     ]
+
+
+def test_every_character_cleaned_is_unprintable() -> None:
+    """`clean_line` passes printable lines untouched, unsearched."""
+    cleaned = [code for code in range(0x110000) if CLEANUP_CHARS.fullmatch(chr(code))]
+    assert len(cleaned) == 2235  # with the 2048 lone surrogates and the 128 tag characters
+    assert not any(chr(code).isprintable() for code in cleaned)
 
 
 # --- pass 2: glosses ----------------------------------------------------------------------
