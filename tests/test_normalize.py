@@ -449,10 +449,43 @@ def test_count_changed_lines_sums_the_lines() -> None:
         ("“十四五” 时期, 2025 年", "“十四五”时期, 2025 年"),  # a comma is ASCII after folding
         ("𠀀 丁 Wi-Fi 覆盖", "𠀀丁 Wi-Fi 覆盖"),
         (" 社区 ", " 社区 "),  # no character on one side: kept
+        ("社区  服务", "社区  服务"),  # a run of spaces is collapsed before, by `fix_spaces`
+        ("《规划》 〔2021〕 〇 ・ ｢通知｣ … 一", "《规划》〔2021〕〇 ・ ｢通知｣…一"),
     ],
 )
 def test_drop_stray_spaces(text: str, expected: str) -> None:
     assert drop_stray_spaces(text) == expected
+
+
+def is_cjk(char: str) -> bool:
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        or "\u3400" <= char <= "\u4dbf"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0003134f"
+        or char in "‘’“”—…·"
+        or "\u3001" <= char <= "\u303f"
+        or "\uff5f" <= char <= "\uff64"
+    )
+
+
+@given(st.lists(st.sampled_from([" ", " ", "a", "1", "社", "𠀀", "〇", "“", "・", "｢", "。", "—"])))
+@settings(max_examples=300, deadline=None)
+def test_drop_stray_spaces_drops_exactly_the_spaces_between_two_cjk_characters(
+    parts: list[str],
+) -> None:
+    text = "".join(parts)
+    kept = [
+        char
+        for index, char in enumerate(text)
+        if not (
+            char == " "
+            and 0 < index < len(text) - 1
+            and is_cjk(text[index - 1])
+            and is_cjk(text[index + 1])
+        )
+    ]
+    assert drop_stray_spaces(text) == "".join(kept)
 
 
 # --- passes 6-8 ---------------------------------------------------------------------------

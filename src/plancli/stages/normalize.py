@@ -43,7 +43,7 @@ from functools import cache
 
 from plancli import regexes, rules
 from plancli.core import Diagnostic, Line, NormalizationReport, Normalized, Repair, SuspectSpan
-from plancli.stages.glosses import GlossedLine, is_han, strip_glosses_in
+from plancli.stages.glosses import HAN_RANGES, GlossedLine, strip_glosses_in
 from plancli.stages.script import (
     convert_lines,
     count_changed,
@@ -53,7 +53,7 @@ from plancli.stages.script import (
 )
 from plancli.text import FULL_WIDTH
 
-CJK_MARKS = frozenset("‘’“”—…·")  # and the ranges U+3001-303F, U+FF5F-FF64 (`is_cjk`)
+CJK_MARKS = frozenset("‘’“”—…·")  # and the ranges U+3001-303F, U+FF5F-FF64 (`stray_space`)
 SPACES = regexes.compile(r" +")
 
 STRAY_CONTEXT = 6
@@ -150,18 +150,6 @@ def unescape_entity(match: re.Match[str]) -> str:
     import html
 
     return html.unescape(match.group())
-
-
-def is_cjk(char: str) -> bool:
-    """A hanzi or a Chinese punctuation mark: a space between two of them is stray."""
-    if len(char) != 1:
-        return False
-    return (
-        is_han(char)
-        or char in CJK_MARKS
-        or "\u3001" <= char <= "\u303f"
-        or "\uff5f" <= char <= "\uff64"
-    )
 
 
 # --- pass 6: punctuation ------------------------------------------------------------------
@@ -278,14 +266,16 @@ def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
 
 
 def drop_stray_spaces(text: str) -> str:
-    """Remove each single space that stands between two `is_cjk` characters."""
-    pieces = text.split(" ")
-    kept = [pieces[0]]
-    for before, after in itertools.pairwise(pieces):
-        if not (is_cjk(before[-1:]) and is_cjk(after[:1])):
-            kept.append(" ")
-        kept.append(after)
-    return "".join(kept)
+    """Remove each single space that stands between two CJK characters (`stray_space`)."""
+    return stray_space().sub("", text)
+
+
+@cache
+def stray_space() -> re.Pattern[str]:
+    """A space between a hanzi or Chinese mark and another (compiled on the first line with a
+    space). The space comes first in the pattern, so the engine looks for it alone."""
+    cjk = f"{HAN_RANGES}{''.join(sorted(CJK_MARKS))}\u3001-\u303f\uff5f-\uff64"
+    return regexes.compile(f" (?<=[{cjk}] )(?=[{cjk}])")
 
 
 CHINESE_DIGITS = "〇零一二三四五六七八九十"
