@@ -211,19 +211,26 @@ def resolve_zhe(text: str, pinned: Iterable[int] = ()) -> str:
     if ZHU not in text:
         return text
     default, words = _zhe_words()
-    chars = list(text)
     fixed = set(pinned)
-    for index, char in enumerate(text):
-        if char == ZHU and index not in fixed:
-            chars[index] = zhe_choice(text, index, words, default)
-    return "".join(chars)
+    pieces: list[str] = []
+    start = 0
+    index = text.find(ZHU)
+    while index != -1:
+        if index not in fixed:
+            pieces += [text[start:index], zhe_choice(text, index, words, default)]
+            start = index + 1
+        index = text.find(ZHU, index + 1)
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 def zhe_choice(text: str, index: int, words: tuple[tuple[str, str], ...], default: str) -> str:
     for word, choice in words:
-        for k, char in enumerate(word):
-            if char == ZHU and index >= k and text[index - k : index - k + len(word)] == word:
+        offset = word.find(ZHU)
+        while offset != -1:
+            if index >= offset and text.startswith(word, index - offset):
                 return choice
+            offset = word.find(ZHU, offset + 1)
     return default
 
 
