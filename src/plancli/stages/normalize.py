@@ -181,7 +181,8 @@ def fold_punctuation(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]:
         if text != line.text:
             total += count_changed(line.text, text)
             first = line.line if first is None else first
-        folded.append(Line(text, line.line))
+            line = Line(text, line.line)
+        folded.append(line)
     if not total:
         return folded, None
     message = f"{total} full-width characters folded to ASCII (first on line {first})"
@@ -243,7 +244,12 @@ def strip_lost_indent(lines: list[Line]) -> tuple[list[Line], Diagnostic | None]
 
 
 def drop_blank(lines: list[Line]) -> list[Line]:
-    return [Line(text, line.line) for line in lines if (text := line.text.strip())]
+    """The lines that hold more than spaces, stripped (a line that needs no strip is kept)."""
+    return [
+        line if len(text) == len(line.text) else Line(text, line.line)
+        for line in lines
+        if (text := line.text.strip())
+    ]
 
 
 # --- pass 7: spaces -----------------------------------------------------------------------
@@ -261,7 +267,8 @@ def fix_spaces(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
             if text != collapsed:
                 before, after = changed_span(collapsed, text)
                 repairs.append(Repair(line.line, "stray-space", before, after))
-        fixed.append(Line(text, line.line))
+            line = Line(text, line.line)
+        fixed.append(line)
     return fixed, repairs
 
 
@@ -299,7 +306,8 @@ def fold_look_alike_zero(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
         if text != line.text:
             before, after = changed_span(line.text, text)
             repairs.append(Repair(line.line, "zero", before, after))
-        fixed.append(Line(text, line.line))
+            line = Line(text, line.line)
+        fixed.append(line)
     return fixed, repairs
 
 
