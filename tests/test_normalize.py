@@ -425,9 +425,13 @@ def test_count_changed_on_a_long_converted_line() -> None:
     assert count_changed(before, "经济发展" * 15 + "𠀁") == 46  # 經 濟 發 per word, and 𠀀
     assert count_changed(before, before) == 0
     assert count_changed("經濟", "经济发展") == 4  # 2 changed + 2 added
+    assert count_changed(before[:-1], "经济发展" * 15) == 45  # no surrogate pair: UTF-16
 
 
-@given(st.lists(st.sampled_from("經经濟济a\x00\U00020000\U00020001\U0010ffff"), max_size=120))
+COMPARED = "經经濟济a\x00\ud800\udc00\U00020000\U00020001\U0010ffff"  # lone surrogates too
+
+
+@given(st.lists(st.sampled_from(COMPARED), max_size=120))
 @settings(max_examples=200, deadline=None)
 def test_count_changed_counts_every_differing_position(chars: list[str]) -> None:
     before = "".join(chars)
