@@ -36,15 +36,15 @@ def hk2s_converter() -> OpenCC:
     return opencc.OpenCC("hk2s")
 
 
-def traditional_chars(chars: Iterable[str]) -> frozenset[str]:
-    """The characters OpenCC hk2s changes on their own (traditional-only forms)."""
-    ordered = sorted(set(chars))
-    if not ordered:
+def traditional_chars(chars: list[str]) -> frozenset[str]:
+    """Which of the (distinct) characters OpenCC hk2s changes on their own: one conversion
+    of them all, a line each (a line break ends every phrase)."""
+    if not chars:
         return frozenset()
-    converted = hk2s_converter().convert("\n".join(ordered)).split("\n")
-    if len(converted) != len(ordered):
-        converted = [hk2s_converter().convert(char) for char in ordered]
-    return frozenset(char for char, new in zip(ordered, converted, strict=True) if char != new)
+    converted = hk2s_converter().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        converted = [hk2s_converter().convert(char) for char in chars]
+    return frozenset(char for char, new in zip(chars, converted, strict=True) if char != new)
 
 
 def detect_script(texts: list[str]) -> Script:
