@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
 from plancli.stages import script
-from plancli.stages.glosses import Reading, is_han, parse_reading, strip_glosses, strip_glosses_in
+from plancli.stages.glosses import (
+    HAN_RANGES,
+    Reading,
+    parse_reading,
+    strip_glosses,
+    strip_glosses_in,
+)
 from plancli.stages.normalize import (
     CLEANUP_CHARS,
     clean_characters,
@@ -279,6 +285,7 @@ def test_glosses_stripped_over_a_document_as_line_by_line() -> None:
         "",
         "乾(qián)隆年間與乾(gān)燥",  # readings that decide the character pin it
         "移動(dòng)通信(5G)(一)",
+        "於(一)對於(yú)",  # a bracket after 於 that is no gloss
     ]
     lines = [Line(text, number) for number, text in enumerate(texts, 3)]
     glossed, removed = strip_glosses_in(lines)
@@ -288,8 +295,9 @@ def test_glosses_stripped_over_a_document_as_line_by_line() -> None:
         ("", 5, {}),
         ("乾隆年間與乾燥", 6, {0: "乾", 5: "干"}),
         ("移動通信(5G)(一)", 7, {}),
+        ("於(一)對於", 8, {5: "于"}),
     ]
-    assert removed == 5
+    assert removed == 6
     assert glossed == [strip_glosses(line)[0] for line in lines]
 
 
@@ -335,7 +343,8 @@ def test_traditional_forms_on_every_plane() -> None:
 
 @cache
 def sample_hanzi() -> set[str]:
-    return {char for path in ALL_SAMPLES for char in normalized(path).text if is_han(char)}
+    han = re.compile(f"[{HAN_RANGES}]")
+    return {char for path in ALL_SAMPLES for char in han.findall(normalized(path).text)}
 
 
 def test_traditional_forms_are_what_hk2s_changes_one_by_one() -> None:

@@ -6,6 +6,7 @@ stays 乾, ``著(zhe)`` becomes 着; rules/gloss_readings.yaml). Pass 2 of `norm
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from functools import cache, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -14,13 +15,14 @@ from plancli import regexes, rules
 from plancli.core import Line
 
 # The hanzi, as character-class ranges: CJK unified ideographs (with extension A and the
-# supplementary planes' B-G), compatibility ideographs and 〇. Code tests them with `is_han`;
-# a pattern pays about 1 ms to compile each class holding them, so few patterns do.
+# supplementary planes' B-G), compatibility ideographs and 〇. A pattern pays about 1 ms to
+# compile each class holding them (once per machine, see `plancli.regexes`).
 HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# The inside holds no space nor bracket, so it ends where the spaces or the closing bracket
-# start: greedy and lazy find the same glosses, greedy with less backtracking.
-GLOSS = regexes.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
-GLOSS_SPLIT = regexes.compile(r"([(（] *[^\s()（）]{1,8} *[)）])")  # split(): text, gloss, text ...
+# A bracketed gloss right after a hanzi; split() gives text, gloss, text ... The lookbehind
+# follows the bracket so that the engine still scans for the bracket alone. A gloss right
+# after another follows its bracket, no hanzi. The inside holds no space nor bracket, so it
+# ends where the spaces or the closing bracket start: greedy and lazy find the same glosses.
+GLOSS_SPLIT = regexes.compile(rf"([(（](?<=[{HAN_RANGES}][(（]) *[^\s()（）]{{1,8}} *[)）])")
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 
@@ -94,10 +96,8 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     readings = _gloss_readings()
     for index in range(1, len(pieces), 2):
         bracketed, after = pieces[index : index + 2]
-        # the character before a gloss ends the text piece before it; when that piece is
-        # empty it is the bracket of the previous gloss (or the line start): not a hanzi
-        char = pieces[index - 1][-1:]
-        reading = parse_reading(gloss_inside(bracketed)) if is_han(char) else None
+        char = pieces[index - 1][-1]  # the hanzi the gloss follows
+        reading = parse_reading(gloss_inside(bracketed))
         if reading is None:
             kept.append(bracketed)
             offset += len(bracketed)
@@ -119,48 +119,35 @@ def gloss_inside(bracketed: str) -> str:
 def strip_glosses_in(lines: list[Line]) -> tuple[list[GlossedLine], int]:
     """`strip_glosses` on every line, the document split once and each distinct gloss read
     once. A gloss never spans a line break and one at a line start follows the break, no
-    hanzi, so the lines joined decide as they do apart. A line whose gloss may pin its
+    hanzi, so the lines joined split as they do apart. A line whose gloss may pin its
     character is read again on its own (readings are rarely listed)."""
     text = "\n".join(line.text for line in lines)
     if "(" not in text and "（" not in text:
         return [GlossedLine(line.text, line.line, {}) for line in lines], 0
     pieces = GLOSS_SPLIT.split(text)  # text, gloss, text, gloss ... text
-    readings = {gloss: parse_reading(gloss_inside(gloss)) for gloss in set(pieces[1::2])}
-    han = {char for char in {piece[-1:] for piece in pieces[::2]} if is_han(char)}
-    kept = [
-        "" if before[-1:] in han and readings[gloss] is not None else gloss
-        for before, gloss in zip(pieces[::2], pieces[1::2], strict=False)
-    ]
+    glosses = set(pieces[1::2])  # a few hundred distinct ones among thousands
+    removable = {gloss for gloss in glosses if parse_reading(gloss_inside(gloss)) is not None}
+    kept = ["" if gloss in removable else gloss for gloss in pieces[1::2]]
     pieces[1::2] = kept
     stripped = "".join(pieces).split("\n")
     glossed = [GlossedLine(new, line.line, {}) for new, line in zip(stripped, lines, strict=True)]
-    if not han.isdisjoint(_gloss_readings()):
-        for index in lines_with_pinning_glosses(pieces):
+    if removable:
+        for index in lines_with_pinning_glosses(lines, text):
             glossed[index] = strip_glosses(lines[index])[0]
     return glossed, kept.count("")
 
 
-def lines_with_pinning_glosses(pieces: list[str]) -> set[int]:
-    """Indexes of the lines where a removed gloss (an empty odd piece) follows a character
-    its reading may decide."""
-    readings = _gloss_readings()
-    texts = pieces[::2]
-    breaks = list(accumulate(piece.count("\n") for piece in texts))
-    return {
-        breaks[index]
-        for index, gloss in enumerate(pieces[1::2])
-        if not gloss and texts[index][-1:] in readings
-    }
-
-
-def is_han(char: str) -> bool:
-    """A hanzi (`HAN_RANGES`), tested without a regular expression."""
-    return "\u4e00" <= char <= "\u9fff" or (
-        len(char) == 1
-        and (
-            "\u3400" <= char <= "\u4dbf"
-            or "\uf900" <= char <= "\ufaff"
-            or char == "\u3007"
-            or "\U00020000" <= char <= "\U0003134f"
-        )
-    )
+def lines_with_pinning_glosses(lines: list[Line], text: str) -> set[int]:
+    """Indexes of the lines where a bracket follows a character a gloss's reading may decide
+    (rules/gloss_readings.yaml), found in `text`, the lines joined by line breaks."""
+    chars = [char for char in _gloss_readings() if char in text]  # a one-character search is fast
+    pairs = [char + bracket for char in chars for bracket in "(（"]
+    starts: list[int] = []
+    found: set[int] = set()
+    for pair in pairs:
+        at = text.find(pair)
+        while at != -1:
+            starts = starts or list(accumulate(len(line.text) + 1 for line in lines))
+            found.add(bisect_right(starts, at))
+            at = text.find(pair, at + 1)
+    return found
