@@ -53,17 +53,29 @@ def detect_script(texts: list[str]) -> Script:
     traditional = traditional_forms()
     if not traditional.found_in("\n".join(texts)):
         return "simplified"
-    votes = {"traditional": 0, "simplified": 0}
-    for text in texts:
-        count = len(NOT_HAN.sub("", text))
-        if traditional.found_in(text):
-            votes["traditional"] += count
-        elif count >= settings["min_han_per_line"]:
-            votes["simplified"] += count
-    share = votes["traditional"] / (votes["traditional"] + votes["simplified"])
+    marked = [(text, traditional.found_in(text)) for text in texts]
+    minimum = settings["min_han_per_line"]
+    simplified = sum(
+        count for text, found in marked if not found and (count := hanzi_count(text)) >= minimum
+    )
+    share = traditional_share(marked, simplified)
     if share < settings["simplified_below"]:
         return "simplified"
     return "traditional" if share >= settings["traditional_above"] else "mixed"
+
+
+def traditional_share(marked: list[tuple[str, bool]], simplified: int) -> float:
+    """The share of the voting hanzi that stand in lines marked traditional. Without any
+    simplified vote it is 1.0 whatever their number (a marked line holds a hanzi), so the
+    marked lines are only counted when there is one."""
+    if not simplified:
+        return 1.0
+    traditional = sum(hanzi_count(text) for text, found in marked if found)
+    return traditional / (traditional + simplified)
+
+
+def hanzi_count(text: str) -> int:
+    return len(NOT_HAN.sub("", text))
 
 
 class TraditionalForms(NamedTuple):
