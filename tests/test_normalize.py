@@ -387,6 +387,16 @@ def test_a_damaged_kept_list_is_worked_out_again(cache_folder: Path) -> None:
     assert kept_classes(cache_folder) == list(classes)
 
 
+def test_an_unwritable_cache_folder_only_means_working_the_forms_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("PLANCLI_CACHE", str(blocker / "cache"))
+    basic, supplementary = traditional_classes()
+    assert "關" in basic and "𠁞" in supplementary
+
+
 def test_simplified_text_is_not_touched_by_opencc() -> None:
     text = "乾隆年间,著名的原著。沿著河边走"  # legitimate or odd forms stay in simplified text
     result = normalize(text)
