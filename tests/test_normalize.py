@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
-from plancli.stages import script
+from plancli.stages import traditional
 from plancli.stages.glosses import (
     HAN_RANGES,
     Reading,
@@ -43,9 +43,8 @@ from plancli.stages.script import (
     count_changed_lines,
     detect_script,
     resolve_zhe,
-    traditional_classes,
-    traditional_forms,
 )
+from plancli.stages.traditional import traditional_classes, traditional_forms
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -375,7 +374,7 @@ def test_traditional_forms_are_worked_out_once_and_kept(
     classes = traditional_classes()
     assert kept_classes(cache_folder) == list(classes)
     assert "關" in classes[0] and "𠁞" in classes[1] and "乾" not in classes[0]
-    monkeypatch.setattr(script, "traditional_chars", lambda chars: pytest.fail("worked out"))
+    monkeypatch.setattr(traditional, "traditional_chars", lambda chars: pytest.fail("worked out"))
     assert traditional_classes() == classes
 
 
