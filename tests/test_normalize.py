@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -19,8 +20,16 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
-from plancli.stages.glosses import Reading, parse_reading, strip_glosses
+from plancli.stages import traditional
+from plancli.stages.glosses import (
+    HAN_RANGES,
+    Reading,
+    parse_reading,
+    strip_glosses,
+    strip_glosses_in,
+)
 from plancli.stages.normalize import (
+    CLEANUP_CHARS,
     clean_characters,
     drop_stray_spaces,
     fix_spaces,
@@ -29,7 +38,13 @@ from plancli.stages.normalize import (
     normalize,
 )
 from plancli.stages.read import decode
-from plancli.stages.script import count_changed, detect_script, hanzi_in, resolve_zhe
+from plancli.stages.script import (
+    count_changed,
+    count_changed_lines,
+    detect_script,
+    resolve_zhe,
+)
+from plancli.stages.traditional import traditional_classes, traditional_forms
 
 GLOSS_LEFT = re.compile(r"[\u4e00-\u9fff][(（] *[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? *[)）]")
 
@@ -206,6 +221,13 @@ def test_clean_characters_keeps_line_numbers() -> None:
     ]
 
 
+def test_every_character_cleaned_is_unprintable() -> None:
+    """`clean_line` passes printable lines untouched, unsearched."""
+    cleaned = [code for code in range(0x110000) if CLEANUP_CHARS.fullmatch(chr(code))]
+    assert len(cleaned) == 2235  # with the 2048 lone surrogates and the 128 tag characters
+    assert not any(chr(code).isprintable() for code in cleaned)
+
+
 # --- pass 2: glosses ----------------------------------------------------------------------
 
 
@@ -255,6 +277,29 @@ def test_strip_glosses(text: str, expected: str, count: int) -> None:
     assert (result.text, removed, result.line) == (expected, count, 9)
 
 
+def test_glosses_stripped_over_a_document_as_line_by_line() -> None:
+    texts = [
+        "(guān)于印發(fā)",  # a gloss at a line start follows no hanzi
+        "關(guān)(yú)于",  # nor does a gloss right after a removed one
+        "",
+        "乾(qián)隆年間與乾(gān)燥",  # readings that decide the character pin it
+        "移動(dòng)通信(5G)(一)",
+        "於(一)對於(yú)",  # a bracket after 於 that is no gloss
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 3)]
+    glossed, removed = strip_glosses_in(lines)
+    assert [(item.text, item.line, item.pins) for item in glossed] == [
+        ("(guān)于印發", 3, {}),
+        ("關(yú)于", 4, {}),
+        ("", 5, {}),
+        ("乾隆年間與乾燥", 6, {0: "乾", 5: "干"}),
+        ("移動通信(5G)(一)", 7, {}),
+        ("於(一)對於", 8, {5: "于"}),
+    ]
+    assert removed == 6
+    assert glossed == [strip_glosses(line)[0] for line in lines]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -288,8 +333,67 @@ def test_detect_script() -> None:
     assert detect_script([*simplified * 20, "乾隆年间的事"]) == "simplified"
 
 
-def test_hanzi_in_keeps_every_plane_and_drops_the_rest() -> None:
-    assert hanzi_in(["關(guān)于 5G,", "𠀀〇豈。", ""]) == {"關", "于", "𠀀", "〇", "豈"}
+def test_traditional_forms_on_every_plane() -> None:
+    forms = traditional_forms()
+    found = [forms.found_in(text) for text in ["關于", "关于", "5G 𠁞", "𠀾", "乾隆", ""]]
+    # 𠁞 (U+2005E) is what hk2s changes to 𠀾; 乾 is listed in `also_simplified`
+    assert found == [True, False, True, False, False, False]
+
+
+@cache
+def sample_hanzi() -> set[str]:
+    han = re.compile(f"[{HAN_RANGES}]")
+    return {char for path in ALL_SAMPLES for char in han.findall(normalized(path).text)}
+
+
+def test_traditional_forms_are_what_hk2s_changes_one_by_one() -> None:
+    converter = opencc.OpenCC("hk2s")
+    also_simplified = "乾於夥徵"  # rules/normalize.yaml
+    chars = sample_hanzi() | set("著關开𠁞𠀾" + also_simplified)
+    changed = {char for char in chars if converter.convert(char) != char}
+    assert {char for char in chars if traditional_forms().found_in(char)} == changed - set(
+        also_simplified
+    )
+    assert {"關", "乾", "𠁞"} <= changed and not {"开", "𠀾"} & changed
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path))
+    yield tmp_path
+
+
+def kept_classes(folder: Path) -> list[str]:
+    (kept,) = folder.glob("hk2s-traditional-forms-*.txt")
+    return kept.read_text(encoding="utf-8").split("\n")[2:]
+
+
+def test_traditional_forms_are_worked_out_once_and_kept(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    classes = traditional_classes()
+    assert kept_classes(cache_folder) == list(classes)
+    assert "關" in classes[0] and "𠁞" in classes[1] and "乾" not in classes[0]
+    monkeypatch.setattr(traditional, "traditional_chars", lambda chars: pytest.fail("worked out"))
+    assert traditional_classes() == classes
+
+
+def test_a_damaged_kept_list_is_worked_out_again(cache_folder: Path) -> None:
+    classes = traditional_classes()
+    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.txt")
+    kept.write_text(kept.read_text(encoding="utf-8").replace("關", "关"), encoding="utf-8")
+    assert traditional_classes() == classes
+    assert kept_classes(cache_folder) == list(classes)
+
+
+def test_an_unwritable_cache_folder_only_means_working_the_forms_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("PLANCLI_CACHE", str(blocker / "cache"))
+    basic, supplementary = traditional_classes()
+    assert "關" in basic and "𠁞" in supplementary
 
 
 def test_simplified_text_is_not_touched_by_opencc() -> None:
@@ -339,14 +443,25 @@ def test_count_changed_on_a_long_converted_line() -> None:
     assert count_changed(before, "经济发展" * 15 + "𠀁") == 46  # 經 濟 發 per word, and 𠀀
     assert count_changed(before, before) == 0
     assert count_changed("經濟", "经济发展") == 4  # 2 changed + 2 added
+    assert count_changed(before[:-1], "经济发展" * 15) == 45  # no surrogate pair: UTF-16
 
 
-@given(st.lists(st.sampled_from("經经濟济a\x00\U00020000\U00020001\U0010ffff"), max_size=120))
+COMPARED = "經经濟济a\x00\ud800\udc00\U00020000\U00020001\U0010ffff"  # lone surrogates too
+
+
+@given(st.lists(st.sampled_from(COMPARED), max_size=120))
 @settings(max_examples=200, deadline=None)
 def test_count_changed_counts_every_differing_position(chars: list[str]) -> None:
     before = "".join(chars)
     after = "".join(reversed(chars))
     assert count_changed(before, after) == sum(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_count_changed_lines_sums_the_lines() -> None:
+    before = ["關於印發", "經濟", "", "ab"]
+    assert count_changed_lines(before, ["关于印发", "经济", "", "ab"]) == 5
+    assert count_changed_lines(before, ["关于印发", "经济发展", "x", "ab"]) == 8
+    assert count_changed_lines(before, list(before)) == 0
 
 
 @pytest.mark.parametrize(
@@ -356,10 +471,43 @@ def test_count_changed_counts_every_differing_position(chars: list[str]) -> None
         ("“十四五” 时期, 2025 年", "“十四五”时期, 2025 年"),  # a comma is ASCII after folding
         ("𠀀 丁 Wi-Fi 覆盖", "𠀀丁 Wi-Fi 覆盖"),
         (" 社区 ", " 社区 "),  # no character on one side: kept
+        ("社区  服务", "社区  服务"),  # a run of spaces is collapsed before, by `fix_spaces`
+        ("《规划》 〔2021〕 〇 ・ ｢通知｣ … 一", "《规划》〔2021〕〇 ・ ｢通知｣…一"),
     ],
 )
 def test_drop_stray_spaces(text: str, expected: str) -> None:
     assert drop_stray_spaces(text) == expected
+
+
+def is_cjk(char: str) -> bool:
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        or "\u3400" <= char <= "\u4dbf"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0003134f"
+        or char in "‘’“”—…·"
+        or "\u3001" <= char <= "\u303f"
+        or "\uff5f" <= char <= "\uff64"
+    )
+
+
+@given(st.lists(st.sampled_from([" ", " ", "a", "1", "社", "𠀀", "〇", "“", "・", "｢", "。", "—"])))
+@settings(max_examples=300, deadline=None)
+def test_drop_stray_spaces_drops_exactly_the_spaces_between_two_cjk_characters(
+    parts: list[str],
+) -> None:
+    text = "".join(parts)
+    kept = [
+        char
+        for index, char in enumerate(text)
+        if not (
+            char == " "
+            and 0 < index < len(text) - 1
+            and is_cjk(text[index - 1])
+            and is_cjk(text[index + 1])
+        )
+    ]
+    assert drop_stray_spaces(text) == "".join(kept)
 
 
 # --- passes 6-8 ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CHANGJI, JIMSAR
-from plancli.stages.read import NotText, decode
+from plancli.stages.read import NotText, count_controls, decode
 
 JIMSAR_TEXT = JIMSAR.read_text(encoding="utf-8")
 # A traditional version of a real document, as a Taiwan (Big5) or Hong Kong site would serve it.
@@ -92,6 +92,18 @@ def test_random_bytes_are_not_text() -> None:
     data = random.Random(7).randbytes(4096)
     with pytest.raises(NotText, match=r"binary file \(NUL bytes / control characters\)"):
         decode(data)
+
+
+def test_controls_are_counted_but_not_line_ends_tabs_or_hanzi() -> None:
+    text = "\x00关于\x07印发\t通知\r\n\x0b\x0c\x1b\x7f\x80\u3000\ud800𠀀\x1f"
+    assert count_controls(text) == 5  # NUL, BEL, ESC, DEL and U+001F
+
+
+def test_a_text_with_a_few_controls_per_hundred_characters_is_binary() -> None:
+    line = "关于印发实施方案的通知" * 9 + "\x01"  # 1 control in 100 characters: text
+    assert decode(line.encode()).text == line
+    with pytest.raises(NotText, match="control characters"):
+        decode((line + "\x02\x03").encode())  # 3 in 102: more than 2 %
 
 
 @pytest.mark.parametrize(

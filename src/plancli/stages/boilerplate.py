@@ -44,6 +44,7 @@ class SpamScore(NamedTuple):
     max_chars: int | None = None
     document_like: DocumentLike | None = None
     any_term: re.Pattern[str] | None = None  # finds a line holding at least one term
+    features_alone: float | None = None  # the positive feature weights summed (`parse_spam`)
 
     def score(self, text: str) -> float:
         found = sum(weight for word, weight in self.terms if word in text)
@@ -57,7 +58,10 @@ class SpamScore(NamedTuple):
         (one search instead of a scan per term, for the many lines without any)."""
         if self.any_term is None or self.any_term.search(text):
             return True
-        return sum(weight for _, weight in self.features if weight > 0) >= self.threshold
+        alone = self.features_alone
+        if alone is None:
+            alone = positive_weights(self.features)
+        return alone >= self.threshold
 
     def matches(self, text: str) -> bool:
         if self.max_chars is not None and len(text) > self.max_chars:
@@ -71,6 +75,10 @@ class SpamScore(NamedTuple):
         if strict is None or not strict.describes(text):
             return True
         return score >= strict.threshold and self.strong_terms(text) >= strict.min_strong_terms
+
+
+def positive_weights(features: tuple[tuple[re.Pattern[str], float], ...]) -> float:
+    return sum(weight for _, weight in features if weight > 0)
 
 
 class Rule(NamedTuple):
@@ -154,7 +162,13 @@ def parse_spam(raw: dict[str, Any]) -> SpamScore:
     max_chars = int(raw["max_chars"]) if raw.get("max_chars") is not None else None
     any_term = regexes.compile("|".join(map(re.escape, terms))) if terms else None
     return SpamScore(
-        float(raw["threshold"]), tuple(terms.items()), features, max_chars, document_like, any_term
+        float(raw["threshold"]),
+        tuple(terms.items()),
+        features,
+        max_chars,
+        document_like,
+        any_term,
+        positive_weights(features),
     )
 
 
@@ -235,7 +249,10 @@ def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
     candidates = (ruleset.firing or {}).get((zone, sentence))
     if candidates is None:
         candidates = firing_rules(ruleset.rules, zone, sentence)
-    return next((rule for rule in candidates if rule.matches(text)), None)
+    for rule in candidates:
+        if rule.matches(text):
+            return rule
+    return None
 
 
 class RuleFinder:

@@ -6,20 +6,23 @@ stays 乾, ``著(zhe)`` becomes 着; rules/gloss_readings.yaml). Pass 2 of `norm
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from plancli import regexes, rules
 from plancli.core import Line
 
 # The hanzi, as character-class ranges: CJK unified ideographs (with extension A and the
-# supplementary planes' B-G), compatibility ideographs and 〇. Code tests them with `is_han`;
-# a pattern pays about 1 ms to compile each class holding them, so few patterns do.
+# supplementary planes' B-G), compatibility ideographs and 〇. A pattern pays about 1 ms to
+# compile each class holding them (once per machine, see `plancli.regexes`).
 HAN_RANGES = "\U00020000-\U0003134f\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# The inside holds no space nor bracket, so it ends where the spaces or the closing bracket
-# start: greedy and lazy find the same glosses, greedy with less backtracking.
-GLOSS = regexes.compile(r"[(（] *([^\s()（）]{1,8}) *[)）]")
-GLOSS_SPLIT = regexes.compile(f"({GLOSS.pattern})")  # split(): text, gloss, its inside, text ...
+# A bracketed gloss right after a hanzi; split() gives text, gloss, text ... The lookbehind
+# follows the bracket so that the engine still scans for the bracket alone. A gloss right
+# after another follows its bracket, no hanzi. The inside holds no space nor bracket, so it
+# ends where the spaces or the closing bracket start: greedy and lazy find the same glosses.
+GLOSS_SPLIT = regexes.compile(rf"([(（](?<=[{HAN_RANGES}][(（]) *[^\s()（）]{{1,8}} *[)）])")
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 TONE_DIGITS = frozenset("012345")
 
@@ -91,12 +94,10 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     offset = len(pieces[0])  # length of the kept text so far
     removed = 0
     readings = _gloss_readings()
-    for index in range(1, len(pieces), 3):
-        bracketed, gloss, after = pieces[index : index + 3]
-        # the character before a gloss ends the text piece before it; when that piece is
-        # empty it is the bracket of the previous gloss (or the line start): not a hanzi
-        char = pieces[index - 1][-1:]
-        reading = parse_reading(gloss) if is_han(char) else None
+    for index in range(1, len(pieces), 2):
+        bracketed, after = pieces[index : index + 2]
+        char = pieces[index - 1][-1]  # the hanzi the gloss follows
+        reading = parse_reading(gloss_inside(bracketed))
         if reading is None:
             kept.append(bracketed)
             offset += len(bracketed)
@@ -110,14 +111,43 @@ def strip_glosses(line: Line) -> tuple[GlossedLine, int]:
     return GlossedLine("".join(kept), line.line, pins), removed
 
 
-def is_han(char: str) -> bool:
-    """A hanzi (`HAN_RANGES`), tested without a regular expression."""
-    return "\u4e00" <= char <= "\u9fff" or (
-        len(char) == 1
-        and (
-            "\u3400" <= char <= "\u4dbf"
-            or "\uf900" <= char <= "\ufaff"
-            or char == "\u3007"
-            or "\U00020000" <= char <= "\U0003134f"
-        )
-    )
+def gloss_inside(bracketed: str) -> str:
+    """`(guān)` → `guān`: the brackets are one character each, the inside holds no space."""
+    return bracketed[1:-1].strip(" ")
+
+
+def strip_glosses_in(lines: list[Line]) -> tuple[list[GlossedLine], int]:
+    """`strip_glosses` on every line, the document split once and each distinct gloss read
+    once. A gloss never spans a line break and one at a line start follows the break, no
+    hanzi, so the lines joined split as they do apart. A line whose gloss may pin its
+    character is read again on its own (readings are rarely listed)."""
+    text = "\n".join(line.text for line in lines)
+    if "(" not in text and "（" not in text:
+        return [GlossedLine(line.text, line.line, {}) for line in lines], 0
+    pieces = GLOSS_SPLIT.split(text)  # text, gloss, text, gloss ... text
+    glosses = set(pieces[1::2])  # a few hundred distinct ones among thousands
+    removable = {gloss for gloss in glosses if parse_reading(gloss_inside(gloss)) is not None}
+    kept = ["" if gloss in removable else gloss for gloss in pieces[1::2]]
+    pieces[1::2] = kept
+    stripped = "".join(pieces).split("\n")
+    glossed = [GlossedLine(new, line.line, {}) for new, line in zip(stripped, lines, strict=True)]
+    if removable:
+        for index in lines_with_pinning_glosses(lines, text):
+            glossed[index] = strip_glosses(lines[index])[0]
+    return glossed, kept.count("")
+
+
+def lines_with_pinning_glosses(lines: list[Line], text: str) -> set[int]:
+    """Indexes of the lines where a bracket follows a character a gloss's reading may decide
+    (rules/gloss_readings.yaml), found in `text`, the lines joined by line breaks."""
+    chars = [char for char in _gloss_readings() if char in text]  # a one-character search is fast
+    pairs = [char + bracket for char in chars for bracket in "(（"]
+    starts: list[int] = []
+    found: set[int] = set()
+    for pair in pairs:
+        at = text.find(pair)
+        while at != -1:
+            starts = starts or list(accumulate(len(line.text) + 1 for line in lines))
+            found.add(bisect_right(starts, at))
+            at = text.find(pair, at + 1)
+    return found

@@ -43,7 +43,7 @@ def load_settings() -> Settings:
 
 
 def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def header_width(lines: list[Line], start: int, settings: Settings) -> int:

@@ -1,6 +1,8 @@
 """Script detection and conversion (passes 3 and 4 of `normalize`): simplified, traditional
 or mixed, decided before any conversion; traditional and mixed text through OpenCC ``hk2s``
 with the characters a pinyin gloss decided kept, then the 著 rules (rules/zhe.yaml).
+
+Detection looks for the traditional-only forms (`plancli.stages.traditional`).
 """
 
 from __future__ import annotations
@@ -8,62 +10,48 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from plancli import regexes, rules
 from plancli.core import Line
 from plancli.stages.glosses import HAN_RANGES, GlossedLine
+from plancli.stages.traditional import hk2s_converter, traditional_forms
 
 NOT_HAN = regexes.compile(f"[^{HAN_RANGES}]+")  # deleting it leaves a line's hanzi as one string
-
-if TYPE_CHECKING:
-    from opencc import OpenCC
 
 Script = Literal["simplified", "traditional", "mixed"]
 ZHU = "著"
 
 
-@cache
-def hk2s_converter() -> OpenCC:
-    import opencc
-
-    return opencc.OpenCC("hk2s")
-
-
-def traditional_chars(chars: Iterable[str]) -> frozenset[str]:
-    """The characters OpenCC hk2s changes on their own (traditional-only forms)."""
-    ordered = sorted(set(chars))
-    if not ordered:
-        return frozenset()
-    converted = hk2s_converter().convert("\n".join(ordered)).split("\n")
-    if len(converted) != len(ordered):
-        converted = [hk2s_converter().convert(char) for char in ordered]
-    return frozenset(char for char, new in zip(ordered, converted, strict=True) if char != new)
-
-
 def detect_script(texts: list[str]) -> Script:
     """Vote line by line, weighted by hanzi count (thresholds in rules/normalize.yaml)."""
     settings = rules.load("normalize")["script"]
-    traditional = traditional_chars(hanzi_in(texts))
-    traditional -= frozenset(str(settings.get("also_simplified", "")))
-    if not traditional:
+    traditional = traditional_forms()
+    if not traditional.found_in("\n".join(texts)):
         return "simplified"
-    han_per_line = [NOT_HAN.sub("", text) for text in texts]
-    votes = {"traditional": 0, "simplified": 0}
-    for chars in han_per_line:
-        if not traditional.isdisjoint(chars):
-            votes["traditional"] += len(chars)
-        elif len(chars) >= settings["min_han_per_line"]:
-            votes["simplified"] += len(chars)
-    share = votes["traditional"] / (votes["traditional"] + votes["simplified"])
+    marked = [(text, traditional.found_in(text)) for text in texts]
+    minimum = settings["min_han_per_line"]
+    simplified = sum(
+        count for text, found in marked if not found and (count := hanzi_count(text)) >= minimum
+    )
+    share = traditional_share(marked, simplified)
     if share < settings["simplified_below"]:
         return "simplified"
     return "traditional" if share >= settings["traditional_above"] else "mixed"
 
 
-def hanzi_in(texts: list[str]) -> set[str]:
-    """The distinct hanzi of the texts (the distinct characters first: far fewer)."""
-    return set(NOT_HAN.sub("", "".join(set("".join(texts)))))
+def traditional_share(marked: list[tuple[str, bool]], simplified: int) -> float:
+    """The share of the voting hanzi that stand in lines marked traditional. Without any
+    simplified vote it is 1.0 whatever their number (a marked line holds a hanzi), so the
+    marked lines are only counted when there is one."""
+    if not simplified:
+        return 1.0
+    traditional = sum(hanzi_count(text) for text, found in marked if found)
+    return traditional / (traditional + simplified)
+
+
+def hanzi_count(text: str) -> int:
+    return len(NOT_HAN.sub("", text))
 
 
 def apply_pins(line: GlossedLine, convert: bool) -> GlossedLine:
@@ -100,19 +88,26 @@ def resolve_zhe(text: str, pinned: Iterable[int] = ()) -> str:
     if ZHU not in text:
         return text
     default, words = _zhe_words()
-    chars = list(text)
     fixed = set(pinned)
-    for index, char in enumerate(text):
-        if char == ZHU and index not in fixed:
-            chars[index] = zhe_choice(text, index, words, default)
-    return "".join(chars)
+    pieces: list[str] = []
+    start = 0
+    index = text.find(ZHU)
+    while index != -1:
+        if index not in fixed:
+            pieces += [text[start:index], zhe_choice(text, index, words, default)]
+            start = index + 1
+        index = text.find(ZHU, index + 1)
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 def zhe_choice(text: str, index: int, words: tuple[tuple[str, str], ...], default: str) -> str:
     for word, choice in words:
-        for k, char in enumerate(word):
-            if char == ZHU and index >= k and text[index - k : index - k + len(word)] == word:
+        offset = word.find(ZHU)
+        while offset != -1:
+            if index >= offset and text.startswith(word, index - offset):
                 return choice
+            offset = word.find(ZHU, offset + 1)
     return default
 
 
@@ -130,12 +125,29 @@ WHOLE_LINE_COMPARE = 48  # from this length differing_positions beats a per-char
 
 def differing_positions(before: str, after: str) -> int:
     """How many positions of two equal-length strings hold different characters, at C speed:
-    the strings' UTF-32 code units are XORed as one integer, each unit's three low bytes
-    (a code point needs 21 bits) ORed into its lowest byte, and the non-zero bytes counted."""
-    size = 4 * len(before)
-    xor = int.from_bytes(utf32(before), "little") ^ int.from_bytes(utf32(after), "little")
-    lowest = (xor | xor >> 8 | xor >> 16) & int.from_bytes(b"\xff\0\0\0" * len(before), "little")
+    the strings' code units are XORed as one integer, each unit's bytes ORed into its lowest
+    byte, and the non-zero bytes counted. Units are UTF-16 when neither string needs a
+    surrogate pair (half the bytes), else UTF-32 (a code point needs its three low bytes)."""
+    narrow = utf16(before), utf16(after)
+    if len(narrow[0]) == len(narrow[1]) == 2 * len(before):
+        return differing_units(*narrow, b"\xff\0", (8,))
+    return differing_units(utf32(before), utf32(after), b"\xff\0\0\0", (8, 16))
+
+
+def differing_units(
+    before: bytes, after: bytes, lowest_byte: bytes, shifts: tuple[int, ...]
+) -> int:
+    size = len(before)
+    xor = int.from_bytes(before, "little") ^ int.from_bytes(after, "little")
+    folded = xor
+    for shift in shifts:
+        folded |= xor >> shift
+    lowest = folded & int.from_bytes(lowest_byte * (size // len(lowest_byte)), "little")
     return size - lowest.to_bytes(size, "little").count(0)
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le", "surrogatepass")
 
 
 def utf32(text: str) -> bytes:
@@ -146,17 +158,25 @@ def convert_lines(lines: list[GlossedLine], script: Script) -> tuple[list[Line],
     """Traditional/mixed → simplified (hk2s + 著 rules); returns lines and chars changed."""
     convert = script != "simplified"
     plain = convert_unpinned(lines) if convert else {}
-    converted: list[Line] = []
-    changed = 0
+    texts: list[str] = []
     for index, line in enumerate(lines):
         if index in plain:
-            text = resolve_zhe(plain[index])
+            texts.append(resolve_zhe(plain[index]))
         else:
             done = apply_pins(line, convert)
-            text = resolve_zhe(done.text, done.pins) if convert else done.text
-        changed += count_changed(line.text, text)
-        converted.append(Line(text, line.line))
-    return converted, changed
+            texts.append(resolve_zhe(done.text, done.pins) if convert else done.text)
+    changed = count_changed_lines([line.text for line in lines], texts)
+    return [Line(text, line.line) for text, line in zip(texts, lines, strict=True)], changed
+
+
+def count_changed_lines(before: list[str], after: list[str]) -> int:
+    """`count_changed` summed over pairs of lines; in one comparison of the whole texts when
+    every line kept its length (conversion rarely changes one)."""
+    if before == after:
+        return 0
+    if list(map(len, before)) == list(map(len, after)):
+        return differing_positions("\n".join(before), "\n".join(after))
+    return sum(map(count_changed, before, after))
 
 
 def convert_unpinned(lines: list[GlossedLine]) -> dict[int, str]:
