@@ -386,6 +386,24 @@ def test_a_damaged_kept_list_is_worked_out_again(cache_folder: Path) -> None:
     assert kept_classes(cache_folder) == list(classes)
 
 
+def test_a_kept_list_that_is_no_class_of_hanzi_or_others_may_write_is_not_read(
+    cache_folder: Path,
+) -> None:
+    # its text goes into a pattern: with a valid checksum it must still be hanzi ranges only
+    import os
+    import zlib
+
+    classes = traditional_classes()
+    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.txt")
+    body = "a]|(x+)+y\n"
+    tag = kept.read_text(encoding="utf-8").split("\n", 1)[0]
+    kept.write_text(f"{tag}\n{zlib.crc32(body.encode()):08x}\n{body}", encoding="utf-8")
+    assert traditional.read_kept_forms(str(kept)) is None
+    assert traditional_classes() == classes
+    os.chmod(kept, 0o666)
+    assert traditional.read_kept_forms(str(kept)) is None
+
+
 def test_an_unwritable_cache_folder_only_means_working_the_forms_out_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

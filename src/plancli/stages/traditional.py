@@ -92,14 +92,20 @@ def traditional_classes() -> tuple[str, str]:
 
 
 def read_kept_forms(path: str) -> tuple[str, str] | None:
+    """The kept classes, or None if the file is missing, damaged, not made of hanzi ranges
+    or not the user's own (its text goes into a pattern)."""
     try:
         with open(path, encoding="utf-8") as handle:
+            if not regexes.private(os.fstat(handle.fileno())):
+                return None
             tag, checksum, body = handle.read().split("\n", 2)
     except (OSError, ValueError):
         return None
     if tag != KEPT_FORMS_TAG or checksum != f"{zlib.crc32(body.encode()):08x}":
         return None
     basic, _, supplementary = body.partition("\n")
+    if not regexes.compile(f"[{HAN_RANGES}-]*").fullmatch(basic + supplementary):
+        return None
     return basic, supplementary
 
 
