@@ -269,7 +269,8 @@ def test_signature_on_one_line_and_a_missing_signature() -> None:
     meta = parse_wrapper(one_line, []).meta
     assert (meta.issuer, meta.date, meta.title_line) == ("某县人民政府办公室", "2023-06-01", 5)
     unsigned = parse_wrapper([*notice, Line("某县养老服务方案", 4)], [])
-    assert (unsigned.meta.issuer, unsigned.meta.date) == ("某县人民政府办公室", None)
+    # the issuer is the signing office: the letterhead does not stand in (issuer_from_title)
+    assert (unsigned.meta.issuer, unsigned.meta.date) == (None, None)
     assert unsigned.meta.title_line == 4
     assert [(d.code, d.level) for d in unsigned.diagnostics] == [("no-signature", "info")]
 
@@ -578,6 +579,37 @@ def test_a_damaged_signer_line_leaves_the_issuer_unknown_with_a_warning() -> Non
     assert (wrapper.meta.issuer, wrapper.meta.co_issuers) == (None, [])
     assert wrapper.meta.date == "2017-07-31"
     assert [(d.code, d.line) for d in wrapper.diagnostics] == [("damaged-signature", 5)]
+
+
+def test_a_signature_with_a_note_above_a_date_that_lost_its_characters() -> None:
+    # the doc number lost 〕 and 号, 此件公开发布 sits between office and date, and the
+    # date's 年月日 were lost as spaces behind a stray mark
+    texts = [
+        "某某县人民政府办公室关于印发某某县突发环境事件应急预案(试行)的通知",
+        "某政办发〔201746",
+        "各乡镇人民政府,县级有关部门:",
+        "经县人民政府同意,现将《某某县突发环境事件应急预案(试行)》印发给你们,请认真贯彻执行。",
+        "某某县人民政府办公室",
+        "(此件公开发布)",
+        "{ 2017 6 23",
+        "某某县突发环境事件应急预案(试行)",
+    ]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    wrapper = parse_wrapper(lines, [])
+    meta = wrapper.meta
+    assert (meta.doc_number, meta.issuer, meta.date, meta.title_line) == (
+        "某政办发〔2017〕46号",
+        "某某县人民政府办公室",
+        "2017-06-23",
+        8,
+    )
+    assert sorted((d.code, d.line) for d in wrapper.diagnostics) == [
+        ("damaged-date", 7),
+        ("damaged-doc-number", 2),
+    ]
+    assert ("date", "{ 2017 6 23", "2017-06-23") in [
+        (r.kind, r.before, r.after) for r in wrapper.repairs
+    ]
 
 
 def test_cover_page_title_over_three_lines_with_office_and_month() -> None:

@@ -21,8 +21,10 @@ DATE_HAN = regexes.compile(
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
 )
 DAMAGED_DATE = regexes.compile(
-    r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$"
-)  # 2023626: 年月日 lost
+    r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$|^\W*(?:19|20)\d{2}\s+\d{1,2}\s+\d{1,2}$"
+)  # 2023626, 2017 6 23: 年月日 lost
+# 年, 月 and 日 lost as spaces (a stray mark before it allowed): `{ 2017 6 23`
+SPACED_DATE = regexes.compile(rf"^\W*(?P<y>{YEAR})\s+(?P<m>\d{{1,2}})\s+(?P<d>\d{{1,2}})$")
 
 
 @cache
@@ -65,6 +67,16 @@ def parse_date(text: str) -> datetime.date | None:
     if len(dates) == 1 and dates[0][0] == 0 and dates[0][1] == len(text):
         return dates[0][2]
     return None
+
+
+def spaced_date(text: str) -> datetime.date | None:
+    """A date whose 年, 月 and 日 were lost as spaces, which leave it unambiguous.
+
+    >>> spaced_date("{ 2017 6 23"), spaced_date("2017 13 1")
+    (datetime.date(2017, 6, 23), None)
+    """
+    match = SPACED_DATE.match(text.strip())
+    return make_date(int(match["y"]), int(match["m"]), int(match["d"])) if match else None
 
 
 def is_damaged_date(text: str) -> bool:

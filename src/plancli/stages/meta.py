@@ -209,7 +209,7 @@ def fill_signature(
 ) -> None:
     signature, letterhead = parts.signature, notice_issuer(parts.notice)
     if signature is None:
-        meta["issuer"] = letterhead
+        meta["issuer"] = letterhead if meta_rules().get("issuer_from_title", False) else None
         # a directly issued text signs at its end: `fill_direct_signature` looks there
         if parts.notice is not None or (parts.recipients is not None and not direct):
             out.info("no-signature", None, "the notice has no issuer/date signature block")

@@ -43,7 +43,7 @@ def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Finding
 def doc_number_in(text: str) -> tuple[str, str, bool] | None:
     """(as written, normalized, damaged) for the first doc number in `text` not in a citation."""
     if "号" not in text:
-        return None  # every doc number, intact or damaged, ends in 号
+        return line_without_close(text)  # any other doc number ends in 号
     for match in DOC_NUMBER.finditer(text):
         if not cited(text, match.start()):
             return match.group(0), f"{match['prefix']}〔{match['year']}〕{match['num']}号", False
@@ -61,6 +61,22 @@ def damaged_doc_number() -> re.Pattern[str]:
     return regexes.compile(
         rf"(?P<prefix>[{CJK}]{{1,10}})\s*(?:{OPEN_YEAR}(?P<year>{YEAR})(?P<num>\d{{1,5}})"
         rf"|(?P<year2>{YEAR}){CLOSE_YEAR}(?P<num2>\d{{1,5}}))\s*号"
+    )
+
+
+def line_without_close(text: str) -> tuple[str, str, bool] | None:
+    """A line that is nothing but a doc number that lost its closing bracket and its 号
+    (`牟政办发〔201746`): the year's four digits end where the number starts."""
+    match = bare_doc_number().fullmatch(text.strip())
+    if match is None:
+        return None
+    return match.group(0), f"{match['prefix']}〔{match['year']}〕{match['num']}号", True
+
+
+@cache
+def bare_doc_number() -> re.Pattern[str]:
+    return regexes.compile(
+        rf"(?P<prefix>[{CJK}]{{1,10}})\s*{OPEN_YEAR}(?P<year>{YEAR})(?P<num>\d{{1,5}})"
     )
 
 

@@ -8,7 +8,13 @@ import datetime
 from typing import NamedTuple
 
 from plancli.core import Findings, Line, Removal
-from plancli.stages.dates import date_fits_damage, find_dates, is_damaged_date, parse_date
+from plancli.stages.dates import (
+    date_fits_damage,
+    find_dates,
+    is_damaged_date,
+    parse_date,
+    spaced_date,
+)
 from plancli.stages.meta_text import (
     MAX_ORG_CHARS,
     SENTENCE_END,
@@ -68,7 +74,10 @@ def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
     """Issuer line + date line ending at line `i`, or both on line `i`."""
     text = texts[i]
     if parse_date(text) or is_damaged_date(text):
-        block = signature_block(texts, i - 1, floor)
+        above = i - 1
+        while above > floor and is_publication_note(texts[above]):  # 此件公开发布 above the date
+            above -= 1
+        block = signature_block(texts, above, floor)
         if block is None:
             return Signature(None, None, text, i, [])
         names, first = block
@@ -122,8 +131,14 @@ def stand_in_date(
     removed: list[Removal],
     out: Findings,
 ) -> datetime.date | None:
-    """A damaged signature date (`2023年725`) replaced by a matching page date, if one exists."""
+    """A damaged signature date: read as it stands when only its 年月日 were lost as spaces
+    (`2017 6 23`), else replaced by a matching page date (`2023年725`), if one exists."""
     line = lines[signature.date_index].line
+    spaced = spaced_date(signature.date_text)
+    if spaced is not None:
+        out.repair(line, "date", signature.date_text, spaced.isoformat())
+        out.warn("damaged-date", line, f"signature date {signature.date_text!r} read as {spaced}")
+        return spaced
     candidates = [(r.line, clean_text(r.text)) for r in removed]
     candidates += [(lines[i].line, t) for i, t in enumerate(head) if i != signature.date_index]
     for source, text in candidates:
