@@ -350,6 +350,27 @@ def test_parts_of_a_plan_head_its_chapters() -> None:
     ]  # fmt: skip
 
 
+def test_articles_are_provisions_and_an_enumeration_stays_a_list() -> None:
+    result = body(
+        "第一章 总则",
+        "第一条 为规范社区服务资金管理,提高资金使用效益,制定本办法。",
+        "第二条 资金主要用于以下方面:",
+        "(一)社区综合服务设施建设;",
+        "(二)社区工作者培训。",
+        "第二章 附则",
+    )
+    assert [(s.marker, s.level) for s in iter_sections(result.sections)] == [
+        ("第一章", 1),
+        ("第二章", 1),
+    ]
+    assert [(item.marker, item.line) for item in result.items] == [
+        ("第一条", 2),
+        ("第二条", 3),
+        ("(一)", 4),
+        ("(二)", 5),
+    ]
+
+
 def test_document_may_start_at_paren_level() -> None:
     result = body("(一)总体目标", "1.健全机制。完善体系。", "(二)主要任务")
     assert [(s.marker, s.level) for s in result.sections] == [("(一)", 1), ("(二)", 1)]

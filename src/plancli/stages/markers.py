@@ -33,6 +33,7 @@ class SegmentRules(NamedTuple):
     attachment_list: re.Pattern[str]
     attachment_entry_max: int
     box_notes: tuple[str, ...]
+    item_families: frozenset[str]  # families whose lines are items, never headings
 
 
 @cache
@@ -56,6 +57,7 @@ def load_rules() -> SegmentRules:
         attachment_list=regexes.compile(data["attachment_list"]),
         attachment_entry_max=int(data["attachment_entry_max_chars"]),
         box_notes=tuple(data["box_note_prefixes"]),
+        item_families=frozenset(data.get("item_families", ())),
     )
 
 

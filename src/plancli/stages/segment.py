@@ -253,13 +253,16 @@ class _Segmenter:
     # --- headings, boxes, annexes -------------------------------------------------
 
     def is_heading(self, marker: Marker) -> bool:
+        if marker.family in self.rule.item_families:  # 第N条: a provision, never a heading
+            return False
         if not has_heading_shape(marker.rest) or self.continues_items(marker):
             return False
         return self.tree.box is None or marker.family in self.tree.heading_families
 
     def short_item(self, marker: Marker) -> tuple[str, str, int | None] | None:
-        """Where an item stands in its list, when it is a short statement (see `last_item`)."""
-        if not has_heading_shape(marker.rest):
+        """Where an item stands in its list, when it is a short statement or an entry of an
+        enumeration (ending in ; before the next entry) (see `last_item`)."""
+        if not has_heading_shape(marker.rest) and not marker.rest.rstrip().endswith(";"):
             return None
         return self.tree.parent_id(), marker.family, marker.number
 
