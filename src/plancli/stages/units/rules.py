@@ -47,6 +47,8 @@ class Vocabulary(NamedTuple):
     suffix_lengths: dict[str, tuple[int, ...]]  # last character → lengths of suffixes ending so
     max_name_chars: int
     complete: tuple[re.Pattern[str], ...]
+    complete_words: tuple[re.Pattern[str] | None, ...]  # finds a word every match of
+    # `complete[k]` holds (None: no such word)
     aliases: dict[str, str]  # variant → canonical
     stems: dict[str, str]  # short form → full name
     known: dict[str, tuple[str, ...]]  # first character → known names, longest first
@@ -71,9 +73,25 @@ class Vocabulary(NamedTuple):
         """The memo of one named reading (a function of the text and this vocabulary)."""
         return self.memo.setdefault(reading, Memo())
 
-    def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
-        lengths = self.suffix_lengths.get(s[j - 1], ())
-        return any(s[j - n : j] in self.suffixes for n in lengths if j - n >= k)
+    def complete_in(self, s: str) -> tuple[re.Pattern[str], ...]:
+        """The `complete` patterns that may match somewhere in `s` (their words are in it)."""
+        return tuple(
+            pattern
+            for pattern, words in zip(self.complete, self.complete_words, strict=True)
+            if words is None or words.search(s)
+        )
+
+    def suffix_starts(self, s: str) -> list[int]:
+        """For each offset j of `s` (0 to len(s)), the start of the shortest unit suffix
+        ending at j, or -1 when none ends there."""
+        starts = [-1] * (len(s) + 1)
+        suffixes = self.suffixes
+        for j, last in enumerate(s, 1):
+            for n in self.suffix_lengths.get(last, ()):
+                if n <= j and s[j - n : j] in suffixes:
+                    starts[j] = j - n
+                    break
+        return starts
 
     def canonical_body(self, name: str) -> str:
         name = self.aliases.get(name, name)
@@ -106,6 +124,7 @@ def compiled() -> Vocabulary:
         by_length.setdefault(len(name), []).append(name)
     columns = data["table_columns"]
     markers = _marker_pattern(data)
+    complete = _complete_patterns(data)
     lead_first = _any_of(data.get("lead_first_conventions", []))
     return Vocabulary(
         prefixes=_prefixes(data),
@@ -116,7 +135,8 @@ def compiled() -> Vocabulary:
         suffixes=frozenset(data["suffixes"]),
         suffix_lengths=_lengths_by_last_character(data["suffixes"]),
         max_name_chars=int(data["max_name_chars"]),
-        complete=_complete_patterns(data),
+        complete=complete,
+        complete_words=tuple(map(_words_finder, complete)),
         aliases=aliases,
         stems=stems,
         known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
@@ -148,6 +168,11 @@ def _lengths_by_last_character(suffixes: list[str]) -> dict[str, tuple[int, ...]
     for suffix in suffixes:
         lengths.setdefault(suffix[-1], set()).add(len(suffix))
     return {last: tuple(sorted(group)) for last, group in lengths.items()}
+
+
+def _words_finder(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    words = required_words(pattern.pattern)
+    return regexes.compile(alternation(words)) if words else None
 
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
