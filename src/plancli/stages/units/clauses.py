@@ -86,13 +86,27 @@ def _read(clause: str, default_role: Role) -> _Reading:
     return memo.remember(key, _read_afresh(clause, default_role)) if found is None else found
 
 
-def _read_afresh(clause: str, default_role: Role) -> _Reading:
+def _marked_groups(clause: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
+    """The groups of a clause with their roles, whether it is labelled and whether it ends
+    in a role word (see `_groups`): what the role and label words alone tell."""
+    memo = compiled().memo_of("groups")
+    key = (clause, default_role)
+    found = memo.get(key)
+    return memo.remember(key, _groups_afresh(clause, default_role)) if found is None else found
+
+
+def _groups_afresh(clause: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
     vocab = compiled()
     text = _strip_brackets(fold_width(clause)).split("。", 1)[0]
     if vocab.notes is not None:
         text = vocab.notes.sub("", text).rstrip(",;、 ")
     text = vocab.bracketed_role.sub(r"\1", text)
-    groups, labelled, ends_with_role = _groups(text, default_role)
+    return _groups(text, default_role)
+
+
+def _read_afresh(clause: str, default_role: Role) -> _Reading:
+    vocab = compiled()
+    groups, labelled, ends_with_role = _marked_groups(clause, default_role)
     units: list[tuple[Token, Role]] = []
     junk: list[str] = []
     repaired: list[tuple[str, str]] = []
@@ -152,6 +166,8 @@ def _looks_like_clause(inner: str, bracketed: bool) -> bool:
         return False
     if not bracketed and not _has_marker(inner):
         return False  # without brackets only a role or label word makes a clause
+    if not bracketed and not any(_marked_groups(inner, "responsible")[1:]):
+        return False  # nor does one inside it: it must label the units or close them
     reading = _read(inner, "responsible")
     if not reading.units:
         return False

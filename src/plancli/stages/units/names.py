@@ -4,11 +4,11 @@ that lost characters from the intact form written elsewhere."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from plancli import regexes
 from plancli.models import Role, UnitRef
 from plancli.stages.units.rules import Prefix, compiled, prefixes_at
 from plancli.text import fold_width
@@ -53,8 +53,8 @@ class _Piece:
         vocab = compiled()
         self.s = s
         self.complete = vocab.complete_in(s)
-        self.suffix_starts = vocab.suffix_starts(s)
-        self.suffix_ends = [j for j, start in enumerate(self.suffix_starts) if start >= 0]
+        self.suffix_starts: list[int] = []  # found when a name first needs them
+        self.suffix_ends: list[int] = []
         self.complete_ends: dict[int, int | None] = {}
         self.unit_starts: dict[int, bool] = {}
 
@@ -100,6 +100,9 @@ class _Piece:
 
     def generic_end(self, k: int) -> int | None:
         """End of the shortest name from k that ends in a unit suffix at a boundary."""
+        if not self.suffix_starts:
+            self.suffix_starts = compiled().suffix_starts(self.s)
+            self.suffix_ends = [j for j, start in enumerate(self.suffix_starts) if start >= 0]
         suffix_starts, ends = self.suffix_starts, self.suffix_ends
         last = min(len(self.s), k + compiled().max_name_chars)
         for n in range(bisect_left(ends, k + 2), len(ends)):
@@ -195,10 +198,13 @@ def _segment(piece: str) -> tuple[list[Token], list[str]]:
     return tokens, junk
 
 
+SPACES = regexes.compile(r"\s+")
+
+
 def clean_piece(piece: str) -> str:
     """A piece without spaces, its lead-in word (由, 会同 …) and trailing words (等有关部门)."""
     vocab = compiled()
-    piece = re.sub(r"\s+", "", piece)
+    piece = SPACES.sub("", piece)
     for word in vocab.lead_in:
         if piece.startswith(word):
             piece = piece[len(word) :]

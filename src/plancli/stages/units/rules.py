@@ -49,6 +49,7 @@ class Vocabulary(NamedTuple):
     complete: tuple[re.Pattern[str], ...]
     complete_words: tuple[re.Pattern[str] | None, ...]  # finds a word every match of
     # `complete[k]` holds (None: no such word)
+    any_complete_word: re.Pattern[str] | None  # finds any of them (None: one pattern has none)
     aliases: dict[str, str]  # variant → canonical
     stems: dict[str, str]  # short form → full name
     known: dict[str, tuple[str, ...]]  # first character → known names, longest first
@@ -75,6 +76,8 @@ class Vocabulary(NamedTuple):
 
     def complete_in(self, s: str) -> tuple[re.Pattern[str], ...]:
         """The `complete` patterns that may match somewhere in `s` (their words are in it)."""
+        if self.any_complete_word is not None and self.any_complete_word.search(s) is None:
+            return ()
         return tuple(
             pattern
             for pattern, words in zip(self.complete, self.complete_words, strict=True)
@@ -137,6 +140,7 @@ def compiled() -> Vocabulary:
         max_name_chars=int(data["max_name_chars"]),
         complete=complete,
         complete_words=tuple(map(_words_finder, complete)),
+        any_complete_word=_any_word_finder(complete),
         aliases=aliases,
         stems=stems,
         known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
@@ -173,6 +177,13 @@ def _lengths_by_last_character(suffixes: list[str]) -> dict[str, tuple[int, ...]
 def _words_finder(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     words = required_words(pattern.pattern)
     return regexes.compile(alternation(words)) if words else None
+
+
+def _any_word_finder(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    found = [required_words(pattern.pattern) for pattern in patterns]
+    if not found or any(words is None for words in found):
+        return None
+    return regexes.compile(alternation(word for words in found if words for word in words))
 
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
