@@ -107,6 +107,4 @@ def is_policy_parameter(clause: str) -> bool:
 def is_formula(clause: str) -> bool:
     """`半年考评分值=日常监测(60%)+实地调研(20%)`: weights in a formula are no targets."""
     rules_ = compiled()
-    return any(sign in clause for sign in rules_.equals) and any(
-        sign in clause for sign in rules_.operators
-    )
+    return rules_.equals.search(clause) is not None and rules_.operators.search(clause) is not None

@@ -52,9 +52,9 @@ class Rules(NamedTuple):
     multiplier_tail: re.Pattern[str]
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
-    equals: tuple[str, ...]
+    equals: re.Pattern[str]  # any equals sign of a formula
     policy_parameters: re.Pattern[str]
-    operators: tuple[str, ...]
+    operators: re.Pattern[str]  # any operator sign of a formula
     respectively: tuple[str, ...]
     respectively_joiners: re.Pattern[str]
     shared_measures: tuple[str, ...]  # longest first
@@ -159,11 +159,11 @@ def compiled() -> Rules:
         ),
         columns={key: regexes.compile(p) for key, p in measures["table_columns"].items()},
         text_columns=regexes.compile(measures["table_text_columns"]),
-        equals=tuple(measures["formula_signs"]["equals"]),
+        equals=regexes.compile(alternation(measures["formula_signs"]["equals"])),
         policy_parameters=regexes.compile(
             "|".join(f"(?:{p})" for p in measures["policy_parameters"]) or "(?!)"
         ),
-        operators=tuple(measures["formula_signs"]["operators"]),
+        operators=regexes.compile(alternation(measures["formula_signs"]["operators"])),
         respectively=tuple(measures["respectively"]["words"]),
         respectively_joiners=regexes.compile(alternation(measures["respectively"]["joiners"])),
         shared_measures=tuple(sorted(measures["shared_measures"], key=len, reverse=True)),

@@ -89,6 +89,9 @@ def _sentence_targets(sentence: str, where: _Where) -> tuple[list[Target], list[
     for clause in clauses(sentence):
         if is_formula(clause.text) or (not where.status and is_policy_parameter(clause.text)):
             continue
+        if not may_hold_figures(clause.text):
+            previous_clause = clause.text  # no number, no idiom: nothing else to read
+            continue
         hits, unread = clause_hits(clause.text)
         diagnostics += [_unread_diagnostic(clause.text, at, where.line) for at in unread]
         if hits:
