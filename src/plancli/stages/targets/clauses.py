@@ -25,11 +25,11 @@ def clauses(sentence: str) -> list[Clause]:
     """The non-blank clauses of a sentence, without their breaks."""
     found = []
     start = 0
-    for match in CLAUSE_BREAK.finditer(sentence):
-        found.append(Clause(sentence[start : match.start()], start))
-        start = match.end()
-    found.append(Clause(sentence[start:], start))
-    return [clause for clause in found if clause.text.strip()]
+    for text in CLAUSE_BREAK.split(sentence):
+        if text.strip():
+            found.append(Clause(text, start))
+        start += len(text) + 1  # every break is one character
+    return found
 
 
 class Marks(NamedTuple):

@@ -45,6 +45,7 @@ class Rules(NamedTuple):
     names_starts: re.Pattern[str] | None  # what a `names` match can start with
     idioms: dict[str, dict[str, Any]]
     idiom: re.Pattern[str]
+    numeral_free_idiom: re.Pattern[str] | None  # the idioms without a numeral (None: none)
     strip_leading: re.Pattern[str]
     strip_trailing: re.Pattern[str]
     generic: frozenset[str]
@@ -92,6 +93,18 @@ def plan_periods() -> dict[str, tuple[int, int]]:
 def review_openings() -> tuple[str, ...]:
     """Paragraph openings that start a review of the past (`过去五年`), from the rules."""
     return compiled().review_openings
+
+
+NUMERALS = "零〇○一二两三四五六七八九十百千万亿"
+# Any digit or numeral is a number of `numbers.NUMBER` on its own (百 of 百分之 too): this
+# one-character class tells whether a text holds a number several times faster.
+ANY_NUMERAL = regexes.compile(rf"[\d{NUMERALS}]")
+
+
+def _without_numerals(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Finds the words that hold no numeral: a text without a numeral can hold only those."""
+    free = [word for word in words if ANY_NUMERAL.search(word) is None]
+    return regexes.compile(alternation(free)) if free else None
 
 
 MAX_CHANGE_CHARS = 200  # `从…提高到`: the baselines sit within a clause, never further away
@@ -146,6 +159,7 @@ def compiled() -> Rules:
         names_starts=match_starts(names),
         idioms=dict(measures["idioms"]),
         idiom=regexes.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
+        numeral_free_idiom=_without_numerals(measures["idioms"]),
         strip_leading=regexes.compile(
             "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
         ),
