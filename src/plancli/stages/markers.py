@@ -14,6 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from plancli import regexes, rules
+from plancli.stages.literal_check import match_starts
 from plancli.text import alternation, chinese_integer, hanzi_numeral
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -21,6 +22,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 class SegmentRules(NamedTuple):
     families: tuple[tuple[str, re.Pattern[str]], ...]
+    family_patterns: dict[str, re.Pattern[str]]
+    marker_starts: re.Pattern[str] | None  # a character every marker starts with (None: any)
     damaged: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     heading_max: int
     breaks: str
@@ -35,13 +38,24 @@ class SegmentRules(NamedTuple):
     box_notes: tuple[str, ...]
 
 
+def _any_start(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One class of the characters a match of any of `patterns` can start with."""
+    starts = [match_starts(pattern) for pattern in patterns]
+    if not starts or any(start is None for start in starts):
+        return None
+    return regexes.compile("|".join(start.pattern for start in starts if start is not None))
+
+
 @cache
 def load_rules() -> SegmentRules:
     """Compile rules/segment.yaml once."""
     data = rules.load("segment")
     adverbs = f"(?:{alternation(data['lead_adverbs'])})?" if data["lead_adverbs"] else ""
+    families = tuple((name, regexes.compile(p)) for name, p in data["marker_families"].items())
     return SegmentRules(
-        families=tuple((name, regexes.compile(p)) for name, p in data["marker_families"].items()),
+        families=families,
+        family_patterns=dict(families),
+        marker_starts=_any_start([pattern for _, pattern in families]),
         damaged=tuple(
             (regexes.compile(d["pattern"]), tuple(d["families"])) for d in data["damaged_markers"]
         ),
@@ -110,7 +124,10 @@ def format_marker(family: str, number: int) -> str:
 
 def recognise(text: str, start: int = 0) -> tuple[str, re.Match[str]] | None:
     """The first marker family whose pattern matches at `start`, with its match."""
-    for family, pattern in load_rules().families:
+    rules_ = load_rules()
+    if rules_.marker_starts is not None and rules_.marker_starts.match(text, start) is None:
+        return None
+    for family, pattern in rules_.families:
         found = pattern.match(text, start)
         if found:
             return family, found
@@ -139,7 +156,7 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
     """
     text = marker.rest
     current, start = marker, 0
-    own_pattern = dict(load_rules().families).get(marker.family)
+    own_pattern = load_rules().family_patterns.get(marker.family)
     breaks = load_rules().break_at.finditer(text) if marker.number is not None else ()
     for sentence_break in breaks:
         position = sentence_break.start()

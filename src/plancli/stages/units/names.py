@@ -5,7 +5,6 @@ that lost characters from the intact form written elsewhere."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from plancli import regexes
@@ -24,11 +23,11 @@ class Token(NamedTuple):
     complete: bool = False
 
 
-def _known_at(s: str, k: int) -> Iterator[str]:
-    if k < len(s):
-        for name in compiled().known.get(s[k], ()):
-            if s.startswith(name, k):
-                yield name
+def _known_at(s: str, k: int) -> list[str]:
+    """The known names written at k, longest first."""
+    if k >= len(s):
+        return []
+    return [name for name in compiled().known.get(s[k], ()) if s.startswith(name, k)]
 
 
 def _is_known(name: str) -> bool:
@@ -79,7 +78,7 @@ class _Piece:
 
     def _starts_unit(self, j: int) -> bool:
         vocab, s = compiled(), self.s
-        if self.complete_end(j) is not None or next(_known_at(s, j), None):
+        if self.complete_end(j) is not None or _known_at(s, j):
             return True
         for prefix in prefixes_at(s, j):
             if prefix.bare:
