@@ -34,42 +34,51 @@ def indented_json(record: Any) -> str:
 def write(value: Any, out: list[str], indent: str) -> None:
     """Write `value` whose lines (after the first) begin with `indent`, a line break and
     the spaces of its level."""
-    kind = type(value)
-    if kind is str:
-        out.append(quoted(value))
-    elif kind in SCALARS:
-        out.append(scalar_text(value))
-    elif kind is list or kind is tuple:
+    kind = type(value)  # the loops below write scalars themselves: lists and records first
+    if kind is list or kind is tuple:
         write_items(value, out, indent)
-    elif kind is dict:
-        write_pairs([quoted(key) + ": " for key in value], list(value.values()), out, indent)
     elif (record := record_writer(kind)) is not None:
-        keys, fields = record
-        write_pairs(keys, fields(value), out, indent)
+        names, fields = record
+        lines = KEY_LINES.get((kind, indent))
+        if lines is None:
+            lines = KEY_LINES[kind, indent] = key_lines(names, indent)
+        write_pairs(lines, fields(value), out, indent)
+    elif kind is str:
+        out.append(quoted(value))
+    elif kind is dict:
+        write_pairs(key_lines(list(value), indent), list(value.values()), out, indent)
     else:
         out.append(scalar_text(value))
 
 
-def write_pairs(keys: Sequence[str], values: Sequence[Any], out: list[str], indent: str) -> None:
-    """An object; `keys` are quoted and end in `: `."""
-    if not keys:
+def write_pairs(lines: Sequence[str], values: Sequence[Any], out: list[str], indent: str) -> None:
+    """An object; `lines` (see `key_lines`) open its members."""
+    if not lines:
         out.append("{}")
         return
     inner = indent + INDENT
-    separator = "{" + inner
-    for key, item in zip(keys, values, strict=True):
+    for line, item in zip(lines, values, strict=True):
         kind = type(item)
         if kind is str:
-            out.append(separator + key + quoted(item))
+            out.append(line + quoted(item))
         elif item is None:
-            out.append(separator + key + "null")
+            out.append(line + "null")
         elif kind in SCALARS:
-            out.append(separator + key + scalar_text(item))
+            out.append(line + scalar_text(item))
         else:
-            out.append(separator + key)
+            out.append(line)
             write(item, out, inner)
-        separator = "," + inner
     out.append(indent + "}")
+
+
+KEY_LINES: dict[tuple[type, str], tuple[str, ...]] = {}  # (record type, indent) → key_lines
+
+
+def key_lines(keys: Sequence[str], indent: str) -> tuple[str, ...]:
+    """What opens each member of an object at `indent`: `{` or `,`, the member's line break
+    and indent, its quoted key and `: `."""
+    inner = indent + INDENT
+    return tuple(("," if k else "{") + inner + quoted(key) + ": " for k, key in enumerate(keys))
 
 
 def write_items(items: Sequence[Any], out: list[str], indent: str) -> None:
@@ -95,14 +104,14 @@ RECORD_WRITERS: dict[type, tuple[tuple[str, ...], Fields] | None] = {}
 
 
 def record_writer(kind: type) -> tuple[tuple[str, ...], Fields] | None:
-    """The quoted keys of a record type and the reader of its fields in that order; None for
-    a type that is no record."""
+    """The field names of a record type and the reader of its fields in that order; None
+    for a type that is no record."""
     try:
         return RECORD_WRITERS[kind]
     except KeyError:
         pass
     names = field_names(kind)
-    writer = None if names is None else (tuple(quoted(n) + ": " for n in names), fields_of(kind))
+    writer = None if names is None else (names, fields_of(kind))
     RECORD_WRITERS[kind] = writer
     return writer
 
