@@ -185,12 +185,16 @@ def _has_marker(text: str) -> bool:
     return may_match(vocab.markers_words, text) and vocab.markers.search(text) is not None
 
 
+BRACKET = regexes.compile(r"[()]")
+
+
 def _matching_open(body: str) -> int | None:
+    """Where the bracket that closes `body` opens (None: it never does)."""
     depth = 0
-    for k in range(len(body) - 1, -1, -1):
+    for k in reversed([match.start() for match in BRACKET.finditer(body)]):
         if body[k] == ")":
             depth += 1
-        elif body[k] == "(":
+        else:
             depth -= 1
             if depth == 0:
                 return k
