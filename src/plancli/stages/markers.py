@@ -23,6 +23,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 class SegmentRules(NamedTuple):
     families: tuple[tuple[str, re.Pattern[str]], ...]
     family_patterns: dict[str, re.Pattern[str]]
+    breaks_before: dict[str, re.Pattern[str]]  # family → a sentence break before its marker
     marker_starts: re.Pattern[str] | None  # a character every marker starts with (None: any)
     damaged: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     heading_max: int
@@ -55,6 +56,10 @@ def load_rules() -> SegmentRules:
     return SegmentRules(
         families=families,
         family_patterns=dict(families),
+        breaks_before={
+            name: regexes.compile(f"[{re.escape(data['sentence_breaks'])}](?=\\s*(?:{p.pattern}))")
+            for name, p in families
+        },
         marker_starts=_any_start([pattern for _, pattern in families]),
         damaged=tuple(
             (regexes.compile(d["pattern"]), tuple(d["families"])) for d in data["damaged_markers"]
@@ -156,8 +161,11 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
     """
     text = marker.rest
     current, start = marker, 0
-    own_pattern = load_rules().family_patterns.get(marker.family)
-    breaks = load_rules().break_at.finditer(text) if marker.number is not None else ()
+    rules_ = load_rules()
+    own_pattern = rules_.family_patterns.get(marker.family)
+    # only the breaks a marker of the family follows (one C-level scan of a long item)
+    break_at = rules_.breaks_before.get(marker.family, rules_.break_at)
+    breaks = break_at.finditer(text) if marker.number is not None else ()
     for sentence_break in breaks:
         position = sentence_break.start()
         if position < start:
