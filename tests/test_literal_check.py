@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plancli.stages.literal_check import match_starts, may_match, required_words, spans_of
+from plancli.stages.literal_check import (
+    first_match,
+    match_starts,
+    matches_of,
+    may_match,
+    required_words,
+    spans_of,
+)
 from plancli.stages.targets.rules import compiled as target_rules
 from plancli.stages.units.rules import compiled as unit_rules
 
@@ -87,3 +94,32 @@ def test_trying_only_at_start_characters_finds_what_finditer_finds(text: str) ->
     names = target_rules().names
     expected = [match.span() for match in names.finditer(text)]
     assert spans_of(names, match_starts(names), text) == expected
+
+
+def _scanned_patterns() -> list[re.Pattern[str]]:
+    units, targets = unit_rules(), target_rules()
+    found = [units.markers, targets.status, targets.names]
+    return found + [p for p in (units.notes, units.lead_first) if p is not None]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET + "截至累计已经下同排名不分先后", max_size=30))
+def test_rule_patterns_tried_at_start_characters_match_as_the_regex_engine_does(
+    text: str,
+) -> None:
+    for pattern in _scanned_patterns():
+        starts = match_starts(pattern)
+        expected = [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in matches_of(pattern, starts, text)] == expected
+        first = first_match(pattern, starts, text)
+        assert (first and first.span()) == (expected[0][0] if expected else None)
+
+
+def test_a_role_word_is_found_where_its_optional_lead_in_starts() -> None:
+    markers = unit_rules().markers
+    starts = match_starts(markers)
+    assert starts is not None
+    text = "州民政局、住建局等按职责分工负责"
+    found = [(m.group(), m.lastgroup) for m in matches_of(markers, starts, text)]
+    assert found == [("按职责分工负责", "responsible")]
+    assert first_match(markers, starts, "州民政局、住建局") is None

@@ -14,7 +14,7 @@ alternatives. Two facts about a pattern make them cheap:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from plancli import regexes
@@ -140,18 +140,34 @@ def match_starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 def spans_of(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str) -> list[Span]:
     """The spans `pattern.finditer(text)` yields, trying `pattern` only where `starts` (see
     `match_starts`) finds a character a match can begin with."""
+    return [match.span() for match in matches_of(pattern, starts, text)]
+
+
+def matches_of(
+    pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str
+) -> Iterator[re.Match[str]]:
+    """The matches `pattern.finditer(text)` yields, trying `pattern` only where `starts` finds
+    a character a match can begin with. A pattern whose every part before a word is optional
+    (`(?:按照?)?(?:职责)?…(?:负责)+`) is otherwise tried at every position, ten times slower."""
     if starts is None:
-        return [match.span() for match in pattern.finditer(text)]
-    spans: list[Span] = []
+        yield from pattern.finditer(text)
+        return
     position = 0
     while (start := starts.search(text, position)) is not None:
         found = pattern.match(text, start.start())
         if found is None:
             position = start.start() + 1
         else:
-            spans.append(found.span())
+            yield found
             position = found.end()
-    return spans
+
+
+def first_match(
+    pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str
+) -> re.Match[str] | None:
+    """`pattern.search(text)`, trying `pattern` only where `starts` finds a character a match
+    can begin with (see `matches_of`)."""
+    return next(matches_of(pattern, starts, text), None)
 
 
 def _first_characters(items: Iterable[tuple[Any, Any]]) -> tuple[list[str] | None, bool]:

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from plancli import regexes
+from plancli.stages.literal_check import spans_of
 from plancli.stages.targets.rules import compiled
 from plancli.text import sentences
 
@@ -57,7 +58,7 @@ class Marks(NamedTuple):
         latest: list[tuple[int, int]] = []
         for _, start, year in found:
             latest.append(max(latest[-1], (start, year)) if latest else (start, year))
-        status = [match.end() for match in rules_.status.finditer(sentence)]
+        status = [end for _, end in spans_of(rules_.status, rules_.status_starts, sentence)]
         if plan_start is not None and names_a_plan:
             status += [
                 match.end()

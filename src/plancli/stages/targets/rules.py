@@ -33,6 +33,7 @@ class Rules(NamedTuple):
     plan_periods: dict[str, tuple[int, int]]  # 十四五 → (2021, 2025)
     plan_names: re.Pattern[str]  # any plan name: `periods` and `reviews` all start with one
     status: re.Pattern[str]
+    status_starts: re.Pattern[str] | None  # what a `status` match can start with
     units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
     units_by_first: dict[str, tuple[tuple[str, str], ...]]  # `units` by first character
@@ -129,6 +130,7 @@ def compiled() -> Rules:
     }
     units = _unit_spellings(measures["units"], measures["unit_aliases"])
     not_units = tuple(measures["not_units"])
+    status = regexes.compile("|".join(comparators["status_markers"]))
     return Rules(
         prefix=word_maps["prefix"],
         suffix=word_maps["suffix"],
@@ -146,7 +148,8 @@ def compiled() -> Rules:
         plan_periods=plans,
         plan_names=regexes.compile(alternation(plans) if plans else "(?!)"),
         review_openings=tuple(comparators["review_openings"]),
-        status=regexes.compile("|".join(comparators["status_markers"])),
+        status=status,
+        status_starts=match_starts(status),
         units=units,
         not_units=not_units,
         units_by_first=_by_character(units, lambda pair: pair[0][:1]),

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, cast
 
 from plancli import regexes, rules
 from plancli.models import Role
-from plancli.stages.literal_check import Words, required_words
+from plancli.stages.literal_check import Words, match_starts, required_words
 from plancli.text import alternation
 
 
@@ -55,14 +55,17 @@ class Vocabulary(NamedTuple):
     known: dict[str, tuple[str, ...]]  # first character → known names, longest first
     markers: re.Pattern[str]
     markers_words: Words | None  # one of them is in every text `markers` finds anything in
+    markers_starts: re.Pattern[str] | None  # what a `markers` match can start with
     label_roles: dict[str, Role]
     notes: re.Pattern[str] | None
+    notes_starts: re.Pattern[str] | None
     trailing: re.Pattern[str]
     lead_in: tuple[str, ...]
     separators: re.Pattern[str]
     joiners: str
     lead_first: re.Pattern[str] | None
     lead_first_words: Words | None
+    lead_first_starts: re.Pattern[str] | None
     bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
     known_by_length: dict[int, tuple[str, ...]]  # for names one character off
     task_column: re.Pattern[str]
@@ -129,6 +132,7 @@ def compiled() -> Vocabulary:
     markers = _marker_pattern(data)
     complete = _complete_patterns(data)
     lead_first = _any_of(data.get("lead_first_conventions", []))
+    notes = regexes.compile("|".join(data["notes"])) if data["notes"] else None
     return Vocabulary(
         prefixes=_prefixes(data),
         run_together_levels=tuple(data["run_together_levels"]),
@@ -146,14 +150,17 @@ def compiled() -> Vocabulary:
         known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
         markers=markers,
         markers_words=required_words(markers.pattern),
+        markers_starts=match_starts(markers),
         label_roles=dict(data["labels"]),
-        notes=regexes.compile("|".join(data["notes"])) if data["notes"] else None,
+        notes=notes,
+        notes_starts=match_starts(notes) if notes else None,
         trailing=regexes.compile(data["trailing"]),
         lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
         separators=_separator_pattern(data),
         joiners=data["joiners"],
         lead_first=lead_first,
         lead_first_words=required_words(lead_first.pattern) if lead_first else None,
+        lead_first_starts=match_starts(lead_first) if lead_first else None,
         bracketed_role=regexes.compile(
             r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
         ),
