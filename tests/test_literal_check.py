@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plancli.stages import literal_check
 from plancli.stages.literal_check import (
     first_match,
     match_starts,
@@ -123,3 +125,31 @@ def test_a_role_word_is_found_where_its_optional_lead_in_starts() -> None:
     found = [(m.group(), m.lastgroup) for m in matches_of(markers, starts, text)]
     assert found == [("按职责分工负责", "responsible")]
     assert first_match(markers, starts, "州民政局、住建局") is None
+
+
+def test_what_is_read_from_a_pattern_is_kept_on_disk_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path))
+    monkeypatch.setattr(literal_check, "FACTS", {})
+    monkeypatch.setattr(literal_check, "NEW_FACTS", {})
+    assert required_words("(?:按照?)?(?:职责)?(?:负责)+") == ("负责",)
+    starts = match_starts(re.compile(r"(?:第)?[一二]+(?:级|方)"))
+    assert starts is not None
+    literal_check.write_facts()
+    kept = literal_check.read_facts()
+    assert kept[("words", "(?:按照?)?(?:职责)?(?:负责)+", 0)] == ("负责",)
+    assert kept[("starts", r"(?:第)?[一二]+(?:级|方)", int(re.UNICODE))] == "[第一二]"
+
+
+def test_a_kept_fact_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(literal_check, "FACTS", {("words", "负责", 0): ("已知",)})
+    assert required_words("负责") == ("已知",)
+
+
+def test_a_damaged_facts_file_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path))
+    path = Path(literal_check.facts_path())
+    path.write_bytes(b"\x00 not marshal")
+    path.chmod(0o600)
+    assert literal_check.read_facts() == {}

@@ -23,7 +23,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 class SegmentRules(NamedTuple):
     families: tuple[tuple[str, re.Pattern[str]], ...]
     family_patterns: dict[str, re.Pattern[str]]
-    breaks_before: dict[str, re.Pattern[str]]  # family → a sentence break before its marker
+    breaks_before: dict[str, re.Pattern[str]]  # see `breaks_before`, filled on first use
     marker_starts: re.Pattern[str] | None  # a character every marker starts with (None: any)
     damaged: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     heading_max: int
@@ -56,10 +56,7 @@ def load_rules() -> SegmentRules:
     return SegmentRules(
         families=families,
         family_patterns=dict(families),
-        breaks_before={
-            name: regexes.compile(f"[{re.escape(data['sentence_breaks'])}](?=\\s*(?:{p.pattern}))")
-            for name, p in families
-        },
+        breaks_before={},
         marker_starts=_any_start([pattern for _, pattern in families]),
         damaged=tuple(
             (regexes.compile(d["pattern"]), tuple(d["families"])) for d in data["damaged_markers"]
@@ -163,8 +160,7 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
     current, start = marker, 0
     rules_ = load_rules()
     own_pattern = rules_.family_patterns.get(marker.family)
-    # only the breaks a marker of the family follows (one C-level scan of a long item)
-    break_at = rules_.breaks_before.get(marker.family, rules_.break_at)
+    break_at = rules_.break_at if own_pattern is None else breaks_before(marker.family)
     breaks = break_at.finditer(text) if marker.number is not None else ()
     for sentence_break in breaks:
         position = sentence_break.start()
@@ -184,6 +180,18 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
             current = Marker(marker.family, number, found.group(0).strip(), "")
             start = skip_spaces(text, found.end())
     yield Marker(current.family, current.number, current.text, text[start:].strip())
+
+
+def breaks_before(family: str) -> re.Pattern[str]:
+    """A sentence break followed by a marker of `family`: the only breaks a run-on item of
+    that family is cut at, found in one scan of a long item."""
+    rules_ = load_rules()
+    found = rules_.breaks_before.get(family)
+    if found is None:
+        own = rules_.family_patterns[family].pattern
+        found = regexes.compile(f"[{re.escape(rules_.breaks)}](?=\\s*(?:{own}))")
+        rules_.breaks_before[family] = found
+    return found
 
 
 def skip_spaces(text: str, index: int) -> int:
