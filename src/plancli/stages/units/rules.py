@@ -188,8 +188,8 @@ def _words_finder(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 def _any_word_finder(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     found = [required_words(pattern.pattern) for pattern in patterns]
-    if not found or any(words is None for words in found):
-        return None
+    if not found or not all(found):
+        return None  # a pattern whose matches need no word: every piece may hold one
     return regexes.compile(alternation(word for words in found if words for word in words))
 
 
