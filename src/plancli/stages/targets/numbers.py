@@ -18,6 +18,7 @@ MULTIPLIERS = {"千": 1_000, "万": 10_000, "亿": 100_000_000}
 ARABIC = r"\d+(?:\.\d+)?"
 CHINESE = rf"[{NUMERALS}]+(?:点[零〇○一二三四五六七八九]+)?"
 NUMBER = regexes.compile(rf"百分之(?:{ARABIC}|{CHINESE})|{ARABIC}|{CHINESE}")
+CHINESE_NUMBER = regexes.compile(CHINESE)
 ARABIC_NUMBER = regexes.compile(rf"^\s*({ARABIC})\s*([多余])?\s*([千万亿])?\s*%?\s*$")
 RANGE_TAIL = regexes.compile(rf"\s*%?\s*[~\-—–]\s*({ARABIC})")
 
@@ -30,7 +31,7 @@ def parse_number(text: str) -> float | None:
     match = ARABIC_NUMBER.match(text)
     if match:
         value = float(match.group(1)) * MULTIPLIERS.get(match.group(3) or "", 1)
-    elif text and re.fullmatch(CHINESE, text):
+    elif text and CHINESE_NUMBER.fullmatch(text):
         value = _chinese_number(text)
     else:
         return None
