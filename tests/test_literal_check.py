@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plancli.stages.literal_check import match_starts, may_match, required_words, spans_of
+from plancli.stages import literal_check
+from plancli.stages.literal_check import (
+    first_match,
+    match_starts,
+    matches_of,
+    may_match,
+    required_words,
+    spans_of,
+)
 from plancli.stages.targets.rules import compiled as target_rules
 from plancli.stages.units.rules import compiled as unit_rules
 
@@ -87,3 +96,60 @@ def test_trying_only_at_start_characters_finds_what_finditer_finds(text: str) ->
     names = target_rules().names
     expected = [match.span() for match in names.finditer(text)]
     assert spans_of(names, match_starts(names), text) == expected
+
+
+def _scanned_patterns() -> list[re.Pattern[str]]:
+    units, targets = unit_rules(), target_rules()
+    found = [units.markers, targets.status, targets.names]
+    return found + [p for p in (units.notes, units.lead_first) if p is not None]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET + "截至累计已经下同排名不分先后", max_size=30))
+def test_rule_patterns_tried_at_start_characters_match_as_the_regex_engine_does(
+    text: str,
+) -> None:
+    for pattern in _scanned_patterns():
+        starts = match_starts(pattern)
+        expected = [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in matches_of(pattern, starts, text)] == expected
+        first = first_match(pattern, starts, text)
+        assert (first and first.span()) == (expected[0][0] if expected else None)
+
+
+def test_a_role_word_is_found_where_its_optional_lead_in_starts() -> None:
+    markers = unit_rules().markers
+    starts = match_starts(markers)
+    assert starts is not None
+    text = "州民政局、住建局等按职责分工负责"
+    found = [(m.group(), m.lastgroup) for m in matches_of(markers, starts, text)]
+    assert found == [("按职责分工负责", "responsible")]
+    assert first_match(markers, starts, "州民政局、住建局") is None
+
+
+def test_what_is_read_from_a_pattern_is_kept_on_disk_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path))
+    monkeypatch.setattr(literal_check, "FACTS", {})
+    monkeypatch.setattr(literal_check, "NEW_FACTS", {})
+    assert required_words("(?:按照?)?(?:职责)?(?:负责)+") == ("负责",)
+    starts = match_starts(re.compile(r"(?:第)?[一二]+(?:级|方)"))
+    assert starts is not None
+    literal_check.write_facts()
+    kept = literal_check.read_facts()
+    assert kept[("words", "(?:按照?)?(?:职责)?(?:负责)+", 0)] == ("负责",)
+    assert kept[("starts", r"(?:第)?[一二]+(?:级|方)", int(re.UNICODE))] == "[第一二]"
+
+
+def test_a_kept_fact_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(literal_check, "FACTS", {("words", "负责", 0): ("已知",)})
+    assert required_words("负责") == ("已知",)
+
+
+def test_a_damaged_facts_file_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANCLI_CACHE", str(tmp_path))
+    path = Path(literal_check.facts_path())
+    path.write_bytes(b"\x00 not marshal")
+    path.chmod(0o600)
+    assert literal_check.read_facts() == {}

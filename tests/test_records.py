@@ -128,3 +128,16 @@ def test_json_dump_and_read_back_like_pydantic() -> None:
     text = built.model_dump_json()
     assert text == '{"title":"关于加强社区服务的意见","doc_number":null,"line":4}'
     assert Reference.model_validate_json(text) == built
+
+
+def test_a_record_given_every_field_keeps_none_of_the_callers_mapping() -> None:
+    values: dict[str, object] = {
+        "title": "《关于加强社区服务的意见》",
+        "doc_number": None,
+        "line": 3,
+    }
+    built = Reference(**values)  # type: ignore[arg-type]
+    values["title"] = "《另一份文件》"
+    assert built.title == "《关于加强社区服务的意见》"
+    assert built == Reference(title="《关于加强社区服务的意见》", doc_number=None, line=3)
+    assert type(Baseline(value=3, year=2020, text="2020年").value) is float

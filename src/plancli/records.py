@@ -87,12 +87,15 @@ class Model:
 
     def __init__(self, **values: Any) -> None:
         kind = type(self)
-        if not (kind._required <= values.keys() <= kind._known):
+        if values.keys() == kind._known:
+            data = values  # every field given (most records): the keywords, a dict of our own
+        elif kind._required <= values.keys() <= kind._known:
+            data = {**kind._defaults, **values}
+            for name, make in kind._factories:
+                if name not in values:
+                    data[name] = make()
+        else:
             raise TypeError(wrong_fields(kind, values))
-        data = {**kind._defaults, **values}
-        for name, make in kind._factories:
-            if name not in values:
-                data[name] = make()
         settle(kind, data)
         object.__setattr__(self, "__dict__", data)
 

@@ -14,6 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from plancli import regexes, rules
+from plancli.stages.literal_check import match_starts
 from plancli.text import alternation, chinese_integer, hanzi_numeral
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -21,6 +22,9 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 class SegmentRules(NamedTuple):
     families: tuple[tuple[str, re.Pattern[str]], ...]
+    family_patterns: dict[str, re.Pattern[str]]
+    breaks_before: dict[str, re.Pattern[str]]  # see `breaks_before`, filled on first use
+    marker_starts: re.Pattern[str] | None  # a character every marker starts with (None: any)
     damaged: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     heading_max: int
     breaks: str
@@ -36,13 +40,25 @@ class SegmentRules(NamedTuple):
     item_families: frozenset[str]  # families whose lines are items, never headings
 
 
+def _any_start(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One class of the characters a match of any of `patterns` can start with."""
+    starts = [match_starts(pattern) for pattern in patterns]
+    if not starts or any(start is None for start in starts):
+        return None
+    return regexes.compile("|".join(start.pattern for start in starts if start is not None))
+
+
 @cache
 def load_rules() -> SegmentRules:
     """Compile rules/segment.yaml once."""
     data = rules.load("segment")
     adverbs = f"(?:{alternation(data['lead_adverbs'])})?" if data["lead_adverbs"] else ""
+    families = tuple((name, regexes.compile(p)) for name, p in data["marker_families"].items())
     return SegmentRules(
-        families=tuple((name, regexes.compile(p)) for name, p in data["marker_families"].items()),
+        families=families,
+        family_patterns=dict(families),
+        breaks_before={},
+        marker_starts=_any_start([pattern for _, pattern in families]),
         damaged=tuple(
             (regexes.compile(d["pattern"]), tuple(d["families"])) for d in data["damaged_markers"]
         ),
@@ -112,7 +128,10 @@ def format_marker(family: str, number: int) -> str:
 
 def recognise(text: str, start: int = 0) -> tuple[str, re.Match[str]] | None:
     """The first marker family whose pattern matches at `start`, with its match."""
-    for family, pattern in load_rules().families:
+    rules_ = load_rules()
+    if rules_.marker_starts is not None and rules_.marker_starts.match(text, start) is None:
+        return None
+    for family, pattern in rules_.families:
         found = pattern.match(text, start)
         if found:
             return family, found
@@ -141,8 +160,10 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
     """
     text = marker.rest
     current, start = marker, 0
-    own_pattern = dict(load_rules().families).get(marker.family)
-    breaks = load_rules().break_at.finditer(text) if marker.number is not None else ()
+    rules_ = load_rules()
+    own_pattern = rules_.family_patterns.get(marker.family)
+    break_at = rules_.break_at if own_pattern is None else breaks_before(marker.family)
+    breaks = break_at.finditer(text) if marker.number is not None else ()
     for sentence_break in breaks:
         position = sentence_break.start()
         if position < start:
@@ -161,6 +182,18 @@ def split_run_on(marker: Marker) -> Iterator[Marker]:
             current = Marker(marker.family, number, found.group(0).strip(), "")
             start = skip_spaces(text, found.end())
     yield Marker(current.family, current.number, current.text, text[start:].strip())
+
+
+def breaks_before(family: str) -> re.Pattern[str]:
+    """A sentence break followed by a marker of `family`: the only breaks a run-on item of
+    that family is cut at, found in one scan of a long item."""
+    rules_ = load_rules()
+    found = rules_.breaks_before.get(family)
+    if found is None:
+        own = rules_.family_patterns[family].pattern
+        found = regexes.compile(f"[{re.escape(rules_.breaks)}](?=\\s*(?:{own}))")
+        rules_.breaks_before[family] = found
+    return found
 
 
 def skip_spaces(text: str, index: int) -> int:

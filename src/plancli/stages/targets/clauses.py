@@ -8,6 +8,7 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from plancli import regexes
+from plancli.stages.literal_check import spans_of
 from plancli.stages.targets.rules import compiled
 from plancli.text import sentences
 
@@ -25,11 +26,11 @@ def clauses(sentence: str) -> list[Clause]:
     """The non-blank clauses of a sentence, without their breaks."""
     found = []
     start = 0
-    for match in CLAUSE_BREAK.finditer(sentence):
-        found.append(Clause(sentence[start : match.start()], start))
-        start = match.end()
-    found.append(Clause(sentence[start:], start))
-    return [clause for clause in found if clause.text.strip()]
+    for text in CLAUSE_BREAK.split(sentence):
+        if text.strip():
+            found.append(Clause(text, start))
+        start += len(text) + 1  # every break is one character
+    return found
 
 
 class Marks(NamedTuple):
@@ -57,7 +58,7 @@ class Marks(NamedTuple):
         latest: list[tuple[int, int]] = []
         for _, start, year in found:
             latest.append(max(latest[-1], (start, year)) if latest else (start, year))
-        status = [match.end() for match in rules_.status.finditer(sentence)]
+        status = [end for _, end in spans_of(rules_.status, rules_.status_starts, sentence)]
         if plan_start is not None and names_a_plan:
             status += [
                 match.end()
@@ -107,6 +108,4 @@ def is_policy_parameter(clause: str) -> bool:
 def is_formula(clause: str) -> bool:
     """`半年考评分值=日常监测(60%)+实地调研(20%)`: weights in a formula are no targets."""
     rules_ = compiled()
-    return any(sign in clause for sign in rules_.equals) and any(
-        sign in clause for sign in rules_.operators
-    )
+    return rules_.equals.search(clause) is not None and rules_.operators.search(clause) is not None

@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 
 from plancli.stages.targets.numbers import (
-    ANY_NUMERAL,
     NUMBER,
     inside_number,
     masked_spans,
     overlaps,
     read_measure,
 )
-from plancli.stages.targets.rules import compiled
+from plancli.stages.targets.rules import ANY_NUMERAL, compiled
 
 LIST_MARK = "、"
 
@@ -155,7 +154,10 @@ def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:
 def may_hold_figures(text: str) -> bool:
     """Whether `text` has a number or an idiom at all: without one, no part of it yields a hit
     or an unread number, so its clauses need not be read."""
-    return ANY_NUMERAL.search(text) is not None or compiled().idiom.search(text) is not None
+    if ANY_NUMERAL.search(text) is not None:
+        return True
+    idiom = compiled().numeral_free_idiom
+    return idiom is not None and idiom.search(text) is not None
 
 
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:

@@ -33,6 +33,7 @@ class Rules(NamedTuple):
     plan_periods: dict[str, tuple[int, int]]  # 十四五 → (2021, 2025)
     plan_names: re.Pattern[str]  # any plan name: `periods` and `reviews` all start with one
     status: re.Pattern[str]
+    status_starts: re.Pattern[str] | None  # what a `status` match can start with
     units: tuple[tuple[str, str], ...]  # (spelling, canonical unit), longest spelling first
     not_units: tuple[str, ...]
     units_by_first: dict[str, tuple[tuple[str, str], ...]]  # `units` by first character
@@ -45,6 +46,7 @@ class Rules(NamedTuple):
     names_starts: re.Pattern[str] | None  # what a `names` match can start with
     idioms: dict[str, dict[str, Any]]
     idiom: re.Pattern[str]
+    numeral_free_idiom: re.Pattern[str] | None  # the idioms without a numeral (None: none)
     strip_leading: re.Pattern[str]
     strip_trailing: re.Pattern[str]
     generic: frozenset[str]
@@ -52,9 +54,9 @@ class Rules(NamedTuple):
     multiplier_tail: re.Pattern[str]
     columns: dict[str, re.Pattern[str]]
     text_columns: re.Pattern[str]
-    equals: tuple[str, ...]
+    equals: re.Pattern[str]  # any equals sign of a formula
     policy_parameters: re.Pattern[str]
-    operators: tuple[str, ...]
+    operators: re.Pattern[str]  # any operator sign of a formula
     respectively: tuple[str, ...]
     respectively_joiners: re.Pattern[str]
     shared_measures: tuple[str, ...]  # longest first
@@ -94,6 +96,18 @@ def review_openings() -> tuple[str, ...]:
     return compiled().review_openings
 
 
+NUMERALS = "零〇○一二两三四五六七八九十百千万亿"
+# Any digit or numeral is a number of `numbers.NUMBER` on its own (百 of 百分之 too): this
+# one-character class tells whether a text holds a number several times faster.
+ANY_NUMERAL = regexes.compile(rf"[\d{NUMERALS}]")
+
+
+def _without_numerals(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Finds the words that hold no numeral: a text without a numeral can hold only those."""
+    free = [word for word in words if ANY_NUMERAL.search(word) is None]
+    return regexes.compile(alternation(free)) if free else None
+
+
 MAX_CHANGE_CHARS = 200  # `从…提高到`: the baselines sit within a clause, never further away
 
 
@@ -116,6 +130,7 @@ def compiled() -> Rules:
     }
     units = _unit_spellings(measures["units"], measures["unit_aliases"])
     not_units = tuple(measures["not_units"])
+    status = regexes.compile("|".join(comparators["status_markers"]))
     return Rules(
         prefix=word_maps["prefix"],
         suffix=word_maps["suffix"],
@@ -133,7 +148,8 @@ def compiled() -> Rules:
         plan_periods=plans,
         plan_names=regexes.compile(alternation(plans) if plans else "(?!)"),
         review_openings=tuple(comparators["review_openings"]),
-        status=regexes.compile("|".join(comparators["status_markers"])),
+        status=status,
+        status_starts=match_starts(status),
         units=units,
         not_units=not_units,
         units_by_first=_by_character(units, lambda pair: pair[0][:1]),
@@ -146,6 +162,7 @@ def compiled() -> Rules:
         names_starts=match_starts(names),
         idioms=dict(measures["idioms"]),
         idiom=regexes.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
+        numeral_free_idiom=_without_numerals(measures["idioms"]),
         strip_leading=regexes.compile(
             "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
         ),
@@ -159,11 +176,11 @@ def compiled() -> Rules:
         ),
         columns={key: regexes.compile(p) for key, p in measures["table_columns"].items()},
         text_columns=regexes.compile(measures["table_text_columns"]),
-        equals=tuple(measures["formula_signs"]["equals"]),
+        equals=regexes.compile(alternation(measures["formula_signs"]["equals"])),
         policy_parameters=regexes.compile(
             "|".join(f"(?:{p})" for p in measures["policy_parameters"]) or "(?!)"
         ),
-        operators=tuple(measures["formula_signs"]["operators"]),
+        operators=regexes.compile(alternation(measures["formula_signs"]["operators"])),
         respectively=tuple(measures["respectively"]["words"]),
         respectively_joiners=regexes.compile(alternation(measures["respectively"]["joiners"])),
         shared_measures=tuple(sorted(measures["shared_measures"], key=len, reverse=True)),

@@ -90,9 +90,12 @@ def cell(row: list[str], index: int | None) -> str:
     return fold_width(row[index]).strip()
 
 
+SIMPLE_CELL = regexes.compile(rf"(\D*?)\s*({ARABIC})(?:\s*%?\s*[~\-—–]\s*({ARABIC}))?\s*(.*)")
+
+
 def simple_cell(text: str, default_unit: str | None) -> Hit | None:
     """A cell that is just a figure: `≥85`, `100`, `≧30平方米`, `>25人`, `5~6%`."""
-    match = re.fullmatch(rf"(\D*?)\s*({ARABIC})(?:\s*%?\s*[~\-—–]\s*({ARABIC}))?\s*(.*)", text)
+    match = SIMPLE_CELL.fullmatch(text)
     if not match:
         return None
     prefix, number, maximum, rest = match.groups()

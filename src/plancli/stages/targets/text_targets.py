@@ -86,14 +86,20 @@ def _sentence_targets(sentence: str, where: _Where) -> tuple[list[Target], list[
     marks: Marks | None = None
     previous_indicator: str | None = None
     previous_clause = ""
+    without_figures: list[str] = []  # clauses after the last one read, holding no figure
     for clause in clauses(sentence):
-        if is_formula(clause.text) or (not where.status and is_policy_parameter(clause.text)):
+        if not may_hold_figures(clause.text):
+            without_figures.append(clause.text)
+            continue
+        if _not_read(clause.text, where.status):
             continue
         hits, unread = clause_hits(clause.text)
         diagnostics += [_unread_diagnostic(clause.text, at, where.line) for at in unread]
         if hits:
             pair_baselines(clause.text, hits)
             assign_indicators(clause.text, hits)
+            previous_clause = _last_read(without_figures, where.status) or previous_clause
+        without_figures.clear()
         for hit in hits:
             if hit.is_baseline:
                 continue
@@ -104,6 +110,17 @@ def _sentence_targets(sentence: str, where: _Where) -> tuple[list[Target], list[
             previous_indicator = names[-1]
         previous_clause = clause.text
     return targets, diagnostics
+
+
+def _not_read(clause: str, status: bool) -> bool:
+    """A formula's weights or a support policy's terms (outside a review) state no target."""
+    return is_formula(clause) or (not status and is_policy_parameter(clause))
+
+
+def _last_read(clauses: list[str], status: bool) -> str | None:
+    """The last of `clauses` that would be read for figures: the clause a later one borrows
+    its name from. Told only when a figure needs it, as most clauses hold none."""
+    return next((clause for clause in reversed(clauses) if not _not_read(clause, status)), None)
 
 
 def _target(hit: Hit, indicator: str, clause: Clause, marks: Marks, where: _Where) -> Target:

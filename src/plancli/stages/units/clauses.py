@@ -8,7 +8,7 @@ from typing import NamedTuple, cast
 from plancli import regexes
 from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
-from plancli.stages.literal_check import may_match
+from plancli.stages.literal_check import first_match, matches_of, may_match
 from plancli.stages.units.names import Token, clean_piece, compose_all, one_character_off, segment
 from plancli.stages.units.rules import compiled
 from plancli.text import fold_width
@@ -54,7 +54,7 @@ def _groups(text: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
         groups.append(_Group(chunk, role))
         lead_seen = lead_seen or role == "lead"
 
-    for match in vocab.markers.finditer(text):
+    for match in matches_of(vocab.markers, vocab.markers_starts, text):
         chunk = text[pos : match.start()]
         if match.lastgroup == "label":
             if groups or _has_units(chunk):
@@ -86,13 +86,29 @@ def _read(clause: str, default_role: Role) -> _Reading:
     return memo.remember(key, _read_afresh(clause, default_role)) if found is None else found
 
 
-def _read_afresh(clause: str, default_role: Role) -> _Reading:
+def _marked_groups(clause: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
+    """The groups of a clause with their roles, whether it is labelled and whether it ends
+    in a role word (see `_groups`): what the role and label words alone tell."""
+    memo = compiled().memo_of("groups")
+    key = (clause, default_role)
+    found = memo.get(key)
+    return memo.remember(key, _groups_afresh(clause, default_role)) if found is None else found
+
+
+def _groups_afresh(clause: str, default_role: Role) -> tuple[list[_Group], bool, bool]:
     vocab = compiled()
     text = _strip_brackets(fold_width(clause)).split("。", 1)[0]
     if vocab.notes is not None:
-        text = vocab.notes.sub("", text).rstrip(",;、 ")
+        if first_match(vocab.notes, vocab.notes_starts, text) is not None:
+            text = vocab.notes.sub("", text)
+        text = text.rstrip(",;、 ")
     text = vocab.bracketed_role.sub(r"\1", text)
-    groups, labelled, ends_with_role = _groups(text, default_role)
+    return _groups(text, default_role)
+
+
+def _read_afresh(clause: str, default_role: Role) -> _Reading:
+    vocab = compiled()
+    groups, labelled, ends_with_role = _marked_groups(clause, default_role)
     units: list[tuple[Token, Role]] = []
     junk: list[str] = []
     repaired: list[tuple[str, str]] = []
@@ -141,7 +157,10 @@ def declares_lead_first(text: str) -> bool:
     if vocab.lead_first is None:
         return False
     folded = fold_width(text)
-    return may_match(vocab.lead_first_words, folded) and vocab.lead_first.search(folded) is not None
+    return (
+        may_match(vocab.lead_first_words, folded)
+        and first_match(vocab.lead_first, vocab.lead_first_starts, folded) is not None
+    )
 
 
 MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
@@ -152,6 +171,8 @@ def _looks_like_clause(inner: str, bracketed: bool) -> bool:
         return False
     if not bracketed and not _has_marker(inner):
         return False  # without brackets only a role or label word makes a clause
+    if not bracketed and not any(_marked_groups(inner, "responsible")[1:]):
+        return False  # nor does one inside it: it must label the units or close them
     reading = _read(inner, "responsible")
     if not reading.units:
         return False
@@ -166,15 +187,22 @@ def _looks_like_clause(inner: str, bracketed: bool) -> bool:
 def _has_marker(text: str) -> bool:
     """A role or label word (负责, 牵头单位:) in the text."""
     vocab = compiled()
-    return may_match(vocab.markers_words, text) and vocab.markers.search(text) is not None
+    return (
+        may_match(vocab.markers_words, text)
+        and first_match(vocab.markers, vocab.markers_starts, text) is not None
+    )
+
+
+BRACKET = regexes.compile(r"[()]")
 
 
 def _matching_open(body: str) -> int | None:
+    """Where the bracket that closes `body` opens (None: it never does)."""
     depth = 0
-    for k in range(len(body) - 1, -1, -1):
+    for k in reversed([match.start() for match in BRACKET.finditer(body)]):
         if body[k] == ")":
             depth += 1
-        elif body[k] == "(":
+        else:
             depth -= 1
             if depth == 0:
                 return k

@@ -4,10 +4,10 @@ that lost characters from the intact form written elsewhere."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from bisect import bisect_left
 from typing import NamedTuple
 
+from plancli import regexes
 from plancli.models import Role, UnitRef
 from plancli.stages.units.rules import Prefix, compiled, prefixes_at
 from plancli.text import fold_width
@@ -23,57 +23,130 @@ class Token(NamedTuple):
     complete: bool = False
 
 
-def _known_at(s: str, k: int) -> Iterator[str]:
-    if k < len(s):
-        for name in compiled().known.get(s[k], ()):
-            if s.startswith(name, k):
-                yield name
+def _known_at(s: str, k: int) -> list[str]:
+    """The known names written at k, longest first."""
+    if k >= len(s):
+        return []
+    return [name for name in compiled().known.get(s[k], ()) if s.startswith(name, k)]
 
 
 def _is_known(name: str) -> bool:
     return bool(name) and name in compiled().known.get(name[0], ())
 
 
-def _complete_end(s: str, i: int) -> int | None:
-    """End of the longest complete name at i (人行合肥中心支行 over 人行)."""
-    ends = [m.end() for pattern in compiled().complete if (m := pattern.match(s, i))]
-    return max((end for end in ends if end > i), default=None)
+class _Piece:
+    """A separator-free piece being cut into units. What is read at one offset (a complete
+    name ending there, whether a unit begins there) is read once for the whole piece, and the
+    `complete` patterns tried are only those whose words the piece holds."""
 
+    __slots__ = (
+        "complete",
+        "complete_ends",
+        "s",
+        "suffix_ends",
+        "suffix_starts",
+        "unit_starts",
+    )
 
-def _starts_unit(s: str, j: int) -> bool:
-    """Whether a new unit visibly begins at j (used to cut run-together names)."""
-    vocab = compiled()
-    if _complete_end(s, j) is not None or next(_known_at(s, j), None):
-        return True
-    for prefix in prefixes_at(s, j):
-        if prefix.bare:
-            rest = j + len(prefix.text)
-            if any(vocab.canonical_body(n) in vocab.party_bodies for n in _known_at(s, rest)):
-                return True
-        elif prefix.party or prefix.text in vocab.run_together_levels:
+    def __init__(self, s: str) -> None:
+        vocab = compiled()
+        self.s = s
+        self.complete = vocab.complete_in(s)
+        self.suffix_starts: list[int] = []  # found when a name first needs them
+        self.suffix_ends: list[int] = []
+        self.complete_ends: dict[int, int | None] = {}
+        self.unit_starts: dict[int, bool] = {}
+
+    def complete_end(self, i: int) -> int | None:
+        """End of the longest complete name at i (人行合肥中心支行 over 人行)."""
+        if not self.complete:
+            return None
+        if i in self.complete_ends:
+            return self.complete_ends[i]
+        s = self.s
+        ends = [m.end() for pattern in self.complete if (m := pattern.match(s, i))]
+        end = max((end for end in ends if end > i), default=None)
+        self.complete_ends[i] = end
+        return end
+
+    def starts_unit(self, j: int) -> bool:
+        """Whether a new unit visibly begins at j (used to cut run-together names)."""
+        found = self.unit_starts.get(j)
+        if found is None:
+            found = self.unit_starts[j] = self._starts_unit(j)
+        return found
+
+    def _starts_unit(self, j: int) -> bool:
+        vocab, s = compiled(), self.s
+        if self.complete_end(j) is not None or _known_at(s, j):
             return True
-    return False
+        for prefix in prefixes_at(s, j):
+            if prefix.bare:
+                rest = j + len(prefix.text)
+                if any(vocab.canonical_body(n) in vocab.party_bodies for n in _known_at(s, rest)):
+                    return True
+            elif prefix.party or prefix.text in vocab.run_together_levels:
+                return True
+        return False
+
+    def boundary(self, j: int) -> bool:
+        s = self.s
+        if j >= len(s):
+            return True
+        if s[j] in compiled().joiners:
+            return j + 1 < len(s) and self.starts_unit(j + 1)
+        return self.starts_unit(j)
+
+    def generic_end(self, k: int) -> int | None:
+        """End of the shortest name from k that ends in a unit suffix at a boundary."""
+        if not self.suffix_starts:
+            self.suffix_starts = compiled().suffix_starts(self.s)
+            self.suffix_ends = [j for j, start in enumerate(self.suffix_starts) if start >= 0]
+        suffix_starts, ends = self.suffix_starts, self.suffix_ends
+        last = min(len(self.s), k + compiled().max_name_chars)
+        for n in range(bisect_left(ends, k + 2), len(ends)):
+            j = ends[n]
+            if j > last:
+                break
+            if suffix_starts[j] >= k and self.boundary(j):
+                return j
+        return None
+
+    def match(self, i: int, strict: bool) -> tuple[Token, int] | None:
+        """The best unit starting at i: complete name, else known name, else suffix rule."""
+        vocab, s = compiled(), self.s
+        end = self.complete_end(i)
+        if end is not None and (not strict or self.boundary(end)):
+            return Token(s[i:end], vocab.canonical_body(s[i:end]), complete=True), end
+        best: tuple[tuple[int, int, bool], Token, int] | None = None
+        for prefix in _prefix_options(s, i):
+            k = i + len(prefix.text)
+            candidate = self.known_candidate(k, prefix, strict)
+            rank = 2
+            if candidate is None and strict and not prefix.bare:
+                candidate, rank = self.generic_end(k), 1
+            if candidate is None:
+                continue
+            key = (rank, candidate, bool(prefix.text))
+            if best is None or key > best[0]:
+                best = (key, _token(s, i, prefix, candidate), candidate)
+        return None if best is None else (best[1], best[2])
+
+    def known_candidate(self, k: int, prefix: Prefix, strict: bool) -> int | None:
+        vocab = compiled()
+        for name in _known_at(self.s, k):
+            if prefix.bare and vocab.canonical_body(name) not in vocab.party_bodies:
+                continue
+            if not strict or self.boundary(k + len(name)):
+                return k + len(name)
+        return None
 
 
-def _boundary(s: str, j: int) -> bool:
-    if j >= len(s):
-        return True
-    if s[j] in compiled().joiners:
-        return j + 1 < len(s) and _starts_unit(s, j + 1)
-    return _starts_unit(s, j)
-
-
-def _generic_end(s: str, k: int) -> int | None:
-    """End of the shortest name from k that ends in a unit suffix at a boundary."""
-    vocab = compiled()
-    for j in range(k + 2, min(len(s), k + vocab.max_name_chars) + 1):
-        if vocab.suffix_ends_at(s, k, j) and _boundary(s, j):
-            return j
-    return None
+_NO_PREFIX = Prefix("", None, None)
 
 
 def _prefix_options(s: str, i: int) -> list[Prefix]:
-    return [*prefixes_at(s, i), Prefix("", None, None)]
+    return [*prefixes_at(s, i), _NO_PREFIX]
 
 
 def _token(s: str, start: int, prefix: Prefix, end: int) -> Token:
@@ -89,37 +162,6 @@ def _token(s: str, start: int, prefix: Prefix, end: int) -> Token:
     return Token(s[start:end], body, level, party)
 
 
-def _match(s: str, i: int, strict: bool) -> tuple[Token, int] | None:
-    """The best unit starting at i: complete name, else known name, else suffix rule."""
-    vocab = compiled()
-    end = _complete_end(s, i)
-    if end is not None and (not strict or _boundary(s, end)):
-        return Token(s[i:end], vocab.canonical_body(s[i:end]), complete=True), end
-    best: tuple[tuple[int, int, bool], Token, int] | None = None
-    for prefix in _prefix_options(s, i):
-        k = i + len(prefix.text)
-        candidate = _known_candidate(s, k, prefix, strict)
-        rank = 2
-        if candidate is None and strict and not prefix.bare:
-            candidate, rank = _generic_end(s, k), 1
-        if candidate is None:
-            continue
-        key = (rank, candidate, bool(prefix.text))
-        if best is None or key > best[0]:
-            best = (key, _token(s, i, prefix, candidate), candidate)
-    return None if best is None else (best[1], best[2])
-
-
-def _known_candidate(s: str, k: int, prefix: Prefix, strict: bool) -> int | None:
-    vocab = compiled()
-    for name in _known_at(s, k):
-        if prefix.bare and vocab.canonical_body(name) not in vocab.party_bodies:
-            continue
-        if not strict or _boundary(s, k + len(name)):
-            return k + len(name)
-    return None
-
-
 def segment(piece: str) -> tuple[list[Token], list[str]]:
     """Cut a separator-free piece into unit tokens; what fits no unit is junk."""
     memo = compiled().memo_of("segment")
@@ -132,14 +174,15 @@ def segment(piece: str) -> tuple[list[Token], list[str]]:
 def _segment(piece: str) -> tuple[list[Token], list[str]]:
     tokens: list[Token] = []
     junk: list[str] = []
+    scan = _Piece(piece)
     i, junk_start = 0, None
     while i < len(piece):
         if junk_start is None and tokens and piece[i] in compiled().joiners:
             i += 1
             continue
-        hit = _match(piece, i, strict=True)
+        hit = scan.match(i, strict=True)
         if hit is None and junk_start is None:
-            hit = _match(piece, i, strict=False)
+            hit = scan.match(i, strict=False)
         if hit is None:
             junk_start = i if junk_start is None else junk_start
             i += 1
@@ -154,10 +197,13 @@ def _segment(piece: str) -> tuple[list[Token], list[str]]:
     return tokens, junk
 
 
+SPACES = regexes.compile(r"\s+")
+
+
 def clean_piece(piece: str) -> str:
     """A piece without spaces, its lead-in word (由, 会同 …) and trailing words (等有关部门)."""
     vocab = compiled()
-    piece = re.sub(r"\s+", "", piece)
+    piece = SPACES.sub("", piece)
     for word in vocab.lead_in:
         if piece.startswith(word):
             piece = piece[len(word) :]

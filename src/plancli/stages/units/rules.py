@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, cast
 
 from plancli import regexes, rules
 from plancli.models import Role
-from plancli.stages.literal_check import Words, required_words
+from plancli.stages.literal_check import Words, match_starts, required_words
 from plancli.text import alternation
 
 
@@ -47,19 +47,25 @@ class Vocabulary(NamedTuple):
     suffix_lengths: dict[str, tuple[int, ...]]  # last character → lengths of suffixes ending so
     max_name_chars: int
     complete: tuple[re.Pattern[str], ...]
+    complete_words: tuple[re.Pattern[str] | None, ...]  # finds a word every match of
+    # `complete[k]` holds (None: no such word)
+    any_complete_word: re.Pattern[str] | None  # finds any of them (None: one pattern has none)
     aliases: dict[str, str]  # variant → canonical
     stems: dict[str, str]  # short form → full name
     known: dict[str, tuple[str, ...]]  # first character → known names, longest first
     markers: re.Pattern[str]
     markers_words: Words | None  # one of them is in every text `markers` finds anything in
+    markers_starts: re.Pattern[str] | None  # what a `markers` match can start with
     label_roles: dict[str, Role]
     notes: re.Pattern[str] | None
+    notes_starts: re.Pattern[str] | None
     trailing: re.Pattern[str]
     lead_in: tuple[str, ...]
     separators: re.Pattern[str]
     joiners: str
     lead_first: re.Pattern[str] | None
     lead_first_words: Words | None
+    lead_first_starts: re.Pattern[str] | None
     bracketed_role: re.Pattern[str]  # 省商务厅(牵头): a role word in brackets after its unit
     known_by_length: dict[int, tuple[str, ...]]  # for names one character off
     task_column: re.Pattern[str]
@@ -71,9 +77,27 @@ class Vocabulary(NamedTuple):
         """The memo of one named reading (a function of the text and this vocabulary)."""
         return self.memo.setdefault(reading, Memo())
 
-    def suffix_ends_at(self, s: str, k: int, j: int) -> bool:
-        lengths = self.suffix_lengths.get(s[j - 1], ())
-        return any(s[j - n : j] in self.suffixes for n in lengths if j - n >= k)
+    def complete_in(self, s: str) -> tuple[re.Pattern[str], ...]:
+        """The `complete` patterns that may match somewhere in `s` (their words are in it)."""
+        if self.any_complete_word is not None and self.any_complete_word.search(s) is None:
+            return ()
+        return tuple(
+            pattern
+            for pattern, words in zip(self.complete, self.complete_words, strict=True)
+            if words is None or words.search(s)
+        )
+
+    def suffix_starts(self, s: str) -> list[int]:
+        """For each offset j of `s` (0 to len(s)), the start of the shortest unit suffix
+        ending at j, or -1 when none ends there."""
+        starts = [-1] * (len(s) + 1)
+        suffixes = self.suffixes
+        for j, last in enumerate(s, 1):
+            for n in self.suffix_lengths.get(last, ()):
+                if n <= j and s[j - n : j] in suffixes:
+                    starts[j] = j - n
+                    break
+        return starts
 
     def canonical_body(self, name: str) -> str:
         name = self.aliases.get(name, name)
@@ -106,7 +130,9 @@ def compiled() -> Vocabulary:
         by_length.setdefault(len(name), []).append(name)
     columns = data["table_columns"]
     markers = _marker_pattern(data)
+    complete = _complete_patterns(data)
     lead_first = _any_of(data.get("lead_first_conventions", []))
+    notes = regexes.compile("|".join(data["notes"])) if data["notes"] else None
     return Vocabulary(
         prefixes=_prefixes(data),
         run_together_levels=tuple(data["run_together_levels"]),
@@ -116,20 +142,25 @@ def compiled() -> Vocabulary:
         suffixes=frozenset(data["suffixes"]),
         suffix_lengths=_lengths_by_last_character(data["suffixes"]),
         max_name_chars=int(data["max_name_chars"]),
-        complete=_complete_patterns(data),
+        complete=complete,
+        complete_words=tuple(map(_words_finder, complete)),
+        any_complete_word=_any_word_finder(complete),
         aliases=aliases,
         stems=stems,
         known={c: tuple(sorted(v, key=len, reverse=True)) for c, v in by_first.items()},
         markers=markers,
         markers_words=required_words(markers.pattern),
+        markers_starts=match_starts(markers),
         label_roles=dict(data["labels"]),
-        notes=regexes.compile("|".join(data["notes"])) if data["notes"] else None,
+        notes=notes,
+        notes_starts=match_starts(notes) if notes else None,
         trailing=regexes.compile(data["trailing"]),
         lead_in=tuple(sorted(data["lead_in"], key=len, reverse=True)),
         separators=_separator_pattern(data),
         joiners=data["joiners"],
         lead_first=lead_first,
         lead_first_words=required_words(lead_first.pattern) if lead_first else None,
+        lead_first_starts=match_starts(lead_first) if lead_first else None,
         bracketed_role=regexes.compile(
             r"\(\s*((?:" + "|".join(w for ws in data["roles"].values() for w in ws) + r"))\s*\)"
         ),
@@ -148,6 +179,18 @@ def _lengths_by_last_character(suffixes: list[str]) -> dict[str, tuple[int, ...]
     for suffix in suffixes:
         lengths.setdefault(suffix[-1], set()).add(len(suffix))
     return {last: tuple(sorted(group)) for last, group in lengths.items()}
+
+
+def _words_finder(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    words = required_words(pattern.pattern)
+    return regexes.compile(alternation(words)) if words else None
+
+
+def _any_word_finder(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    found = [required_words(pattern.pattern) for pattern in patterns]
+    if not found or not all(found):
+        return None  # a pattern whose matches need no word: every piece may hold one
+    return regexes.compile(alternation(word for words in found if words for word in words))
 
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
