@@ -44,10 +44,14 @@ from plancli.stages.garbled.lattice import (
     backward_scores,
 )
 from plancli.stages.garbled.recovery import (
+    Reading,
     layout_readings,
     make_slot,
     read_layout,
+    read_reading,
     readings,
+    search_layouts,
+    supported,
     walk_layout,
 )
 from plancli.stages.garbled.run_context import Context, LineContext, run_context
@@ -413,6 +417,48 @@ def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -
                 clamped = read_layout(layout, reading.slots, lexicon, context, {index: char})[0]
                 combined = layout.log_prior + history[index][char] + backward[index](char)
                 assert combined == pytest.approx(clamped, rel=1e-9, abs=1e-9)
+
+
+def walked_shown_text(
+    reading: Reading, lexicon: Lexicon, context: Context
+) -> tuple[str, float] | None:
+    """The shown text and its mass by full walks: every open slot clamped alone, then all
+    the slots the model is sure of clamped together."""
+    layout, slots = reading.layout, reading.slots
+    mass, path = read_layout(layout, slots, lexicon, context)
+    if path is None:
+        return None
+    chars, clamp = list(path), {}
+    for index, slot in enumerate(slots):
+        if not slot.open:
+            continue
+        clamped = read_layout(layout, slots, lexicon, context, {index: path[index]})[0]
+        sure = clamped - mass >= math.log(0.8)
+        if sure and supported(path, slots, index, lexicon, context):
+            clamp[index] = path[index]
+        else:
+            chars[index] = UNKNOWN
+    if clamp:
+        mass = read_layout(layout, slots, lexicon, context, clamp)[0]
+    return re.sub(f"{UNKNOWN}+", UNKNOWN, "".join(chars)), mass
+
+
+def test_every_layout_reads_as_a_full_walk_of_it_would() -> None:
+    checked = 0
+    for run, lexicon, alphabet, context in sample_runs():
+        search = search_layouts(run, lexicon, alphabet, context)
+        assert search is not None
+        for reading in search.readings:
+            if reading.log_mass == -math.inf:
+                continue
+            shown = read_reading(reading, search, lexicon, context)
+            walked = walked_shown_text(reading, lexicon, context)
+            assert (shown is None) == (walked is None)
+            if shown is not None and walked is not None:
+                assert shown[0] == walked[0]
+                assert shown[1] == pytest.approx(walked[1], rel=1e-12, abs=1e-9)
+                checked += 1
+    assert checked == 58
 
 
 def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:

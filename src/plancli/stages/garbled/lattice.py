@@ -414,10 +414,12 @@ def backward_scores(
     lexicon: Lexicon,
     context: Context,
     unsplit: list[Backward] | None = None,
+    stop: int = 0,
 ) -> list[Backward]:
     """Backward score functions after every slot (index i: the continuation past slot i).
     `unsplit`: those of the unsplit layout, which a split layout shares past its split (and
-    which are the answer for the unsplit layout itself)."""
+    which are the answer for the unsplit layout itself); `stop`: the first index needed (those
+    before it are left None)."""
     if unsplit is not None and split is None:
         return unsplit
     scores: list[Backward | None] = [None] * len(slots)
@@ -427,7 +429,7 @@ def backward_scores(
     else:
         scores[-1] = final_backward(lexicon, context)
         last = len(slots) - 2
-    for index in range(last, -1, -1):
+    for index in range(last, stop - 1, -1):
         after = scores[index + 1]
         assert after is not None
         if index + 1 == split:
