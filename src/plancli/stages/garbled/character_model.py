@@ -56,18 +56,21 @@ class Slot:
     @cached_property
     def trail_groups(self) -> dict[int | None, list[str | None]]:
         """The characters grouped by the trail byte of their code (None: not GBK), in order."""
-        pair_of = gbk_table().pair_of
+        trail_of = gbk_table().trail_of
         groups: dict[int | None, list[str | None]] = {}
         for char in self.chars:
-            raw = pair_of(char)
-            groups.setdefault(raw[1] if raw is not None else None, []).append(char)
+            trail = trail_of(char)
+            found = groups.get(trail)
+            if found is None:
+                groups[trail] = [char]
+            else:
+                found.append(char)
         return groups
 
     @cached_property
     def formings(self) -> tuple[frozenset[int], ...]:
         """For each character, the bytes that make a character with its lead byte."""
-        pair_of = gbk_table().pair_of
-        return tuple(forming_leads(pair_of(char)[0]) for char in self.chars)  # type: ignore[index]
+        return tuple(map(forming_leads, gbk_table().lead_bytes(self.chars)))
 
 
 def occurrences(text: str, char: str) -> Iterator[int]:
@@ -154,6 +157,7 @@ class Lexicon:
         self.document_terms_cache: dict[Slot, tuple[Term, ...]] = (
             shared.document_terms_cache if shared else {}
         )
+        self.char_terms: dict[str, Term] = shared.char_terms if shared else {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
@@ -217,9 +221,11 @@ class Lexicon:
         document's alone: (1 - LINE_WEIGHT) · document + LINE_WEIGHT · 0."""
         cached = self.document_terms_cache.get(slot)
         if cached is None:
-            cached = self.document_terms_cache[slot] = tuple(
-                term(char, (1 - LINE_WEIGHT) * self.document_unigram(char)) for char in slot.chars
-            )
+            terms = self.char_terms
+            for char in slot.chars:
+                if char not in terms:
+                    terms[char] = term(char, (1 - LINE_WEIGHT) * self.document_unigram(char))
+            cached = self.document_terms_cache[slot] = tuple(map(terms.__getitem__, slot.chars))
         return cached
 
     def bigram_share(self, previous: str | None, char: str) -> float:

@@ -96,13 +96,14 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
         char = decode_pair(lead, trail)
         return Slot((char,) if char is not None else ())
     if lead is None and trail is None:
-        unused = table.prior_mass - sum(table.prior_of(char) for char in alphabet)
-        return Slot(tuple(sorted(alphabet)), lexicon.prior_share(unused))
-    fitting = table.with_lead(lead) if lead is not None else table.with_trail(trail)  # type: ignore[arg-type]
+        chars = tuple(sorted(alphabet))
+        return Slot(chars, lexicon.prior_share(table.prior_mass - sum(table.priors(chars))))
+    which, byte = (0, lead) if lead is not None else (1, trail)
+    fitting = table.with_byte(which, byte)  # type: ignore[arg-type]
     known = tuple(char for char in fitting if char in alphabet)
-    prior_of = table.prior_of
-    unused = sum([prior_of(char) for char in fitting if char not in alphabet])
-    return Slot(known, lexicon.prior_share(unused))
+    # the prior of the characters the document does not use: all of the byte's but those
+    unused = table.byte_prior(which, byte) - sum(table.priors(known))  # type: ignore[arg-type]
+    return Slot(known, lexicon.prior_share(unused) if len(known) < len(fitting) else 0.0)
 
 
 class Reading(NamedTuple):
