@@ -68,6 +68,11 @@ class Slot:
         return groups
 
     @cached_property
+    def trails(self) -> dict[str | None, int | None]:
+        """Each character's trail byte (None: not GBK)."""
+        return gbk_table().trail_map(self.chars)
+
+    @cached_property
     def formings(self) -> tuple[frozenset[int], ...]:
         """For each character, the bytes that make a character with its lead byte."""
         return tuple(map(forming_leads, gbk_table().lead_bytes(self.chars)))
@@ -154,6 +159,7 @@ class Lexicon:
             shared.successors_cache if shared else {}
         )
         self.terms_cache: dict[Slot, tuple[Term, ...]] = {}
+        self.log_backoffs_cache: dict[Slot, tuple[float, ...]] = {}
         self.document_terms_cache: dict[Slot, tuple[Term, ...]] = (
             shared.document_terms_cache if shared else {}
         )
@@ -214,6 +220,15 @@ class Lexicon:
                 for index in on_line:
                     terms[index] = term(slot.chars[index], self.unigram(slot.chars[index]))  # type: ignore[index]
             cached = self.terms_cache[slot] = tuple(terms)
+        return cached
+
+    def slot_log_backoffs(self, slot: Slot) -> tuple[float, ...]:
+        """The log back-off of every character of `slot`, as in `slot_terms`."""
+        cached = self.log_backoffs_cache.get(slot)
+        if cached is None:
+            cached = self.log_backoffs_cache[slot] = tuple(
+                map(operator.itemgetter(3), self.slot_terms(slot))
+            )
         return cached
 
     def document_terms(self, slot: Slot) -> tuple[Term, ...]:

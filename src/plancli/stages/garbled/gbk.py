@@ -90,6 +90,16 @@ class GbkTable:
         """The trail byte of each of `chars`, GBK characters."""
         return bytes(map(self.trails.__getitem__, map(ord, chars)))
 
+    def trail_map(self, chars: tuple[str, ...]) -> dict[str | None, int | None]:
+        """{char: trail_of(char)} for `chars`."""
+        if all(len(char) == 1 and ord(char) < PLANE for char in chars):
+            found: dict[str | None, int | None] = dict(
+                zip(chars, map(self.trails.__getitem__, map(ord, chars)), strict=True)
+            )
+            if 0 not in found.values():
+                return found
+        return {char: self.trail_of(char) for char in chars}
+
     def pair_of(self, char: str) -> tuple[int, int] | None:
         """The lead and trail byte of a GBK character (None for any other)."""
         point = ord(char) if len(char) == 1 else PLANE

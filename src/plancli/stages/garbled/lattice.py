@@ -6,8 +6,9 @@ mass of every continuation, so every layout and every guessed character costs tw
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable
-from operator import itemgetter
+from itertools import repeat
 from typing import NamedTuple
 
 from plancli.stages.garbled.character_model import Lexicon, Slot, Term
@@ -15,21 +16,57 @@ from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
+FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
 
-def allowed_groups(
-    by_trail: dict[int | None, list[str | None]],
-    forming: frozenset[int],
-    group: Callable[[int | None], Group],
-) -> tuple[set[int | None], float, str | None, float]:
-    """The trail bytes that may precede a lead byte after a dropped pair (those not in its
-    `forming`), the summed forward score of their states, and the best of them (state,
-    Viterbi score); `group` scores the states of one trail byte."""
-    allowed = by_trail.keys() - forming  # None, no byte, is in no `forming`
-    groups = [group(trail) for trail in by_trail if trail in allowed]
-    best = max(groups, key=itemgetter(2), default=None)
-    if best is None or best[2] == -math.inf:
-        return allowed, logsumexp(group[0] for group in groups), None, -math.inf
-    return allowed, logsumexp(group[0] for group in groups), best[1], best[2]
+# Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
+Group = tuple[float, str | None, float]
+
+
+class PreviousGroups:
+    """The previous states of a dense step grouped by trail byte, each group scored when
+    first needed. A lead pattern (`forming`) bars the trail bytes in it; the groups it can
+    never bar (no byte, or one below every lead byte) are merged once for all patterns."""
+
+    def __init__(self, lattice: Lattice) -> None:
+        self.lattice = lattice
+        self.by_trail = lattice.previous_by_trail()
+        self.order = dict(zip(self.by_trail, range(len(self.by_trail)), strict=True))
+        self.groups: dict[int | None, Group] = {}
+        always = [trail for trail in self.by_trail if trail is None or trail < FIRST_LEAD]
+        self.barrable = self.by_trail.keys() - always
+        scored = [(self.group(trail), self.order[trail]) for trail in always]
+        self.always_forward = logsumexp([group[0] for group, _ in scored])
+        self.always_best = best_group([(group[1], group[2], order) for group, order in scored])
+
+    def group(self, trail: int | None) -> Group:
+        found = self.groups.get(trail)
+        if found is None:
+            found = self.groups[trail] = self.lattice.group_scores(self.by_trail[trail])
+        return found
+
+    def allowed(self, forming: frozenset[int]) -> tuple[float, str | None, float]:
+        """The summed forward score of the states whose trail byte `forming` allows, and
+        the best of them (state, Viterbi score)."""
+        extra = self.barrable - forming
+        if not extra:
+            return self.always_forward, *self.always_best[:2]
+        groups = [(self.group(trail), self.order[trail]) for trail in extra]
+        forward = logsumexp([self.always_forward, *(group[0] for group, _ in groups)])
+        state, score, _ = best_group(
+            [self.always_best, *((group[1], group[2], order) for group, order in groups)]
+        )
+        return forward, state, score
+
+
+def best_group(
+    candidates: list[tuple[str | None, float, int]],
+) -> tuple[str | None, float, int]:
+    """The (state, Viterbi score, order) with the highest score, the first in order among
+    equals; (None, -inf, -1) if none has a finite score."""
+    best = max(candidates, key=lambda found: (found[1], -found[2]), default=None)
+    if best is None or best[1] == -math.inf:
+        return None, -math.inf, -1
+    return best
 
 
 def trail_byte(state: str | None) -> int | None:
@@ -38,16 +75,15 @@ def trail_byte(state: str | None) -> int | None:
     return gbk_table().trail_of(state)
 
 
-def logsumexp(values: Iterable[float], minus_infinity: float = -math.inf) -> float:
-    finite = [value for value in values if value != minus_infinity]
-    if len(finite) < 2:
-        return finite[0] if finite else minus_infinity
-    top = max(finite)
-    return top + math.log(sum([math.exp(value - top) for value in finite]))
-
-
-# Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
-Group = tuple[float, str | None, float]
+def logsumexp(values: Iterable[float]) -> float:
+    """log Σ exp(value); a term of -inf adds nothing, and a single term is returned as is."""
+    values = values if isinstance(values, list) else list(values)
+    if len(values) < 2:
+        return values[0] if values else -math.inf
+    top = max(values)
+    if top == -math.inf:
+        return top
+    return top + math.log(sum(map(math.exp, map(operator.sub, values, repeat(top)))))
 
 
 class Lattice:
@@ -100,9 +136,7 @@ class Lattice:
         if after_drop:
             forward, viterbi, pointers = self.dense_step(terms, slot, attested)
         elif forward_all > -math.inf:
-            forward, viterbi, pointers = self.sparse_step(
-                terms, slot.positions, attested, forward_all
-            )
+            forward, viterbi, pointers = self.sparse_step(terms, slot, attested, forward_all)
         else:  # no previous state can be continued
             forward, viterbi, pointers = {}, {}, {}
         for char, factor in self.bias.items():
@@ -119,7 +153,7 @@ class Lattice:
     def sparse_step(
         self,
         terms: tuple[Term, ...],
-        positions: dict[str, int],
+        slot: Slot,
         attested: dict[str, list[tuple[str, float, float]]],
         forward_all: float,
     ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
@@ -131,13 +165,15 @@ class Lattice:
         if previous_viterbi:
             top = max(previous_viterbi, key=previous_viterbi.__getitem__)
             top_score = previous_viterbi[top]
-        forward: dict[str | None, float] = {
-            char: forward_all + log_backoff for char, _, _, log_backoff in terms
-        }
-        viterbi: dict[str | None, float] = {
-            char: top_score + log_backoff for char, _, _, log_backoff in terms
-        }
-        pointers: dict[str, str | None] = dict.fromkeys(forward, top)  # type: ignore[arg-type]
+        chars, log_backoffs = slot.chars, self.lexicon.slot_log_backoffs(slot)
+        forward: dict[str | None, float] = dict(
+            zip(chars, map(operator.add, repeat(forward_all), log_backoffs), strict=True)
+        )
+        viterbi: dict[str | None, float] = dict(
+            zip(chars, map(operator.add, repeat(top_score), log_backoffs), strict=True)
+        )
+        pointers: dict[str, str | None] = dict.fromkeys(chars, top)
+        positions = slot.positions
         for char, found in attested.items():
             if char not in positions:
                 continue
@@ -163,18 +199,9 @@ class Lattice:
         """Like sparse_step, over the previous states whose trail byte may precede each
         character; what depends only on the character's lead byte is computed once per
         lead pattern, and only the attested characters are revisited."""
-        by_trail = self.previous_by_trail()
-        groups: dict[int | None, Group] = {}
-
-        def group(trail: int | None) -> Group:
-            found = groups.get(trail)
-            if found is None:
-                found = groups[trail] = self.group_scores(by_trail[trail])
-            return found
-
+        previous = PreviousGroups(self)
         by_forming = {
-            forming: allowed_groups(by_trail, forming, group)
-            for forming in dict.fromkeys(slot.formings)
+            forming: previous.allowed(forming) for forming in dict.fromkeys(slot.formings)
         }
         chosen = [by_forming[forming] for forming in slot.formings]
         # from the groups alone (a one-term sum is the term); a character no group reaches
@@ -182,22 +209,24 @@ class Lattice:
         kept = [
             (char, log_backoff, allowed)
             for (char, _, _, log_backoff), allowed in zip(terms, chosen, strict=True)
-            if allowed[1] > -math.inf or char in attested
+            if allowed[0] > -math.inf or char in attested
         ]
-        forward: dict[str | None, float] = {char: allowed[1] + log for char, log, allowed in kept}
-        viterbi: dict[str | None, float] = {char: allowed[3] + log for char, log, allowed in kept}
-        pointers: dict[str, str | None] = {char: allowed[2] for char, _, allowed in kept}
-        trail_of, positions = gbk_table().trail_of, slot.positions
+        forward: dict[str | None, float] = {char: allowed[0] + log for char, log, allowed in kept}
+        viterbi: dict[str | None, float] = {char: allowed[2] + log for char, log, allowed in kept}
+        pointers: dict[str, str | None] = {char: allowed[1] for char, _, allowed in kept}
+        trail_of, positions = self.state_trail(), slot.positions
         previous_forward, previous_viterbi = self.forward, self.viterbi
         for char, found in attested.items():
             if char not in positions:
                 continue
-            _, _, backoff, log_backoff = terms[positions[char]]
-            allowed_trails, group_forward, pointer, group_viterbi = chosen[positions[char]]
+            position = positions[char]
+            _, _, backoff, log_backoff = terms[position]
+            forming = slot.formings[position]
+            group_forward, pointer, group_viterbi = chosen[position]
             scores = [group_forward + log_backoff] if group_forward > -math.inf else []
             best = group_viterbi + log_backoff
             for previous, share, log_share in found:
-                if trail_of(previous) not in allowed_trails:
+                if trail_of(previous) in forming:
                     continue
                 scores.append(previous_forward[previous] + log_share)
                 score = previous_viterbi.get(previous, -math.inf) + math.log(share + backoff)
@@ -210,6 +239,12 @@ class Lattice:
                 del forward[char], viterbi[char], pointers[char]
         return forward, viterbi, pointers
 
+    def state_trail(self) -> Callable[[str | None], int | None]:
+        """The trail byte of a state of the lattice."""
+        if self.slot is not None:  # the states are the slot's characters and OTHER
+            return self.slot.trails.get
+        return trail_byte
+
     def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
         slot, forward = self.slot, self.forward
@@ -220,7 +255,7 @@ class Lattice:
                 members[None] = [*members.get(None, ()), OTHER]
             return members
         members: dict[int | None, list[str | None]] = {}
-        trail_of = gbk_table().trail_of
+        trail_of = self.state_trail()
         for previous in self.forward:
             members.setdefault(trail_of(previous), []).append(previous)
         return members
@@ -327,10 +362,16 @@ def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Cont
 
 
 def dense_backward(
-    slot: Slot, after: Backward, states: Iterable[str | None], lexicon: Lexicon, context: Context
+    slot: Slot,
+    after: Backward,
+    states: Iterable[str | None],
+    lexicon: Lexicon,
+    context: Context,
+    state_slot: Slot | None = None,
 ) -> Backward:
     """Into the second half of a dropped pair: computed for each previous state present, by
-    trail byte (which decides the characters allowed) plus the state's own bigrams."""
+    trail byte (which decides the characters allowed) plus the state's own bigrams;
+    `state_slot`: the slot whose characters (and OTHER) the states are, if known."""
     scores = after.scores(slot.chars)
     other = after(OTHER) if slot.other > 0 else -math.inf
     shift = max([*scores, other])
@@ -343,39 +384,43 @@ def dense_backward(
         if char in weights:
             weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
-    terms = [
-        (weights[char] * (1 - BIGRAM_WEIGHT) * unigram, forming)
-        for (char, unigram, _, _), forming in zip(
-            lexicon.slot_terms(slot), slot.formings, strict=True
+    # the back-off terms summed per lead pattern: a previous trail byte allows or bars a
+    # pattern's characters all together
+    by_pattern: dict[frozenset[int], float] = {}
+    for (char, unigram, _, _), forming in zip(lexicon.slot_terms(slot), slot.formings, strict=True):
+        by_pattern[forming] = (
+            by_pattern.get(forming, 0.0) + weights[char] * (1 - BIGRAM_WEIGHT) * unigram
         )
-    ]
-    patterns = list(dict.fromkeys(forming for _, forming in terms))
+    patterns = list(by_pattern.items())
     by_trail: dict[int | None, float] = {}
     by_allowed: dict[tuple[bool, ...], float] = {}
     corrections: dict[str | None, float] = {}
-    trail_of = gbk_table().trail_of
+    trail_of = state_slot.trails.get if state_slot is not None else trail_byte
     for previous in states:
         trail = trail_of(previous)
         if trail not in by_trail:
             # the characters allowed after `trail` depend on it only through which of the
             # few lead patterns it is outside of, so the sum is made once per such profile
-            allowed = tuple(trail is None or trail not in forming for forming in patterns)
+            allowed = tuple(trail is None or trail not in forming for forming, _ in patterns)
             if allowed not in by_allowed:
-                included = dict(zip(patterns, allowed, strict=True))
                 by_allowed[allowed] = other_term + sum(
-                    term for term, forming in terms if included[forming]
+                    [total for (_, total), ok in zip(patterns, allowed, strict=True) if ok]
                 )
             by_trail[trail] = by_allowed[allowed]
         corrections[previous] = by_trail[trail]
     if len(corrections) < len(weights):
-        add_bigrams_by_state(corrections, weights, slot, lexicon)
+        add_bigrams_by_state(corrections, weights, slot, lexicon, trail_of)
     else:
-        add_bigrams_by_character(corrections, weights, slot, lexicon)
+        add_bigrams_by_character(corrections, weights, slot, lexicon, trail_of)
     return Backward(0.0, corrections, shift)
 
 
 def add_bigrams_by_character(
-    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
+    corrections: dict[str | None, float],
+    weights: dict[str, float],
+    slot: Slot,
+    lexicon: Lexicon,
+    trail_of: Callable[[str | None], int | None] = trail_byte,
 ) -> None:
     """Add weight · share for every attested (state, character) pair whose bytes make no
     character, visiting each character's predecessors (when the states are many)."""
@@ -383,20 +428,24 @@ def add_bigrams_by_character(
         for previous, share, _ in lexicon.shares(char):
             if previous not in corrections:
                 continue
-            trail = trail_byte(previous)
+            trail = trail_of(previous)
             if trail is None or trail not in forming:
                 corrections[previous] += weight * share
 
 
 def add_bigrams_by_state(
-    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
+    corrections: dict[str | None, float],
+    weights: dict[str, float],
+    slot: Slot,
+    lexicon: Lexicon,
+    trail_of: Callable[[str | None], int | None] = trail_byte,
 ) -> None:
     """`add_bigrams_by_character` from the side of the states (when they are fewer than the
     characters): each state's successors in the slot, added in the slot's order, so every
     sum is made in the same order."""
     positions, formings = slot.positions, slot.formings
     for previous in corrections:
-        trail = trail_byte(previous)
+        trail = trail_of(previous)
         found = sorted(
             (positions[char], char, share)
             for char, _, share, _ in lexicon.successors(previous)
@@ -434,7 +483,7 @@ def backward_scores(
         assert after is not None
         if index + 1 == split:
             scores[index] = dense_backward(
-                slots[index + 1], after, history[index], lexicon, context
+                slots[index + 1], after, history[index], lexicon, context, slots[index]
             )
         else:
             scores[index] = sparse_backward(slots[index + 1], after, lexicon, context)

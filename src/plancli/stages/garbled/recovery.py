@@ -100,7 +100,7 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
         return Slot(chars, lexicon.prior_share(table.prior_mass - sum(table.priors(chars))))
     which, byte = (0, lead) if lead is not None else (1, trail)
     fitting = table.with_byte(which, byte)  # type: ignore[arg-type]
-    known = tuple(char for char in fitting if char in alphabet)
+    known = tuple(filter(alphabet.__contains__, fitting))
     # the prior of the characters the document does not use: all of the byte's but those
     unused = table.byte_prior(which, byte) - sum(table.priors(known))  # type: ignore[arg-type]
     return Slot(known, lexicon.prior_share(unused) if len(known) < len(fitting) else 0.0)
