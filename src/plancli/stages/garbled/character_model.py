@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 
-from plancli.stages.garbled.gbk import FOLD_TABLE, forming_leads, gbk_table
+from plancli.stages.garbled.gbk import fold_text, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
@@ -168,20 +168,30 @@ class Lexicon:
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
         # the texts joined by a line break, which no text holds, and then without its counts
-        bigrams = Bigrams(GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE))
+        bigrams = Bigrams(fold_text(GLOSS.sub("", "\n".join(texts))))
         return cls(bigrams.unigrams, bigrams, sum(bigrams.unigrams.values()))
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
         line: Counter[str] = Counter()
         for piece in pieces:
-            line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
+            line.update(fold_text(GLOSS.sub("", piece)))
         return Lexicon(
             self.unigrams, self.bigrams, self.total, line, sum(line.values()), shared=self
         )
 
     def alphabet(self) -> frozenset[str]:
-        is_gbk = gbk_table().is_gbk
-        return frozenset(char for char in self.unigrams if is_gbk(char))
+        return frozenset(gbk_table().gbk_chars(list(self.unigrams)))
+
+    def cache_terms(self, chars: Iterable[str]) -> None:
+        """Make the document unigram and term of each of `chars` (GBK characters) in one
+        pass, as `document_unigram` and `document_terms` would one by one."""
+        chars = list(chars)
+        table = gbk_table()
+        denominator = self.total + PRIOR_COUNT * table.prior_mass
+        unigrams, documents, terms = self.unigrams, self.document_cache, self.char_terms
+        for char, prior in zip(chars, table.priors(chars), strict=True):
+            document = documents[char] = (unigrams[char] + PRIOR_COUNT * prior) / denominator
+            terms[char] = term(char, (1 - LINE_WEIGHT) * document)
 
     def prior_share(self, prior: float) -> float:
         """Unigram probability of a character the document never uses, by its prior weight."""
@@ -255,11 +265,14 @@ class Lexicon:
         order of `Bigrams.predecessors`."""
         cached = self.shares_cache.get(char)
         if cached is None:
-            found = []
-            for previous in self.bigrams.predecessors(char):
-                share = self.bigram_share(previous, char)
-                found.append((previous, share, math.log(share)))
-            cached = self.shares_cache[char] = tuple(found)
+            unigrams, log = self.unigrams, math.log
+            shares = [
+                (previous, BIGRAM_WEIGHT * count / unigrams[previous])  # as bigram_share
+                for previous, count in self.bigrams.predecessors(char).items()
+            ]
+            cached = self.shares_cache[char] = tuple(
+                (previous, share, log(share)) for previous, share in shares
+            )
         return cached
 
     def successors(self, previous: str | None) -> tuple[Attested, ...]:
@@ -270,8 +283,9 @@ class Lexicon:
         if cached is None:
             found = []
             successors = self.bigrams.successors(previous) if previous is not None else {}
+            predecessors, total = self.bigrams.predecessors, self.unigrams[previous]
             for char, first in successors.items():
-                share = self.bigram_share(previous, char)
+                share = BIGRAM_WEIGHT * predecessors(char)[previous] / total  # as bigram_share
                 found.append((char, first, share, math.log(share)))
             cached = self.successors_cache[previous] = tuple(found)
         return cached

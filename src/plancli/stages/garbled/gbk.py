@@ -11,11 +11,23 @@ import os
 import re
 from collections.abc import Iterable
 from functools import cache, cached_property
+from itertools import compress
 
+from plancli import regexes
 from plancli.text import FULL_WIDTH
 
 # The ideographic space stays: GBK decodes A1A1 to it, and the table's characters are as decoded.
 FOLD_TABLE = {code: narrow for code, narrow in FULL_WIDTH.items() if code != ord("\u3000")}
+
+
+# the block of FOLD_TABLE's keys (U+FF01-U+FF5E): a text without any needs no translation
+FOLDED_FORMS = regexes.compile(f"[{chr(min(FOLD_TABLE))}-{chr(max(FOLD_TABLE))}]")
+
+
+def fold_text(text: str) -> str:
+    """`text` folded as `fold` folds each character; a text normalization has already
+    folded (the usual case) is found to need nothing by a C-level search."""
+    return text.translate(FOLD_TABLE) if FOLDED_FORMS.search(text) else text
 
 
 def fold(char: str) -> str:
@@ -99,6 +111,12 @@ class GbkTable:
             if 0 not in found.values():
                 return found
         return {char: self.trail_of(char) for char in chars}
+
+    def gbk_chars(self, chars: list[str]) -> list[str]:
+        """The GBK characters among `chars` (single characters), in order."""
+        if chars and max(map(ord, chars)) < PLANE:
+            return list(compress(chars, map(self.leads.__getitem__, map(ord, chars))))
+        return [char for char in chars if self.is_gbk(char)]
 
     def pair_of(self, char: str) -> tuple[int, int] | None:
         """The lead and trail byte of a GBK character (None for any other)."""

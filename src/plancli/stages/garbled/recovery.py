@@ -467,6 +467,7 @@ def recover_spans(by_line: list[tuple[Line, list[Stretch]]]) -> list[SuspectSpan
     pieces = [outside_stretches(line, stretches) for line, stretches in by_line]
     document = Lexicon.from_texts(piece for line_pieces in pieces for piece in line_pieces)
     alphabet = document.alphabet()
+    document.cache_terms(alphabet)  # the search reads nearly every one of them
     spans: list[SuspectSpan] = []
     tried = 0
     for (line, stretches), line_pieces in zip(by_line, pieces, strict=True):
