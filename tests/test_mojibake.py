@@ -39,9 +39,9 @@ from plancli.stages.garbled.gbk import (
     load_gbk_table,
 )
 from plancli.stages.garbled.lattice import (
-    add_bigrams_by_character,
-    add_bigrams_by_state,
+    Backward,
     backward_scores,
+    dense_backward,
 )
 from plancli.stages.garbled.recovery import (
     Reading,
@@ -477,19 +477,30 @@ def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
     ]
 
 
-def test_bigrams_added_from_either_side_give_the_same_floats() -> None:
+def test_dense_backward_scores_each_state_as_the_sum_over_the_characters_it_allows() -> None:
     lexicon = Lexicon.from_texts(line.text for line in raw_lines(CHONGQING))
     slot = make_slot((None, None), lexicon, lexicon.alphabet())  # every character
-    weights = {char: 1 / (index + 3) for index, char in enumerate(slot.chars)}
     states = dict.fromkeys("的發服關體", 0.25)
-    by_state, by_character = dict(states), dict(states)
-    add_bigrams_by_state(by_state, weights, slot, lexicon)
-    add_bigrams_by_character(by_character, weights, slot, lexicon)
-    assert by_state == by_character
+    backward = dense_backward(
+        slot, Backward(1.0, {}, 0.0), states, lexicon, Context(None, None, {})
+    )
+    trail_of, terms = gbk_table().trail_of, lexicon.slot_terms(slot)
+
+    def summed(state: str, bigrams: bool) -> float:
+        trail, total = trail_of(state), 0.25 * slot.other
+        for (char, unigram, _, _), forming in zip(terms, slot.formings, strict=True):
+            if trail not in forming:
+                total += 0.25 * unigram
+                total += lexicon.bigram_share(state, char) if bigrams else 0.0
+        return math.log(total)
+
+    for state in states:
+        assert backward(state) == pytest.approx(summed(state, True), rel=1e-12)
     # 的 is B5C4: C4 makes a character with every lead byte, so none of its bigrams counts
     # after a dropped pair; 發 B06C, 服 B7FE, 關 EA50 and 體 F377 end in bytes that do not
-    assert by_state["的"] == 0.25
-    assert all(by_state[state] > 0.25 for state in "發服關體")
+    assert backward("的") == pytest.approx(summed("的", False), rel=1e-12)
+    assert all(backward(state) > summed(state, False) for state in "發服關體")
+    assert backward("局") == -math.inf  # not a state
 
 
 def test_lexicon_counts_no_bigram_across_its_texts() -> None:

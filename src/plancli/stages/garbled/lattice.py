@@ -340,7 +340,9 @@ def final_backward(lexicon: Lexicon, context: Context) -> Backward:
     return sparse_backward(Slot((context.right,)), Backward(1.0, {}, 0.0), lexicon, context)
 
 
-def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
+def sparse_backward(
+    slot: Slot, after: BackwardScores, lexicon: Lexicon, context: Context
+) -> Backward:
     scores = dict(zip(slot.chars, after.scores(slot.chars), strict=True))
     if slot.other > 0:
         scores[OTHER] = after(OTHER)
@@ -363,15 +365,16 @@ def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Cont
 
 def dense_backward(
     slot: Slot,
-    after: Backward,
+    after: BackwardScores,
     states: Iterable[str | None],
     lexicon: Lexicon,
     context: Context,
     state_slot: Slot | None = None,
-) -> Backward:
-    """Into the second half of a dropped pair: computed for each previous state present, by
-    trail byte (which decides the characters allowed) plus the state's own bigrams;
-    `state_slot`: the slot whose characters (and OTHER) the states are, if known."""
+) -> BackwardScores:
+    """Into the second half of a dropped pair: for each previous state present, by trail
+    byte (which decides the characters allowed) plus the state's own bigrams; made for each
+    state when first asked, as a split layout asks for few of many. `state_slot`: the slot
+    whose characters (and OTHER) the states are, if known."""
     scores = after.scores(slot.chars)
     other = after(OTHER) if slot.other > 0 else -math.inf
     shift = max([*scores, other])
@@ -391,69 +394,79 @@ def dense_backward(
         by_pattern[forming] = (
             by_pattern.get(forming, 0.0) + weights[char] * (1 - BIGRAM_WEIGHT) * unigram
         )
-    patterns = list(by_pattern.items())
-    by_trail: dict[int | None, float] = {}
-    by_allowed: dict[tuple[bool, ...], float] = {}
-    corrections: dict[str | None, float] = {}
     trail_of = state_slot.trails.get if state_slot is not None else trail_byte
-    for previous in states:
-        trail = trail_of(previous)
-        if trail not in by_trail:
-            # the characters allowed after `trail` depend on it only through which of the
-            # few lead patterns it is outside of, so the sum is made once per such profile
-            allowed = tuple(trail is None or trail not in forming for forming, _ in patterns)
-            if allowed not in by_allowed:
-                by_allowed[allowed] = other_term + sum(
-                    [total for (_, total), ok in zip(patterns, allowed, strict=True) if ok]
+    allowed = AllowedSums(list(by_pattern.items()), other_term)
+    return DenseBackward(set(states), trail_of, allowed, weights, slot, lexicon, shift)
+
+
+class AllowedSums:
+    """The back-off mass a previous trail byte allows: the sum over the lead patterns it is
+    outside of, made once per such profile (bytes below every lead byte allow all)."""
+
+    def __init__(self, patterns: list[tuple[frozenset[int], float]], other_term: float) -> None:
+        self.patterns, self.other_term = patterns, other_term
+        self.by_trail: dict[int | None, float] = {}
+        self.by_allowed: dict[tuple[bool, ...], float] = {}
+
+    def __call__(self, trail: int | None) -> float:
+        found = self.by_trail.get(trail)
+        if found is None:
+            allowed = tuple(trail is None or trail not in forming for forming, _ in self.patterns)
+            found = self.by_allowed.get(allowed)
+            if found is None:
+                found = self.by_allowed[allowed] = self.other_term + sum(
+                    [total for (_, total), ok in zip(self.patterns, allowed, strict=True) if ok]
                 )
-            by_trail[trail] = by_allowed[allowed]
-        corrections[previous] = by_trail[trail]
-    if len(corrections) < len(weights):
-        add_bigrams_by_state(corrections, weights, slot, lexicon, trail_of)
-    else:
-        add_bigrams_by_character(corrections, weights, slot, lexicon, trail_of)
-    return Backward(0.0, corrections, shift)
+            self.by_trail[trail] = found
+        return found
 
 
-def add_bigrams_by_character(
-    corrections: dict[str | None, float],
-    weights: dict[str, float],
-    slot: Slot,
-    lexicon: Lexicon,
-    trail_of: Callable[[str | None], int | None] = trail_byte,
-) -> None:
-    """Add weight · share for every attested (state, character) pair whose bytes make no
-    character, visiting each character's predecessors (when the states are many)."""
-    for (char, weight), forming in zip(weights.items(), slot.formings, strict=True):
-        for previous, share, _ in lexicon.shares(char):
-            if previous not in corrections:
-                continue
-            trail = trail_of(previous)
-            if trail is None or trail not in forming:
-                corrections[previous] += weight * share
+class DenseBackward:
+    """`dense_backward`'s score of each previous state, made when first asked: the mass its
+    trail byte allows plus weight · share for each of its attested successors in the slot
+    whose bytes make no character with it, added in the slot's order."""
 
+    def __init__(
+        self,
+        states: set[str | None],
+        trail_of: Callable[[str | None], int | None],
+        allowed: AllowedSums,
+        weights: dict[str, float],
+        slot: Slot,
+        lexicon: Lexicon,
+        shift: float,
+    ) -> None:
+        self.states, self.trail_of, self.allowed = states, trail_of, allowed
+        self.weights, self.slot, self.lexicon, self.shift = weights, slot, lexicon, shift
+        self.made: dict[str | None, float] = {}
 
-def add_bigrams_by_state(
-    corrections: dict[str | None, float],
-    weights: dict[str, float],
-    slot: Slot,
-    lexicon: Lexicon,
-    trail_of: Callable[[str | None], int | None] = trail_byte,
-) -> None:
-    """`add_bigrams_by_character` from the side of the states (when they are fewer than the
-    characters): each state's successors in the slot, added in the slot's order, so every
-    sum is made in the same order."""
-    positions, formings = slot.positions, slot.formings
-    for previous in corrections:
-        trail = trail_of(previous)
+    def __call__(self, state: str | None) -> float:
+        found = self.made.get(state)
+        if found is None:
+            found = self.made[state] = self.score(state)
+        return found
+
+    def scores(self, states: Iterable[str | None]) -> list[float]:
+        return [self(state) for state in states]
+
+    def score(self, state: str | None) -> float:
+        if state not in self.states:
+            return -math.inf
+        trail = self.trail_of(state)
+        total = self.allowed(trail)
+        positions, formings, weights = self.slot.positions, self.slot.formings, self.weights
         found = sorted(
             (positions[char], char, share)
-            for char, _, share, _ in lexicon.successors(previous)
+            for char, _, share, _ in self.lexicon.successors(state)
             if char in positions
         )
         for position, char, share in found:
             if trail is None or trail not in formings[position]:
-                corrections[previous] += weights[char] * share
+                total += weights[char] * share
+        return safe_log(total) + self.shift
+
+
+BackwardScores = Backward | DenseBackward
 
 
 def backward_scores(
@@ -462,16 +475,16 @@ def backward_scores(
     history: list[dict[str | None, float]],
     lexicon: Lexicon,
     context: Context,
-    unsplit: list[Backward] | None = None,
+    unsplit: list[BackwardScores] | None = None,
     stop: int = 0,
-) -> list[Backward]:
+) -> list[BackwardScores]:
     """Backward score functions after every slot (index i: the continuation past slot i).
     `unsplit`: those of the unsplit layout, which a split layout shares past its split (and
     which are the answer for the unsplit layout itself); `stop`: the first index needed (those
     before it are left None)."""
     if unsplit is not None and split is None:
         return unsplit
-    scores: list[Backward | None] = [None] * len(slots)
+    scores: list[BackwardScores | None] = [None] * len(slots)
     if unsplit is not None and split is not None:
         scores[split:] = unsplit[split - 1 :]
         last = split - 1

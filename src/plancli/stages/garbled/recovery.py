@@ -20,7 +20,7 @@ from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled.character_model import Lexicon, Pair
 from plancli.stages.garbled.gbk import decode_pair, fold, gbk_table, shifted_bytes
 from plancli.stages.garbled.lattice import (
-    Backward,
+    BackwardScores,
     Lattice,
     Slot,
     backward_scores,
@@ -163,7 +163,7 @@ def readings(
 
 def layout_readings(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
-) -> tuple[list[Reading], Lattice | None, list[Backward]]:
+) -> tuple[list[Reading], Lattice | None, list[BackwardScores]]:
     """`readings`, and the forward lattice and backward scores of the unsplit layout."""
     search = search_layouts(run, lexicon, alphabet, context)
     if search is None:
@@ -178,7 +178,7 @@ class Frame(NamedTuple):
     slots: tuple[Slot, ...]
     split: int | None
     history: list[dict[str | None, float]]
-    backward: list[Backward | None]
+    backward: list[BackwardScores | None]
     total: float
 
 
@@ -224,7 +224,7 @@ def split_mass(
     layout: Layout,
     slots: tuple[Slot, ...],
     base: Lattice,
-    suffix: list[Backward],
+    suffix: list[BackwardScores],
     context: Context,
 ) -> tuple[float, Lattice | None]:
     """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k;
