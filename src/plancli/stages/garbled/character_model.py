@@ -164,6 +164,9 @@ class Lexicon:
             shared.document_terms_cache if shared else {}
         )
         self.char_terms: dict[str, Term] = shared.char_terms if shared else {}
+        self.successor_entries_cache: dict[
+            str | None, dict[str, list[tuple[str, float, float]]]
+        ] = shared.successor_entries_cache if shared else {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
@@ -290,11 +293,37 @@ class Lexicon:
             cached = self.successors_cache[previous] = tuple(found)
         return cached
 
+    def pair_entry(
+        self, previous: str | None, char: str
+    ) -> dict[str, list[tuple[str, float, float]]]:
+        """`attested_among` for one state and one character."""
+        count = self.bigrams.predecessors(char).get(previous, 0) if previous is not None else 0
+        if not count:
+            return {}
+        share = BIGRAM_WEIGHT * count / self.unigrams[previous]  # as in `shares`
+        return {char: [(previous, share, math.log(share))]}  # type: ignore[list-item]
+
+    def successor_entries(self, previous: str | None) -> dict[str, list[tuple[str, float, float]]]:
+        """`attested_among` for the one state `previous`: {char: [(previous, share, log
+        share)]} for every character attested after it (read, never changed, by the caller)."""
+        found = self.successor_entries_cache.get(previous)
+        if found is None:
+            found = self.successor_entries_cache[previous] = {
+                char: [(previous, share, log_share)]  # type: ignore[list-item]
+                for char, _, share, log_share in self.successors(previous)
+            }
+        return found
+
     def attested_among(
         self, states: dict[str | None, float], chars: tuple[str, ...]
     ) -> dict[str, list[tuple[str, float, float]]]:
         """For each of `chars`, its attested predecessors among `states` as (previous, share,
         log share), in the order of their predecessors; reached from whichever side is smaller."""
+        if len(states) == 1:
+            (previous,) = states
+            if len(chars) == 1:
+                return self.pair_entry(previous, chars[0])
+            return self.successor_entries(previous)
         if len(states) >= len(chars):
             found = {}
             for char in chars:

@@ -86,6 +86,21 @@ def logsumexp(values: Iterable[float]) -> float:
     return top + math.log(sum(map(math.exp, map(operator.sub, values, repeat(top)))))
 
 
+class Pointers(dict):  # type: ignore[type-arg]
+    """A slot's back-pointers where every character not listed points to `default` (the
+    best previous state, which a sparse step gives every unattested character)."""
+
+    def __init__(self, default: str | None) -> None:
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, char: str) -> str | None:
+        return self.default
+
+    def get(self, char: str, default: object = None) -> str | None:  # type: ignore[override]
+        return self[char]
+
+
 class Lattice:
     """Forward (sum over paths) and Viterbi (best path) scores, one slot at a time."""
 
@@ -172,7 +187,7 @@ class Lattice:
         viterbi: dict[str | None, float] = dict(
             zip(chars, map(operator.add, repeat(top_score), log_backoffs), strict=True)
         )
-        pointers: dict[str, str | None] = dict.fromkeys(chars, top)
+        pointers: dict[str, str | None] = Pointers(top)
         positions = slot.positions
         for char, found in attested.items():
             if char not in positions:
