@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable
-from itertools import repeat
+from itertools import chain, repeat
 from typing import NamedTuple
 
 from plancli.stages.garbled.character_model import Lexicon, Slot, Term
@@ -18,44 +18,41 @@ from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
 FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
 
-# Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
-Group = tuple[float, str | None, float]
-
 
 class PreviousGroups:
-    """The previous states of a dense step grouped by trail byte, each group scored when
-    first needed. A lead pattern (`forming`) bars the trail bytes in it; the groups it can
-    never bar (no byte, or one below every lead byte) are merged once for all patterns."""
+    """The previous states of a dense step grouped by trail byte. A lead pattern
+    (`forming`) bars the trail bytes in it; the groups it can never bar (no byte, or one
+    below every lead byte) are summed once for all patterns, the others per pattern. Ties
+    between best states go to the first in the order of the groups, then of their states."""
 
     def __init__(self, lattice: Lattice) -> None:
         self.lattice = lattice
         self.by_trail = lattice.previous_by_trail()
         self.order = dict(zip(self.by_trail, range(len(self.by_trail)), strict=True))
-        self.groups: dict[int | None, Group] = {}
         always = [trail for trail in self.by_trail if trail is None or trail < FIRST_LEAD]
         self.barrable = self.by_trail.keys() - always
-        scored = [(self.group(trail), self.order[trail]) for trail in always]
-        self.always_forward = logsumexp([group[0] for group, _ in scored])
-        self.always_best = best_group([(group[1], group[2], order) for group, order in scored])
+        self.always_forward, *self.always_best = self.scores(always)
 
-    def group(self, trail: int | None) -> Group:
-        found = self.groups.get(trail)
-        if found is None:
-            found = self.groups[trail] = self.lattice.group_scores(self.by_trail[trail])
-        return found
+    def scores(self, trails: list[int | None]) -> tuple[float, str | None, float, int]:
+        """The summed forward score of the states of `trails` (in order), and the first best
+        of them: (state, Viterbi score, its group's order), order -1 if none has one."""
+        forward, viterbi = self.lattice.forward, self.lattice.viterbi
+        members = list(chain.from_iterable(map(self.by_trail.__getitem__, trails)))
+        total = logsumexp(list(map(forward.__getitem__, members)))
+        best = max(filter(viterbi.__contains__, members), key=viterbi.__getitem__, default=None)
+        if best is None or viterbi[best] == -math.inf:
+            return total, None, -math.inf, -1
+        return total, best, viterbi[best], self.order[self.lattice.state_trail()(best)]
 
     def allowed(self, forming: frozenset[int]) -> tuple[float, str | None, float]:
         """The summed forward score of the states whose trail byte `forming` allows, and
         the best of them (state, Viterbi score)."""
-        extra = self.barrable - forming
+        extra = sorted(self.barrable - forming, key=self.order.__getitem__)
         if not extra:
-            return self.always_forward, *self.always_best[:2]
-        groups = [(self.group(trail), self.order[trail]) for trail in extra]
-        forward = logsumexp([self.always_forward, *(group[0] for group, _ in groups)])
-        state, score, _ = best_group(
-            [self.always_best, *((group[1], group[2], order) for group, order in groups)]
-        )
-        return forward, state, score
+            return self.always_forward, *self.always_best[:2]  # type: ignore[return-value]
+        forward, *best = self.scores(extra)
+        state, score, _ = best_group([tuple(self.always_best), tuple(best)])  # type: ignore[list-item]
+        return logsumexp([self.always_forward, forward]), state, score
 
 
 def best_group(
@@ -274,29 +271,6 @@ class Lattice:
         for previous in self.forward:
             members.setdefault(trail_of(previous), []).append(previous)
         return members
-
-    def group_scores(self, group: list[str | None]) -> Group:
-        """The summed forward score of some previous states and the best of them (state,
-        Viterbi score)."""
-        forward, viterbi = self.forward, self.viterbi
-        if len(group) == 1:  # the common case: the states of one slot share a lead byte
-            (previous,) = group
-            named = previous in viterbi
-            return (
-                forward[previous],
-                previous if named else None,
-                viterbi[previous] if named else -math.inf,
-            )
-        best = max(
-            [previous for previous in group if previous in viterbi],
-            key=viterbi.__getitem__,
-            default=None,
-        )
-        return (
-            logsumexp([forward[previous] for previous in group]),
-            best,
-            viterbi[best] if best is not None else -math.inf,
-        )
 
     def total(self) -> float:
         return logsumexp(self.forward.values())
