@@ -181,9 +181,12 @@ class Lattice:
         forward: dict[str | None, float] = dict(
             zip(chars, map(operator.add, repeat(forward_all), log_backoffs), strict=True)
         )
-        viterbi: dict[str | None, float] = dict(
-            zip(chars, map(operator.add, repeat(top_score), log_backoffs), strict=True)
-        )
+        if top_score == forward_all:  # one state, as at the start: the same sums
+            viterbi = forward.copy()
+        else:
+            viterbi = dict(
+                zip(chars, map(operator.add, repeat(top_score), log_backoffs), strict=True)
+            )
         pointers: dict[str, str | None] = Pointers(top)
         positions = slot.positions
         for char, found in attested.items():
@@ -211,21 +214,37 @@ class Lattice:
         """Like sparse_step, over the previous states whose trail byte may precede each
         character; what depends only on the character's lead byte is computed once per
         lead pattern, and only the attested characters are revisited."""
-        previous = PreviousGroups(self)
-        by_forming = {
-            forming: previous.allowed(forming) for forming in dict.fromkeys(slot.formings)
-        }
-        chosen = [by_forming[forming] for forming in slot.formings]
-        # from the groups alone (a one-term sum is the term); a character no group reaches
-        # is kept only if its own bigrams may reach it, and then decided below
-        kept = [
-            (char, log_backoff, allowed)
-            for (char, _, _, log_backoff), allowed in zip(terms, chosen, strict=True)
-            if allowed[0] > -math.inf or char in attested
-        ]
-        forward: dict[str | None, float] = {char: allowed[0] + log for char, log, allowed in kept}
-        viterbi: dict[str | None, float] = {char: allowed[2] + log for char, log, allowed in kept}
-        pointers: dict[str, str | None] = {char: allowed[1] for char, _, allowed in kept}
+        groups = PreviousGroups(self)
+        formings = slot.formings
+        by_forming = {forming: groups.allowed(forming) for forming in dict.fromkeys(formings)}
+        # every character from its lead pattern's groups (a one-term sum is the term), in
+        # the slot's order; the attested ones are revisited below
+        chars, log_backoffs = slot.chars, self.lexicon.slot_log_backoffs(slot)
+        group_forward = {forming: found[0] for forming, found in by_forming.items()}
+        group_state = {forming: found[1] for forming, found in by_forming.items()}
+        group_viterbi = {forming: found[2] for forming, found in by_forming.items()}
+        forward: dict[str | None, float] = dict(
+            zip(
+                chars,
+                map(operator.add, map(group_forward.get, formings), log_backoffs),
+                strict=True,
+            )
+        )
+        viterbi: dict[str | None, float] = dict(
+            zip(
+                chars,
+                map(operator.add, map(group_viterbi.get, formings), log_backoffs),
+                strict=True,
+            )
+        )
+        pointers: dict[str, str | None] = dict(
+            zip(chars, map(group_state.get, formings), strict=True)
+        )
+        if -math.inf in group_forward.values():
+            # a character no group reaches is kept only if its own bigrams may reach it
+            for char, forming in zip(chars, formings, strict=True):
+                if group_forward[forming] == -math.inf and char not in attested:
+                    del forward[char], viterbi[char], pointers[char]
         trail_of, positions = self.state_trail(), slot.positions
         previous_forward, previous_viterbi = self.forward, self.viterbi
         for char, found in attested.items():
@@ -233,10 +252,10 @@ class Lattice:
                 continue
             position = positions[char]
             _, _, backoff, log_backoff = terms[position]
-            forming = slot.formings[position]
-            group_forward, pointer, group_viterbi = chosen[position]
-            scores = [group_forward + log_backoff] if group_forward > -math.inf else []
-            best = group_viterbi + log_backoff
+            forming = formings[position]
+            reached, pointer, best = by_forming[forming]
+            scores = [reached + log_backoff] if reached > -math.inf else []
+            best += log_backoff
             for previous, share, log_share in found:
                 if trail_of(previous) in forming:
                     continue
