@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
 
 from plancli.stages.garbled.gbk import fold_text, forming_leads, gbk_table
@@ -56,10 +56,8 @@ class Slot:
     @cached_property
     def trail_groups(self) -> dict[int | None, list[str | None]]:
         """The characters grouped by the trail byte of their code (None: not GBK), in order."""
-        trail_of = gbk_table().trail_of
         groups: dict[int | None, list[str | None]] = {}
-        for char in self.chars:
-            trail = trail_of(char)
+        for char, trail in self.trails.items():
             found = groups.get(trail)
             if found is None:
                 groups[trail] = [char]
@@ -315,14 +313,16 @@ class Lexicon:
         return found
 
     def attested_among(
-        self, states: dict[str | None, float], chars: tuple[str, ...]
+        self, states: dict[str | None, float], chars: Collection[str]
     ) -> dict[str, list[tuple[str, float, float]]]:
-        """For each of `chars`, its attested predecessors among `states` as (previous, share,
-        log share), in the order of their predecessors; reached from whichever side is smaller."""
+        """For each of `chars` (a slot's, in order; a dict of them is searched fastest), its
+        attested predecessors among `states` as (previous, share, log share), in the order of
+        their predecessors; reached from whichever side is smaller (from one state, every
+        character attested after it may be listed)."""
         if len(states) == 1:
             (previous,) = states
             if len(chars) == 1:
-                return self.pair_entry(previous, chars[0])
+                return self.pair_entry(previous, next(iter(chars)))
             return self.successor_entries(previous)
         if len(states) >= len(chars):
             found = {}
@@ -334,7 +334,8 @@ class Lexicon:
         ranked: dict[str, list[tuple[int, str, float, float]]] = {}
         for previous in states:
             for char, rank, share, log_share in self.successors(previous):
-                ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
+                if char in chars:
+                    ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
         return {
             char: [entry[1:] for entry in sorted(entries)] if len(entries) > 1 else [entries[0][1:]]
             for char, entries in ranked.items()

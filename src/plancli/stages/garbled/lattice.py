@@ -144,7 +144,7 @@ class Lattice:
         halves of a dropped pair, so (trail before, lead here) must be no character."""
         forward_all = logsumexp(self.forward.values())
         terms = self.lexicon.slot_terms(slot)
-        attested = self.lexicon.attested_among(self.forward, slot.chars)
+        attested = self.lexicon.attested_among(self.forward, slot.positions)
         if after_drop:
             forward, viterbi, pointers = self.dense_step(terms, slot, attested)
         elif forward_all > -math.inf:
