@@ -224,8 +224,7 @@ class Lexicon:
         cached = self.terms_cache.get(slot)
         if cached is None:
             terms = self.document_terms(slot)
-            positions = slot.positions
-            on_line = [positions[char] for char in self.line if char in positions]
+            on_line = self.line_positions(slot)
             if on_line:
                 terms = list(terms)  # type: ignore[assignment]
                 for index in on_line:
@@ -241,6 +240,14 @@ class Lexicon:
                 map(operator.itemgetter(3), self.slot_terms(slot))
             )
         return cached
+
+    def line_positions(self, slot: Slot) -> list[int]:
+        """The indices of the slot's characters that are on the line, from the smaller side."""
+        line, chars = self.line, slot.chars
+        if len(chars) < len(line):
+            return [index for index, char in enumerate(chars) if char in line]
+        positions = slot.positions
+        return [positions[char] for char in line if char in positions]
 
     def document_terms(self, slot: Slot) -> tuple[Term, ...]:
         """`slot_terms` for characters that are not on the line, whose unigram is the

@@ -106,6 +106,11 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
     return Slot(known, lexicon.prior_share(unused) if len(known) < len(fitting) else 0.0)
 
 
+def is_empty(slot: Slot) -> bool:
+    """No character fits the slot: its layout cannot be read."""
+    return not slot.chars and not slot.other
+
+
 class Reading(NamedTuple):
     """One layout read with the document model: its slots, mass and best path; `walked`: for
     a split layout, the lattice past both halves of its split pair, for `recover` to go on."""
@@ -204,16 +209,20 @@ def search_layouts(
     prefix = [{context.left: 0.0}, *lattice.history]
     prefix += [{}] * (len(base_slots) + 1 - len(prefix))  # the walk stopped at an empty slot
     suffix = backward_scores(base_slots, None, prefix[1:], lexicon, context)
+    empty = [index for index, slot in enumerate(base_slots) if is_empty(slot)]
     found = []
     for layout in layouts:
-        slots = tuple(make_slot(pair, lexicon, alphabet) for pair in layout.pairs)
-        if any(not slot.chars and not slot.other for slot in slots):
-            continue
-        walked = None
         if layout.split is None:
-            mass = base_mass
-        else:
-            mass, walked = split_mass(layout, slots, lattice, suffix, context)
+            if not empty:
+                found.append(Reading(layout, base_slots, base_mass, None, None))
+            continue
+        # the unsplit slots but the split pair's, which becomes two
+        pair = layout.split - 1
+        halves = tuple(make_slot(half, lexicon, alphabet) for half in layout.pairs[pair : pair + 2])
+        if any(index != pair for index in empty) or any(map(is_empty, halves)):
+            continue
+        slots = base_slots[:pair] + halves + base_slots[pair + 1 :]
+        mass, walked = split_mass(layout, slots, lattice, suffix, context)
         found.append(Reading(layout, slots, mass, None, walked))
     total = base_mass - base.log_prior
     frame = Frame(base_slots, None, lattice.history, suffix, total)  # type: ignore[arg-type]
