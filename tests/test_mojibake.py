@@ -481,9 +481,8 @@ def test_dense_backward_scores_each_state_as_the_sum_over_the_characters_it_allo
     lexicon = Lexicon.from_texts(line.text for line in raw_lines(CHONGQING))
     slot = make_slot((None, None), lexicon, lexicon.alphabet())  # every character
     states = dict.fromkeys("的發服關體", 0.25)
-    backward = dense_backward(
-        slot, Backward(1.0, {}, 0.0), states, lexicon, Context(None, None, {})
-    )
+    context = Context(None, None, {})
+    backward = dense_backward(slot, Backward(1.0, {}, 0.0), states, lexicon, context)
     trail_of, terms = gbk_table().trail_of, lexicon.slot_terms(slot)
 
     def summed(state: str, bigrams: bool) -> float:
@@ -501,6 +500,12 @@ def test_dense_backward_scores_each_state_as_the_sum_over_the_characters_it_allo
     assert backward("的") == pytest.approx(summed("的", False), rel=1e-12)
     assert all(backward(state) > summed(state, False) for state in "發服關體")
     assert backward("局") == -math.inf  # not a state
+    # all of the slot's characters as states: asked together, they are made from the
+    # characters' side, with the same floats
+    every = dict.fromkeys(slot.chars, 0.0)
+    together = dense_backward(slot, Backward(1.0, {}, 0.0), every, lexicon, context)
+    one_by_one = dense_backward(slot, Backward(1.0, {}, 0.0), every, lexicon, context)
+    assert together.scores(slot.chars) == [one_by_one(char) for char in slot.chars]
 
 
 def test_lexicon_counts_no_bigram_across_its_texts() -> None:

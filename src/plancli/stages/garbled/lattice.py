@@ -455,7 +455,25 @@ class DenseBackward:
         return found
 
     def scores(self, states: Iterable[str | None]) -> list[float]:
+        states = list(states)
+        if len(states) >= len(self.weights):  # many states: from the characters' side
+            self.score_by_character([state for state in states if state not in self.made])
         return [self(state) for state in states]
+
+    def score_by_character(self, states: list[str | None]) -> None:
+        """`score` for many states at once, visiting each character's predecessors; every
+        state's sum is made in the same order (the slot's)."""
+        sums = {
+            state: self.allowed(self.trail_of(state)) for state in states if state in self.states
+        }
+        for (char, weight), forming in zip(self.weights.items(), self.slot.formings, strict=True):
+            for previous, share, _ in self.lexicon.shares(char):
+                if previous in sums:
+                    trail = self.trail_of(previous)
+                    if trail is None or trail not in forming:
+                        sums[previous] += weight * share
+        for state, total in sums.items():
+            self.made[state] = safe_log(total) + self.shift
 
     def score(self, state: str | None) -> float:
         if state not in self.states:
