@@ -10,6 +10,7 @@ import operator
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
+from itertools import repeat
 
 from plancli.stages.garbled.gbk import fold_text, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
@@ -189,10 +190,16 @@ class Lexicon:
         chars = list(chars)
         table = gbk_table()
         denominator = self.total + PRIOR_COUNT * table.prior_mass
-        unigrams, documents, terms = self.unigrams, self.document_cache, self.char_terms
-        for char, prior in zip(chars, table.priors(chars), strict=True):
-            document = documents[char] = (unigrams[char] + PRIOR_COUNT * prior) / denominator
-            terms[char] = term(char, (1 - LINE_WEIGHT) * document)
+        # (count + PRIOR_COUNT · prior) / denominator, then `term` of (1 - LINE_WEIGHT) · it
+        weighted = map(operator.mul, repeat(PRIOR_COUNT), table.priors(chars))
+        counts = map(self.unigrams.__getitem__, chars)
+        numerators = map(operator.add, counts, weighted)
+        documents = list(map(operator.truediv, numerators, repeat(denominator)))
+        unigrams = list(map(operator.mul, repeat(1 - LINE_WEIGHT), documents))
+        backoffs = list(map(operator.mul, repeat(1 - BIGRAM_WEIGHT), unigrams))
+        terms = zip(chars, unigrams, backoffs, map(math.log, backoffs), strict=True)
+        self.document_cache.update(zip(chars, documents, strict=True))
+        self.char_terms.update(zip(chars, terms, strict=True))
 
     def prior_share(self, prior: float) -> float:
         """Unigram probability of a character the document never uses, by its prior weight."""
