@@ -261,7 +261,7 @@ def split_mass(
 # outside, its best path and the posterior of any clamped slots are the unsplit layout's.
 
 
-def split_window(split: int, slots: tuple[Slot, ...], search: Search) -> tuple[int, int | None]:
+def split_window(split: int, search: Search) -> tuple[int, int | None]:
     """(last closed base slot before the split pair, or -1; first closed one after it, or
     None): the bounds, in base slots, of the split layout's own reading."""
     if search.path is None:  # no base path to share: the split layout is read alone
@@ -278,7 +278,7 @@ def split_reading(
     """A split layout's best path and frame (valid inside its window), and its window."""
     layout, slots = reading.layout, reading.slots
     assert layout.split is not None and reading.walked is not None
-    before, after = split_window(layout.split, slots, search)
+    before, after = split_window(layout.split, search)
     lattice = reading.walked
     stop = len(slots) if after is None else after + 2  # through the closed slot after
     for index in range(len(lattice.pointers), stop):
@@ -291,9 +291,8 @@ def split_reading(
     backward = backward_scores(
         slots, layout.split, lattice.history, lexicon, context, search.base.backward, before + 1
     )
-    frame = Frame(
-        slots, layout.split, lattice.history, backward, reading.log_mass - layout.log_prior
-    )  # type: ignore[arg-type]
+    total = reading.log_mass - layout.log_prior
+    frame = Frame(slots, layout.split, lattice.history, backward, total)  # type: ignore[arg-type]
     return path, frame, before, after
 
 
