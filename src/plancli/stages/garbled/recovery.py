@@ -128,13 +128,12 @@ def walk_layout(
     lexicon: Lexicon,
     context: Context,
     clamp: dict[int, str] | None = None,
-    resume: Lattice | None = None,
 ) -> tuple[float, list[str] | None, Lattice]:
     """(log mass incl. the layout prior, best path, lattice) with some slots clamped to one
-    character; the lattice's history holds the forward scores after every slot. `resume`:
-    a lattice already past the first slots (which it must have walked identically)."""
-    lattice = resume or Lattice.start(lexicon, context)
-    for index in range(len(lattice.pointers), len(slots)):
+    character; the lattice's history holds the forward scores after every slot. The search
+    walks only the unsplit layout so; the tests compare every shortcut with such walks."""
+    lattice = Lattice.start(lexicon, context)
+    for index in range(len(slots)):
         slot = slots[index]
         if clamp and index in clamp:
             slot = Slot((clamp[index],))
