@@ -337,7 +337,9 @@ class Backward(NamedTuple):
     def scores(self, states: Iterable[str | None]) -> list[float]:
         """[self(state) for state in states], in one pass."""
         base, corrections, shift = self.base, self.corrections, self.shift
-        sums = [base + corrections.get(state, 0.0) for state in states]
+        sums = list(map(operator.add, repeat(base), map(corrections.get, states, repeat(0.0))))
+        if sums and min(sums) > 0:
+            return list(map(operator.add, map(math.log, sums), repeat(shift)))
         return [(math.log(value) if value > 0 else -math.inf) + shift for value in sums]
 
 
