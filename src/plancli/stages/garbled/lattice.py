@@ -9,6 +9,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from plancli.stages.garbled.character_model import Lexicon, Slot, Term
@@ -16,6 +17,7 @@ from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
+FIRST, SECOND = itemgetter(0), itemgetter(1)
 FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
 
 
@@ -366,7 +368,12 @@ def sparse_backward(
         if char in bias:
             weight *= bias[char]
         base += weight * (1 - BIGRAM_WEIGHT) * unigram
-        for previous, share, _ in lexicon.shares(char):
+        shares = lexicon.shares(char)
+        if not corrections:  # the first terms, made at C level (0.0 + x is x)
+            weighted = map(operator.mul, repeat(weight), map(SECOND, shares))
+            corrections = dict(zip(map(FIRST, shares), weighted, strict=True))
+            continue
+        for previous, share, _ in shares:
             corrections[previous] = corrections.get(previous, 0.0) + weight * share
     if slot.other > 0:
         base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
