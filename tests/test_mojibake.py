@@ -34,6 +34,7 @@ from plancli.stages.garbled.gbk import (
     decode_pair,
     dump_gbk_table,
     fold,
+    fold_text,
     forming_leads,
     gbk_table,
     load_gbk_table,
@@ -337,6 +338,24 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     assert table.with_lead(0xB0).index("啊") == 96
     assert table.with_lead(0xB0) == tuple(c for c, raw in codes.items() if raw[0] == 0xB0)
     assert table.with_trail(0xA1) == tuple(c for c, raw in codes.items() if raw[1] == 0xA1)
+
+
+def test_the_gbk_table_answers_for_many_characters_as_for_each() -> None:
+    table = gbk_table()
+    assert table.priors(["县", "縣", "丂"]) == [1.0, 1.0, 0.1]
+    lead_b0 = table.with_lead(0xB0)
+    assert table.byte_prior(0, 0xB0) == sum(map(table.prior_of, lead_b0))
+    # 94 of level 1 and 96 of GBK/3 (0.1, unless lifted as the traditional form of a common one)
+    assert table.byte_prior(0, 0xB0) == pytest.approx(117.7)
+    assert table.lead_bytes(["县", "啊"]) == b"\xcf\xb0"
+    assert table.trail_bytes(["县", "啊"]) == b"\xd8\xa1"
+    assert table.gbk_chars(["县", "a", "。"]) == ["县", "。"]
+    assert table.gbk_chars(["县", "\U00020000"]) == ["县"]  # beyond the planes: one by one
+    assert table.trail_map(("县", "啊")) == {"县": 0xD8, "啊": 0xA1}
+    assert table.trail_map(("县", "a")) == {"县": 0xD8, "a": None}
+    folded = "民政局（县）"
+    assert fold_text(folded) == "民政局(县)"
+    assert fold_text("民政局") == "民政局"
 
 
 def stored_codes(table: GbkTable) -> dict[str, bytes]:
