@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from functools import cached_property
 from itertools import repeat
 
@@ -77,13 +77,6 @@ class Slot:
         return tuple(map(forming_leads, gbk_table().lead_bytes(self.chars)))
 
 
-def occurrences(text: str, char: str) -> Iterator[int]:
-    index = text.find(char)
-    while index >= 0:
-        yield index
-        index = text.find(char, index + 1)
-
-
 class Bigrams:
     """The unigram and bigram counts of a text. Unigrams and predecessors are counted in one
     pass over the bigrams (a character is counted as the second of each bigram it ends, and
@@ -119,10 +112,12 @@ class Bigrams:
         found = self.after.get(previous)
         if found is None:
             text, found = self.text, {}
-            for index in occurrences(text, previous):
+            index = text.find(previous)
+            while index >= 0:
                 char = text[index + 1 : index + 2]
-                if char and char != "\n" and char not in found:
+                if char not in found and char and char != "\n":
                     found[char] = index
+                index = text.find(previous, index + 1)
             self.after[previous] = found
         return found
 
