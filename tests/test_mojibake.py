@@ -34,20 +34,25 @@ from plancli.stages.garbled.gbk import (
     decode_pair,
     dump_gbk_table,
     fold,
+    fold_text,
     forming_leads,
     gbk_table,
     load_gbk_table,
 )
 from plancli.stages.garbled.lattice import (
-    add_bigrams_by_character,
-    add_bigrams_by_state,
+    Backward,
     backward_scores,
+    dense_backward,
 )
 from plancli.stages.garbled.recovery import (
+    Reading,
     layout_readings,
     make_slot,
     read_layout,
+    read_reading,
     readings,
+    search_layouts,
+    supported,
     walk_layout,
 )
 from plancli.stages.garbled.run_context import Context, LineContext, run_context
@@ -335,6 +340,24 @@ def test_the_stored_gbk_table_is_what_the_codec_and_opencc_give() -> None:
     assert table.with_trail(0xA1) == tuple(c for c, raw in codes.items() if raw[1] == 0xA1)
 
 
+def test_the_gbk_table_answers_for_many_characters_as_for_each() -> None:
+    table = gbk_table()
+    assert table.priors(["县", "縣", "丂"]) == [1.0, 1.0, 0.1]
+    lead_b0 = table.with_lead(0xB0)
+    assert table.byte_prior(0, 0xB0) == sum(map(table.prior_of, lead_b0))
+    # 94 of level 1 and 96 of GBK/3 (0.1, unless lifted as the traditional form of a common one)
+    assert table.byte_prior(0, 0xB0) == pytest.approx(117.7)
+    assert table.lead_bytes(["县", "啊"]) == b"\xcf\xb0"
+    assert table.trail_bytes(["县", "啊"]) == b"\xd8\xa1"
+    assert table.gbk_chars(["县", "a", "。"]) == ["县", "。"]
+    assert table.gbk_chars(["县", "\U00020000"]) == ["县"]  # beyond the planes: one by one
+    assert table.trail_map(("县", "啊")) == {"县": 0xD8, "啊": 0xA1}
+    assert table.trail_map(("县", "a")) == {"县": 0xD8, "a": None}
+    folded = "民政局（县）"
+    assert fold_text(folded) == "民政局(县)"
+    assert fold_text("民政局") == "民政局"
+
+
 def stored_codes(table: GbkTable) -> dict[str, bytes]:
     """Every character's two bytes, read straight from the stored strings."""
     return dict(zip(table.chars, re.findall(b"..", table.codes, re.DOTALL), strict=True))
@@ -415,6 +438,48 @@ def test_a_clamped_slot_mass_from_forward_and_backward_equals_a_clamped_walk() -
                 assert combined == pytest.approx(clamped, rel=1e-9, abs=1e-9)
 
 
+def walked_shown_text(
+    reading: Reading, lexicon: Lexicon, context: Context
+) -> tuple[str, float] | None:
+    """The shown text and its mass by full walks: every open slot clamped alone, then all
+    the slots the model is sure of clamped together."""
+    layout, slots = reading.layout, reading.slots
+    mass, path = read_layout(layout, slots, lexicon, context)
+    if path is None:
+        return None
+    chars, clamp = list(path), {}
+    for index, slot in enumerate(slots):
+        if not slot.open:
+            continue
+        clamped = read_layout(layout, slots, lexicon, context, {index: path[index]})[0]
+        sure = clamped - mass >= math.log(0.8)
+        if sure and supported(path, slots, index, lexicon, context):
+            clamp[index] = path[index]
+        else:
+            chars[index] = UNKNOWN
+    if clamp:
+        mass = read_layout(layout, slots, lexicon, context, clamp)[0]
+    return re.sub(f"{UNKNOWN}+", UNKNOWN, "".join(chars)), mass
+
+
+def test_every_layout_reads_as_a_full_walk_of_it_would() -> None:
+    checked = 0
+    for run, lexicon, alphabet, context in sample_runs():
+        search = search_layouts(run, lexicon, alphabet, context)
+        assert search is not None
+        for reading in search.readings:
+            if reading.log_mass == -math.inf:
+                continue
+            shown = read_reading(reading, search, lexicon, context)
+            walked = walked_shown_text(reading, lexicon, context)
+            assert (shown is None) == (walked is None)
+            if shown is not None and walked is not None:
+                assert shown[0] == walked[0]
+                assert shown[1] == pytest.approx(walked[1], rel=1e-12, abs=1e-9)
+                checked += 1
+    assert checked == 58
+
+
 def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
     code = (
         "import sys; from plancli.core import Line; "
@@ -431,19 +496,35 @@ def test_stretches_with_nothing_to_recover_build_no_character_model() -> None:
     ]
 
 
-def test_bigrams_added_from_either_side_give_the_same_floats() -> None:
+def test_dense_backward_scores_each_state_as_the_sum_over_the_characters_it_allows() -> None:
     lexicon = Lexicon.from_texts(line.text for line in raw_lines(CHONGQING))
     slot = make_slot((None, None), lexicon, lexicon.alphabet())  # every character
-    weights = {char: 1 / (index + 3) for index, char in enumerate(slot.chars)}
     states = dict.fromkeys("的發服關體", 0.25)
-    by_state, by_character = dict(states), dict(states)
-    add_bigrams_by_state(by_state, weights, slot, lexicon)
-    add_bigrams_by_character(by_character, weights, slot, lexicon)
-    assert by_state == by_character
+    context = Context(None, None, {})
+    backward = dense_backward(slot, Backward(1.0, {}, 0.0), states, lexicon, context)
+    trail_of, terms = gbk_table().trail_of, lexicon.slot_terms(slot)
+
+    def summed(state: str, bigrams: bool) -> float:
+        trail, total = trail_of(state), 0.25 * slot.other
+        for (char, unigram, _, _), forming in zip(terms, slot.formings, strict=True):
+            if trail not in forming:
+                total += 0.25 * unigram
+                total += lexicon.bigram_share(state, char) if bigrams else 0.0
+        return math.log(total)
+
+    for state in states:
+        assert backward(state) == pytest.approx(summed(state, True), rel=1e-12)
     # 的 is B5C4: C4 makes a character with every lead byte, so none of its bigrams counts
     # after a dropped pair; 發 B06C, 服 B7FE, 關 EA50 and 體 F377 end in bytes that do not
-    assert by_state["的"] == 0.25
-    assert all(by_state[state] > 0.25 for state in "發服關體")
+    assert backward("的") == pytest.approx(summed("的", False), rel=1e-12)
+    assert all(backward(state) > summed(state, False) for state in "發服關體")
+    assert backward("局") == -math.inf  # not a state
+    # all of the slot's characters as states: asked together, they are made from the
+    # characters' side, with the same floats
+    every = dict.fromkeys(slot.chars, 0.0)
+    together = dense_backward(slot, Backward(1.0, {}, 0.0), every, lexicon, context)
+    one_by_one = dense_backward(slot, Backward(1.0, {}, 0.0), every, lexicon, context)
+    assert together.scores(slot.chars) == [one_by_one(char) for char in slot.chars]
 
 
 def test_lexicon_counts_no_bigram_across_its_texts() -> None:

@@ -3,14 +3,18 @@
     python tools/garbled_check.py dump FILE... > before.txt     # spans + unrounded recoveries
     python tools/garbled_check.py time FILE...                  # warm and first-call CPU ms
     python tools/garbled_check.py dump --damage FILE...         # every third line damaged
+    python tools/garbled_check.py compare before.txt after.txt  # equivalent dumps?
 
 `dump` prints, per document, every span and every recovery the search made with its
-confidence at full precision (repr), so two versions of the search can be compared exactly
-with `diff`: optimisations of the recovery must leave this output identical.
+confidence at full precision (repr), so two versions of the search can be compared:
+`compare` requires every span and every recovered text to be identical and every
+confidence to be within 1e-9 (absolute) of its value before; it prints how many
+confidences differ at all and the largest difference, and exits 1 otherwise.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -120,6 +124,32 @@ def time_documents(paths: list[Path], damage: bool) -> None:
         print(f"{path.name[:24]:24} first {first:7.2f} ms  warm {warm:7.2f} ms")
 
 
+RECOVERY = re.compile(r"recovery Recovery\(text=(.*), confidence=(.*)\)$")
+TOLERANCE = 1e-9
+
+
+def compare(before: Path, after: Path) -> bool:
+    """Whether two dumps agree: lines identical but for recovery confidences within
+    TOLERANCE; prints the first disagreement or a summary."""
+    old, new = before.read_text().splitlines(), after.read_text().splitlines()
+    if len(old) != len(new):
+        print(f"{len(old)} lines before, {len(new)} after")
+        return False
+    differing, worst = 0, 0.0
+    for was, now in zip(old, new, strict=True):
+        if was == now:
+            continue
+        was_match, now_match = RECOVERY.match(was), RECOVERY.match(now)
+        same_text = was_match and now_match and was_match.group(1) == now_match.group(1)
+        gap = abs(float(was_match.group(2)) - float(now_match.group(2))) if same_text else 1.0  # type: ignore[union-attr]
+        if gap > TOLERANCE:
+            print(f"differs:\n  {was}\n  {now}")
+            return False
+        differing, worst = differing + 1, max(worst, gap)
+    print(f"{len(old)} lines agree; {differing} confidences differ, by at most {worst:.3g}")
+    return True
+
+
 def main() -> None:
     command, *names = sys.argv[1:]
     damage = "--damage" in names
@@ -128,6 +158,8 @@ def main() -> None:
         dump(paths, damage)
     elif command == "time":
         time_documents(paths, damage)
+    elif command == "compare" and len(paths) == 2:
+        raise SystemExit(0 if compare(*paths) else 1)
     else:
         raise SystemExit(__doc__)
 

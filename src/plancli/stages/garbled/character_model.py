@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable
 from functools import cached_property
+from itertools import repeat
 
-from plancli.stages.garbled.gbk import FOLD_TABLE, forming_leads, gbk_table
+from plancli.stages.garbled.gbk import fold_text, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
@@ -56,25 +57,24 @@ class Slot:
     @cached_property
     def trail_groups(self) -> dict[int | None, list[str | None]]:
         """The characters grouped by the trail byte of their code (None: not GBK), in order."""
-        pair_of = gbk_table().pair_of
         groups: dict[int | None, list[str | None]] = {}
-        for char in self.chars:
-            raw = pair_of(char)
-            groups.setdefault(raw[1] if raw is not None else None, []).append(char)
+        for char, trail in self.trails.items():
+            found = groups.get(trail)
+            if found is None:
+                groups[trail] = [char]
+            else:
+                found.append(char)
         return groups
+
+    @cached_property
+    def trails(self) -> dict[str | None, int | None]:
+        """Each character's trail byte (None: not GBK)."""
+        return gbk_table().trail_map(self.chars)
 
     @cached_property
     def formings(self) -> tuple[frozenset[int], ...]:
         """For each character, the bytes that make a character with its lead byte."""
-        pair_of = gbk_table().pair_of
-        return tuple(forming_leads(pair_of(char)[0]) for char in self.chars)  # type: ignore[index]
-
-
-def occurrences(text: str, char: str) -> Iterator[int]:
-    index = text.find(char)
-    while index >= 0:
-        yield index
-        index = text.find(char, index + 1)
+        return tuple(map(forming_leads, gbk_table().lead_bytes(self.chars)))
 
 
 class Bigrams:
@@ -112,10 +112,12 @@ class Bigrams:
         found = self.after.get(previous)
         if found is None:
             text, found = self.text, {}
-            for index in occurrences(text, previous):
+            index = text.find(previous)
+            while index >= 0:
                 char = text[index + 1 : index + 2]
-                if char and char != "\n" and char not in found:
+                if char not in found and char and char != "\n":
                     found[char] = index
+                index = text.find(previous, index + 1)
             self.after[previous] = found
         return found
 
@@ -151,27 +153,48 @@ class Lexicon:
             shared.successors_cache if shared else {}
         )
         self.terms_cache: dict[Slot, tuple[Term, ...]] = {}
+        self.log_backoffs_cache: dict[Slot, tuple[float, ...]] = {}
         self.document_terms_cache: dict[Slot, tuple[Term, ...]] = (
             shared.document_terms_cache if shared else {}
         )
+        self.char_terms: dict[str, Term] = shared.char_terms if shared else {}
+        self.successor_entries_cache: dict[
+            str | None, dict[str, list[tuple[str, float, float]]]
+        ] = shared.successor_entries_cache if shared else {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Lexicon:
         # the texts joined by a line break, which no text holds, and then without its counts
-        bigrams = Bigrams(GLOSS.sub("", "\n".join(texts)).translate(FOLD_TABLE))
+        bigrams = Bigrams(fold_text(GLOSS.sub("", "\n".join(texts))))
         return cls(bigrams.unigrams, bigrams, sum(bigrams.unigrams.values()))
 
     def for_line(self, pieces: Iterable[str]) -> Lexicon:
         line: Counter[str] = Counter()
         for piece in pieces:
-            line.update(GLOSS.sub("", piece).translate(FOLD_TABLE))
+            line.update(fold_text(GLOSS.sub("", piece)))
         return Lexicon(
             self.unigrams, self.bigrams, self.total, line, sum(line.values()), shared=self
         )
 
     def alphabet(self) -> frozenset[str]:
-        is_gbk = gbk_table().is_gbk
-        return frozenset(char for char in self.unigrams if is_gbk(char))
+        return frozenset(gbk_table().gbk_chars(list(self.unigrams)))
+
+    def cache_terms(self, chars: Iterable[str]) -> None:
+        """Make the document unigram and term of each of `chars` (GBK characters) in one
+        pass, as `document_unigram` and `document_terms` would one by one."""
+        chars = list(chars)
+        table = gbk_table()
+        denominator = self.total + PRIOR_COUNT * table.prior_mass
+        # (count + PRIOR_COUNT · prior) / denominator, then `term` of (1 - LINE_WEIGHT) · it
+        weighted = map(operator.mul, repeat(PRIOR_COUNT), table.priors(chars))
+        counts = map(self.unigrams.__getitem__, chars)
+        numerators = map(operator.add, counts, weighted)
+        documents = list(map(operator.truediv, numerators, repeat(denominator)))
+        unigrams = list(map(operator.mul, repeat(1 - LINE_WEIGHT), documents))
+        backoffs = list(map(operator.mul, repeat(1 - BIGRAM_WEIGHT), unigrams))
+        terms = zip(chars, unigrams, backoffs, map(math.log, backoffs), strict=True)
+        self.document_cache.update(zip(chars, documents, strict=True))
+        self.char_terms.update(zip(chars, terms, strict=True))
 
     def prior_share(self, prior: float) -> float:
         """Unigram probability of a character the document never uses, by its prior weight."""
@@ -203,8 +226,7 @@ class Lexicon:
         cached = self.terms_cache.get(slot)
         if cached is None:
             terms = self.document_terms(slot)
-            positions = slot.positions
-            on_line = [positions[char] for char in self.line if char in positions]
+            on_line = self.line_positions(slot)
             if on_line:
                 terms = list(terms)  # type: ignore[assignment]
                 for index in on_line:
@@ -212,14 +234,33 @@ class Lexicon:
             cached = self.terms_cache[slot] = tuple(terms)
         return cached
 
+    def slot_log_backoffs(self, slot: Slot) -> tuple[float, ...]:
+        """The log back-off of every character of `slot`, as in `slot_terms`."""
+        cached = self.log_backoffs_cache.get(slot)
+        if cached is None:
+            cached = self.log_backoffs_cache[slot] = tuple(
+                map(operator.itemgetter(3), self.slot_terms(slot))
+            )
+        return cached
+
+    def line_positions(self, slot: Slot) -> list[int]:
+        """The indices of the slot's characters that are on the line, from the smaller side."""
+        line, chars = self.line, slot.chars
+        if len(chars) < len(line):
+            return [index for index, char in enumerate(chars) if char in line]
+        positions = slot.positions
+        return [positions[char] for char in line if char in positions]
+
     def document_terms(self, slot: Slot) -> tuple[Term, ...]:
         """`slot_terms` for characters that are not on the line, whose unigram is the
         document's alone: (1 - LINE_WEIGHT) · document + LINE_WEIGHT · 0."""
         cached = self.document_terms_cache.get(slot)
         if cached is None:
-            cached = self.document_terms_cache[slot] = tuple(
-                term(char, (1 - LINE_WEIGHT) * self.document_unigram(char)) for char in slot.chars
-            )
+            terms = self.char_terms
+            for char in slot.chars:
+                if char not in terms:
+                    terms[char] = term(char, (1 - LINE_WEIGHT) * self.document_unigram(char))
+            cached = self.document_terms_cache[slot] = tuple(map(terms.__getitem__, slot.chars))
         return cached
 
     def bigram_share(self, previous: str | None, char: str) -> float:
@@ -234,11 +275,14 @@ class Lexicon:
         order of `Bigrams.predecessors`."""
         cached = self.shares_cache.get(char)
         if cached is None:
-            found = []
-            for previous in self.bigrams.predecessors(char):
-                share = self.bigram_share(previous, char)
-                found.append((previous, share, math.log(share)))
-            cached = self.shares_cache[char] = tuple(found)
+            unigrams, log = self.unigrams, math.log
+            shares = [
+                (previous, BIGRAM_WEIGHT * count / unigrams[previous])  # as bigram_share
+                for previous, count in self.bigrams.predecessors(char).items()
+            ]
+            cached = self.shares_cache[char] = tuple(
+                (previous, share, log(share)) for previous, share in shares
+            )
         return cached
 
     def successors(self, previous: str | None) -> tuple[Attested, ...]:
@@ -249,17 +293,46 @@ class Lexicon:
         if cached is None:
             found = []
             successors = self.bigrams.successors(previous) if previous is not None else {}
+            predecessors, total = self.bigrams.predecessors, self.unigrams[previous]
             for char, first in successors.items():
-                share = self.bigram_share(previous, char)
+                share = BIGRAM_WEIGHT * predecessors(char)[previous] / total  # as bigram_share
                 found.append((char, first, share, math.log(share)))
             cached = self.successors_cache[previous] = tuple(found)
         return cached
 
-    def attested_among(
-        self, states: dict[str | None, float], chars: tuple[str, ...]
+    def pair_entry(
+        self, previous: str | None, char: str
     ) -> dict[str, list[tuple[str, float, float]]]:
-        """For each of `chars`, its attested predecessors among `states` as (previous, share,
-        log share), in the order of their predecessors; reached from whichever side is smaller."""
+        """`attested_among` for one state and one character."""
+        count = self.bigrams.predecessors(char).get(previous, 0) if previous is not None else 0
+        if not count:
+            return {}
+        share = BIGRAM_WEIGHT * count / self.unigrams[previous]  # as in `shares`
+        return {char: [(previous, share, math.log(share))]}  # type: ignore[list-item]
+
+    def successor_entries(self, previous: str | None) -> dict[str, list[tuple[str, float, float]]]:
+        """`attested_among` for the one state `previous`: {char: [(previous, share, log
+        share)]} for every character attested after it (read, never changed, by the caller)."""
+        found = self.successor_entries_cache.get(previous)
+        if found is None:
+            found = self.successor_entries_cache[previous] = {
+                char: [(previous, share, log_share)]  # type: ignore[list-item]
+                for char, _, share, log_share in self.successors(previous)
+            }
+        return found
+
+    def attested_among(
+        self, states: dict[str | None, float], chars: Collection[str]
+    ) -> dict[str, list[tuple[str, float, float]]]:
+        """For each of `chars` (a slot's, in order; a dict of them is searched fastest), its
+        attested predecessors among `states` as (previous, share, log share), in the order of
+        their predecessors; reached from whichever side is smaller (from one state, every
+        character attested after it may be listed)."""
+        if len(states) == 1:
+            (previous,) = states
+            if len(chars) == 1:
+                return self.pair_entry(previous, next(iter(chars)))
+            return self.successor_entries(previous)
         if len(states) >= len(chars):
             found = {}
             for char in chars:
@@ -270,7 +343,8 @@ class Lexicon:
         ranked: dict[str, list[tuple[int, str, float, float]]] = {}
         for previous in states:
             for char, rank, share, log_share in self.successors(previous):
-                ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
+                if char in chars:
+                    ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
         return {
             char: [entry[1:] for entry in sorted(entries)] if len(entries) > 1 else [entries[0][1:]]
             for char, entries in ranked.items()

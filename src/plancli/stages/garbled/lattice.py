@@ -6,7 +6,9 @@ mass of every continuation, so every layout and every guessed character costs tw
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -15,21 +17,55 @@ from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
+FIRST, SECOND = itemgetter(0), itemgetter(1)
+FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
 
-def allowed_groups(
-    by_trail: dict[int | None, list[str | None]],
-    forming: frozenset[int],
-    group: Callable[[int | None], Group],
-) -> tuple[set[int | None], float, str | None, float]:
-    """The trail bytes that may precede a lead byte after a dropped pair (those not in its
-    `forming`), the summed forward score of their states, and the best of them (state,
-    Viterbi score); `group` scores the states of one trail byte."""
-    allowed = by_trail.keys() - forming  # None, no byte, is in no `forming`
-    groups = [group(trail) for trail in by_trail if trail in allowed]
-    best = max(groups, key=itemgetter(2), default=None)
-    if best is None or best[2] == -math.inf:
-        return allowed, logsumexp(group[0] for group in groups), None, -math.inf
-    return allowed, logsumexp(group[0] for group in groups), best[1], best[2]
+
+class PreviousGroups:
+    """The previous states of a dense step grouped by trail byte. A lead pattern
+    (`forming`) bars the trail bytes in it; the groups it can never bar (no byte, or one
+    below every lead byte) are summed once for all patterns, the others per pattern. Ties
+    between best states go to the first in the order of the groups, then of their states."""
+
+    def __init__(self, lattice: Lattice) -> None:
+        self.lattice = lattice
+        self.by_trail = lattice.previous_by_trail()
+        self.order = dict(zip(self.by_trail, range(len(self.by_trail)), strict=True))
+        always = [trail for trail in self.by_trail if trail is None or trail < FIRST_LEAD]
+        self.barrable = self.by_trail.keys() - always
+        self.always_forward, *self.always_best = self.scores(always)
+
+    def scores(self, trails: list[int | None]) -> tuple[float, str | None, float, int]:
+        """The summed forward score of the states of `trails` (in order), and the first best
+        of them: (state, Viterbi score, its group's order), order -1 if none has one."""
+        forward, viterbi = self.lattice.forward, self.lattice.viterbi
+        members = list(chain.from_iterable(map(self.by_trail.__getitem__, trails)))
+        total = logsumexp(list(map(forward.__getitem__, members)))
+        best = max(filter(viterbi.__contains__, members), key=viterbi.__getitem__, default=None)
+        if best is None or viterbi[best] == -math.inf:
+            return total, None, -math.inf, -1
+        return total, best, viterbi[best], self.order[self.lattice.state_trail()(best)]
+
+    def allowed(self, forming: frozenset[int]) -> tuple[float, str | None, float]:
+        """The summed forward score of the states whose trail byte `forming` allows, and
+        the best of them (state, Viterbi score)."""
+        extra = sorted(self.barrable - forming, key=self.order.__getitem__)
+        if not extra:
+            return self.always_forward, *self.always_best[:2]  # type: ignore[return-value]
+        forward, *best = self.scores(extra)
+        state, score, _ = best_group([tuple(self.always_best), tuple(best)])  # type: ignore[list-item]
+        return logsumexp([self.always_forward, forward]), state, score
+
+
+def best_group(
+    candidates: list[tuple[str | None, float, int]],
+) -> tuple[str | None, float, int]:
+    """The (state, Viterbi score, order) with the highest score, the first in order among
+    equals; (None, -inf, -1) if none has a finite score."""
+    best = max(candidates, key=lambda found: (found[1], -found[2]), default=None)
+    if best is None or best[1] == -math.inf:
+        return None, -math.inf, -1
+    return best
 
 
 def trail_byte(state: str | None) -> int | None:
@@ -38,16 +74,30 @@ def trail_byte(state: str | None) -> int | None:
     return gbk_table().trail_of(state)
 
 
-def logsumexp(values: Iterable[float], minus_infinity: float = -math.inf) -> float:
-    finite = [value for value in values if value != minus_infinity]
-    if len(finite) < 2:
-        return finite[0] if finite else minus_infinity
-    top = max(finite)
-    return top + math.log(sum([math.exp(value - top) for value in finite]))
+def logsumexp(values: Iterable[float]) -> float:
+    """log Σ exp(value); a term of -inf adds nothing, and a single term is returned as is."""
+    values = values if isinstance(values, list) else list(values)
+    if len(values) < 2:
+        return values[0] if values else -math.inf
+    top = max(values)
+    if top == -math.inf:
+        return top
+    return top + math.log(sum(map(math.exp, map(operator.sub, values, repeat(top)))))
 
 
-# Previous states that share a trail byte: (summed forward score, best state, its Viterbi score)
-Group = tuple[float, str | None, float]
+class Pointers(dict):  # type: ignore[type-arg]
+    """A slot's back-pointers where every character not listed points to `default` (the
+    best previous state, which a sparse step gives every unattested character)."""
+
+    def __init__(self, default: str | None) -> None:
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, char: str) -> str | None:
+        return self.default
+
+    def get(self, char: str, default: object = None) -> str | None:  # type: ignore[override]
+        return self[char]
 
 
 class Lattice:
@@ -96,13 +146,11 @@ class Lattice:
         halves of a dropped pair, so (trail before, lead here) must be no character."""
         forward_all = logsumexp(self.forward.values())
         terms = self.lexicon.slot_terms(slot)
-        attested = self.lexicon.attested_among(self.forward, slot.chars)
+        attested = self.lexicon.attested_among(self.forward, slot.positions)
         if after_drop:
             forward, viterbi, pointers = self.dense_step(terms, slot, attested)
         elif forward_all > -math.inf:
-            forward, viterbi, pointers = self.sparse_step(
-                terms, slot.positions, attested, forward_all
-            )
+            forward, viterbi, pointers = self.sparse_step(terms, slot, attested, forward_all)
         else:  # no previous state can be continued
             forward, viterbi, pointers = {}, {}, {}
         for char, factor in self.bias.items():
@@ -119,7 +167,7 @@ class Lattice:
     def sparse_step(
         self,
         terms: tuple[Term, ...],
-        positions: dict[str, int],
+        slot: Slot,
         attested: dict[str, list[tuple[str, float, float]]],
         forward_all: float,
     ) -> tuple[dict[str | None, float], dict[str | None, float], dict[str, str | None]]:
@@ -131,13 +179,18 @@ class Lattice:
         if previous_viterbi:
             top = max(previous_viterbi, key=previous_viterbi.__getitem__)
             top_score = previous_viterbi[top]
-        forward: dict[str | None, float] = {
-            char: forward_all + log_backoff for char, _, _, log_backoff in terms
-        }
-        viterbi: dict[str | None, float] = {
-            char: top_score + log_backoff for char, _, _, log_backoff in terms
-        }
-        pointers: dict[str, str | None] = dict.fromkeys(forward, top)  # type: ignore[arg-type]
+        chars, log_backoffs = slot.chars, self.lexicon.slot_log_backoffs(slot)
+        forward: dict[str | None, float] = dict(
+            zip(chars, map(operator.add, repeat(forward_all), log_backoffs), strict=True)
+        )
+        if top_score == forward_all:  # one state, as at the start: the same sums
+            viterbi = forward.copy()
+        else:
+            viterbi = dict(
+                zip(chars, map(operator.add, repeat(top_score), log_backoffs), strict=True)
+            )
+        pointers: dict[str, str | None] = Pointers(top)
+        positions = slot.positions
         for char, found in attested.items():
             if char not in positions:
                 continue
@@ -163,41 +216,50 @@ class Lattice:
         """Like sparse_step, over the previous states whose trail byte may precede each
         character; what depends only on the character's lead byte is computed once per
         lead pattern, and only the attested characters are revisited."""
-        by_trail = self.previous_by_trail()
-        groups: dict[int | None, Group] = {}
-
-        def group(trail: int | None) -> Group:
-            found = groups.get(trail)
-            if found is None:
-                found = groups[trail] = self.group_scores(by_trail[trail])
-            return found
-
-        by_forming = {
-            forming: allowed_groups(by_trail, forming, group)
-            for forming in dict.fromkeys(slot.formings)
-        }
-        chosen = [by_forming[forming] for forming in slot.formings]
-        # from the groups alone (a one-term sum is the term); a character no group reaches
-        # is kept only if its own bigrams may reach it, and then decided below
-        kept = [
-            (char, log_backoff, allowed)
-            for (char, _, _, log_backoff), allowed in zip(terms, chosen, strict=True)
-            if allowed[1] > -math.inf or char in attested
-        ]
-        forward: dict[str | None, float] = {char: allowed[1] + log for char, log, allowed in kept}
-        viterbi: dict[str | None, float] = {char: allowed[3] + log for char, log, allowed in kept}
-        pointers: dict[str, str | None] = {char: allowed[2] for char, _, allowed in kept}
-        trail_of, positions = gbk_table().trail_of, slot.positions
+        groups = PreviousGroups(self)
+        formings = slot.formings
+        by_forming = {forming: groups.allowed(forming) for forming in dict.fromkeys(formings)}
+        # every character from its lead pattern's groups (a one-term sum is the term), in
+        # the slot's order; the attested ones are revisited below
+        chars, log_backoffs = slot.chars, self.lexicon.slot_log_backoffs(slot)
+        group_forward = {forming: found[0] for forming, found in by_forming.items()}
+        group_state = {forming: found[1] for forming, found in by_forming.items()}
+        group_viterbi = {forming: found[2] for forming, found in by_forming.items()}
+        forward: dict[str | None, float] = dict(
+            zip(
+                chars,
+                map(operator.add, map(group_forward.get, formings), log_backoffs),
+                strict=True,
+            )
+        )
+        viterbi: dict[str | None, float] = dict(
+            zip(
+                chars,
+                map(operator.add, map(group_viterbi.get, formings), log_backoffs),
+                strict=True,
+            )
+        )
+        pointers: dict[str, str | None] = dict(
+            zip(chars, map(group_state.get, formings), strict=True)
+        )
+        if -math.inf in group_forward.values():
+            # a character no group reaches is kept only if its own bigrams may reach it
+            for char, forming in zip(chars, formings, strict=True):
+                if group_forward[forming] == -math.inf and char not in attested:
+                    del forward[char], viterbi[char], pointers[char]
+        trail_of, positions = self.state_trail(), slot.positions
         previous_forward, previous_viterbi = self.forward, self.viterbi
         for char, found in attested.items():
             if char not in positions:
                 continue
-            _, _, backoff, log_backoff = terms[positions[char]]
-            allowed_trails, group_forward, pointer, group_viterbi = chosen[positions[char]]
-            scores = [group_forward + log_backoff] if group_forward > -math.inf else []
-            best = group_viterbi + log_backoff
+            position = positions[char]
+            _, _, backoff, log_backoff = terms[position]
+            forming = formings[position]
+            reached, pointer, best = by_forming[forming]
+            scores = [reached + log_backoff] if reached > -math.inf else []
+            best += log_backoff
             for previous, share, log_share in found:
-                if trail_of(previous) not in allowed_trails:
+                if trail_of(previous) in forming:
                     continue
                 scores.append(previous_forward[previous] + log_share)
                 score = previous_viterbi.get(previous, -math.inf) + math.log(share + backoff)
@@ -210,6 +272,12 @@ class Lattice:
                 del forward[char], viterbi[char], pointers[char]
         return forward, viterbi, pointers
 
+    def state_trail(self) -> Callable[[str | None], int | None]:
+        """The trail byte of a state of the lattice."""
+        if self.slot is not None:  # the states are the slot's characters and OTHER
+            return self.slot.trails.get
+        return trail_byte
+
     def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
         slot, forward = self.slot, self.forward
@@ -220,33 +288,10 @@ class Lattice:
                 members[None] = [*members.get(None, ()), OTHER]
             return members
         members: dict[int | None, list[str | None]] = {}
-        trail_of = gbk_table().trail_of
+        trail_of = self.state_trail()
         for previous in self.forward:
             members.setdefault(trail_of(previous), []).append(previous)
         return members
-
-    def group_scores(self, group: list[str | None]) -> Group:
-        """The summed forward score of some previous states and the best of them (state,
-        Viterbi score)."""
-        forward, viterbi = self.forward, self.viterbi
-        if len(group) == 1:  # the common case: the states of one slot share a lead byte
-            (previous,) = group
-            named = previous in viterbi
-            return (
-                forward[previous],
-                previous if named else None,
-                viterbi[previous] if named else -math.inf,
-            )
-        best = max(
-            [previous for previous in group if previous in viterbi],
-            key=viterbi.__getitem__,
-            default=None,
-        )
-        return (
-            logsumexp([forward[previous] for previous in group]),
-            best,
-            viterbi[best] if best is not None else -math.inf,
-        )
 
     def total(self) -> float:
         return logsumexp(self.forward.values())
@@ -294,7 +339,9 @@ class Backward(NamedTuple):
     def scores(self, states: Iterable[str | None]) -> list[float]:
         """[self(state) for state in states], in one pass."""
         base, corrections, shift = self.base, self.corrections, self.shift
-        sums = [base + corrections.get(state, 0.0) for state in states]
+        sums = list(map(operator.add, repeat(base), map(corrections.get, states, repeat(0.0))))
+        if sums and min(sums) > 0:
+            return list(map(operator.add, map(math.log, sums), repeat(shift)))
         return [(math.log(value) if value > 0 else -math.inf) + shift for value in sums]
 
 
@@ -305,7 +352,9 @@ def final_backward(lexicon: Lexicon, context: Context) -> Backward:
     return sparse_backward(Slot((context.right,)), Backward(1.0, {}, 0.0), lexicon, context)
 
 
-def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Context) -> Backward:
+def sparse_backward(
+    slot: Slot, after: BackwardScores, lexicon: Lexicon, context: Context
+) -> Backward:
     scores = dict(zip(slot.chars, after.scores(slot.chars), strict=True))
     if slot.other > 0:
         scores[OTHER] = after(OTHER)
@@ -319,7 +368,12 @@ def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Cont
         if char in bias:
             weight *= bias[char]
         base += weight * (1 - BIGRAM_WEIGHT) * unigram
-        for previous, share, _ in lexicon.shares(char):
+        shares = lexicon.shares(char)
+        if not corrections:  # the first terms, made at C level (0.0 + x is x)
+            weighted = map(operator.mul, repeat(weight), map(SECOND, shares))
+            corrections = dict(zip(map(FIRST, shares), weighted, strict=True))
+            continue
+        for previous, share, _ in shares:
             corrections[previous] = corrections.get(previous, 0.0) + weight * share
     if slot.other > 0:
         base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
@@ -327,10 +381,17 @@ def sparse_backward(slot: Slot, after: Backward, lexicon: Lexicon, context: Cont
 
 
 def dense_backward(
-    slot: Slot, after: Backward, states: Iterable[str | None], lexicon: Lexicon, context: Context
-) -> Backward:
-    """Into the second half of a dropped pair: computed for each previous state present, by
-    trail byte (which decides the characters allowed) plus the state's own bigrams."""
+    slot: Slot,
+    after: BackwardScores,
+    states: Iterable[str | None],
+    lexicon: Lexicon,
+    context: Context,
+    state_slot: Slot | None = None,
+) -> BackwardScores:
+    """Into the second half of a dropped pair: for each previous state present, by trail
+    byte (which decides the characters allowed) plus the state's own bigrams; made for each
+    state when first asked, as a split layout asks for few of many. `state_slot`: the slot
+    whose characters (and OTHER) the states are, if known."""
     scores = after.scores(slot.chars)
     other = after(OTHER) if slot.other > 0 else -math.inf
     shift = max([*scores, other])
@@ -343,68 +404,104 @@ def dense_backward(
         if char in weights:
             weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
-    terms = [
-        (weights[char] * (1 - BIGRAM_WEIGHT) * unigram, forming)
-        for (char, unigram, _, _), forming in zip(
-            lexicon.slot_terms(slot), slot.formings, strict=True
+    # the back-off terms summed per lead pattern: a previous trail byte allows or bars a
+    # pattern's characters all together
+    by_pattern: dict[frozenset[int], float] = {}
+    for (char, unigram, _, _), forming in zip(lexicon.slot_terms(slot), slot.formings, strict=True):
+        by_pattern[forming] = (
+            by_pattern.get(forming, 0.0) + weights[char] * (1 - BIGRAM_WEIGHT) * unigram
         )
-    ]
-    patterns = list(dict.fromkeys(forming for _, forming in terms))
-    by_trail: dict[int | None, float] = {}
-    by_allowed: dict[tuple[bool, ...], float] = {}
-    corrections: dict[str | None, float] = {}
-    trail_of = gbk_table().trail_of
-    for previous in states:
-        trail = trail_of(previous)
-        if trail not in by_trail:
-            # the characters allowed after `trail` depend on it only through which of the
-            # few lead patterns it is outside of, so the sum is made once per such profile
-            allowed = tuple(trail is None or trail not in forming for forming in patterns)
-            if allowed not in by_allowed:
-                included = dict(zip(patterns, allowed, strict=True))
-                by_allowed[allowed] = other_term + sum(
-                    term for term, forming in terms if included[forming]
+    trail_of = state_slot.trails.get if state_slot is not None else trail_byte
+    allowed = AllowedSums(list(by_pattern.items()), other_term)
+    return DenseBackward(set(states), trail_of, allowed, weights, slot, lexicon, shift)
+
+
+class AllowedSums:
+    """The back-off mass a previous trail byte allows: the sum over the lead patterns it is
+    outside of, made once per such profile (bytes below every lead byte allow all)."""
+
+    def __init__(self, patterns: list[tuple[frozenset[int], float]], other_term: float) -> None:
+        self.patterns, self.other_term = patterns, other_term
+        self.by_trail: dict[int | None, float] = {}
+        self.by_allowed: dict[tuple[bool, ...], float] = {}
+
+    def __call__(self, trail: int | None) -> float:
+        found = self.by_trail.get(trail)
+        if found is None:
+            allowed = tuple(trail is None or trail not in forming for forming, _ in self.patterns)
+            found = self.by_allowed.get(allowed)
+            if found is None:
+                found = self.by_allowed[allowed] = self.other_term + sum(
+                    [total for (_, total), ok in zip(self.patterns, allowed, strict=True) if ok]
                 )
-            by_trail[trail] = by_allowed[allowed]
-        corrections[previous] = by_trail[trail]
-    if len(corrections) < len(weights):
-        add_bigrams_by_state(corrections, weights, slot, lexicon)
-    else:
-        add_bigrams_by_character(corrections, weights, slot, lexicon)
-    return Backward(0.0, corrections, shift)
+            self.by_trail[trail] = found
+        return found
 
 
-def add_bigrams_by_character(
-    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
-) -> None:
-    """Add weight · share for every attested (state, character) pair whose bytes make no
-    character, visiting each character's predecessors (when the states are many)."""
-    for (char, weight), forming in zip(weights.items(), slot.formings, strict=True):
-        for previous, share, _ in lexicon.shares(char):
-            if previous not in corrections:
-                continue
-            trail = trail_byte(previous)
-            if trail is None or trail not in forming:
-                corrections[previous] += weight * share
+class DenseBackward:
+    """`dense_backward`'s score of each previous state, made when first asked: the mass its
+    trail byte allows plus weight · share for each of its attested successors in the slot
+    whose bytes make no character with it, added in the slot's order."""
 
+    def __init__(
+        self,
+        states: set[str | None],
+        trail_of: Callable[[str | None], int | None],
+        allowed: AllowedSums,
+        weights: dict[str, float],
+        slot: Slot,
+        lexicon: Lexicon,
+        shift: float,
+    ) -> None:
+        self.states, self.trail_of, self.allowed = states, trail_of, allowed
+        self.weights, self.slot, self.lexicon, self.shift = weights, slot, lexicon, shift
+        self.made: dict[str | None, float] = {}
 
-def add_bigrams_by_state(
-    corrections: dict[str | None, float], weights: dict[str, float], slot: Slot, lexicon: Lexicon
-) -> None:
-    """`add_bigrams_by_character` from the side of the states (when they are fewer than the
-    characters): each state's successors in the slot, added in the slot's order, so every
-    sum is made in the same order."""
-    positions, formings = slot.positions, slot.formings
-    for previous in corrections:
-        trail = trail_byte(previous)
+    def __call__(self, state: str | None) -> float:
+        found = self.made.get(state)
+        if found is None:
+            found = self.made[state] = self.score(state)
+        return found
+
+    def scores(self, states: Iterable[str | None]) -> list[float]:
+        states = list(states)
+        if len(states) >= len(self.weights):  # many states: from the characters' side
+            self.score_by_character([state for state in states if state not in self.made])
+        return [self(state) for state in states]
+
+    def score_by_character(self, states: list[str | None]) -> None:
+        """`score` for many states at once, visiting each character's predecessors; every
+        state's sum is made in the same order (the slot's)."""
+        sums = {
+            state: self.allowed(self.trail_of(state)) for state in states if state in self.states
+        }
+        for (char, weight), forming in zip(self.weights.items(), self.slot.formings, strict=True):
+            for previous, share, _ in self.lexicon.shares(char):
+                if previous in sums:
+                    trail = self.trail_of(previous)
+                    if trail is None or trail not in forming:
+                        sums[previous] += weight * share
+        for state, total in sums.items():
+            self.made[state] = safe_log(total) + self.shift
+
+    def score(self, state: str | None) -> float:
+        if state not in self.states:
+            return -math.inf
+        trail = self.trail_of(state)
+        total = self.allowed(trail)
+        positions, formings, weights = self.slot.positions, self.slot.formings, self.weights
         found = sorted(
             (positions[char], char, share)
-            for char, _, share, _ in lexicon.successors(previous)
+            for char, _, share, _ in self.lexicon.successors(state)
             if char in positions
         )
         for position, char, share in found:
             if trail is None or trail not in formings[position]:
-                corrections[previous] += weights[char] * share
+                total += weights[char] * share
+        return safe_log(total) + self.shift
+
+
+BackwardScores = Backward | DenseBackward
 
 
 def backward_scores(
@@ -413,26 +510,28 @@ def backward_scores(
     history: list[dict[str | None, float]],
     lexicon: Lexicon,
     context: Context,
-    unsplit: list[Backward] | None = None,
-) -> list[Backward]:
+    unsplit: list[BackwardScores] | None = None,
+    stop: int = 0,
+) -> list[BackwardScores]:
     """Backward score functions after every slot (index i: the continuation past slot i).
     `unsplit`: those of the unsplit layout, which a split layout shares past its split (and
-    which are the answer for the unsplit layout itself)."""
+    which are the answer for the unsplit layout itself); `stop`: the first index needed (those
+    before it are left None)."""
     if unsplit is not None and split is None:
         return unsplit
-    scores: list[Backward | None] = [None] * len(slots)
+    scores: list[BackwardScores | None] = [None] * len(slots)
     if unsplit is not None and split is not None:
         scores[split:] = unsplit[split - 1 :]
         last = split - 1
     else:
         scores[-1] = final_backward(lexicon, context)
         last = len(slots) - 2
-    for index in range(last, -1, -1):
+    for index in range(last, stop - 1, -1):
         after = scores[index + 1]
         assert after is not None
         if index + 1 == split:
             scores[index] = dense_backward(
-                slots[index + 1], after, history[index], lexicon, context
+                slots[index + 1], after, history[index], lexicon, context, slots[index]
             )
         else:
             scores[index] = sparse_backward(slots[index + 1], after, lexicon, context)

@@ -20,7 +20,7 @@ from plancli.core import Line, SuspectSpan
 from plancli.stages.garbled.character_model import Lexicon, Pair
 from plancli.stages.garbled.gbk import decode_pair, fold, gbk_table, shifted_bytes
 from plancli.stages.garbled.lattice import (
-    Backward,
+    BackwardScores,
     Lattice,
     Slot,
     backward_scores,
@@ -96,13 +96,19 @@ def build_slot(pair: Pair, lexicon: Lexicon, alphabet: frozenset[str]) -> Slot:
         char = decode_pair(lead, trail)
         return Slot((char,) if char is not None else ())
     if lead is None and trail is None:
-        unused = table.prior_mass - sum(table.prior_of(char) for char in alphabet)
-        return Slot(tuple(sorted(alphabet)), lexicon.prior_share(unused))
-    fitting = table.with_lead(lead) if lead is not None else table.with_trail(trail)  # type: ignore[arg-type]
-    known = tuple(char for char in fitting if char in alphabet)
-    prior_of = table.prior_of
-    unused = sum([prior_of(char) for char in fitting if char not in alphabet])
-    return Slot(known, lexicon.prior_share(unused))
+        chars = tuple(sorted(alphabet))
+        return Slot(chars, lexicon.prior_share(table.prior_mass - sum(table.priors(chars))))
+    which, byte = (0, lead) if lead is not None else (1, trail)
+    fitting = table.with_byte(which, byte)  # type: ignore[arg-type]
+    known = tuple(filter(alphabet.__contains__, fitting))
+    # the prior of the characters the document does not use: all of the byte's but those
+    unused = table.byte_prior(which, byte) - sum(table.priors(known))  # type: ignore[arg-type]
+    return Slot(known, lexicon.prior_share(unused) if len(known) < len(fitting) else 0.0)
+
+
+def is_empty(slot: Slot) -> bool:
+    """No character fits the slot: its layout cannot be read."""
+    return not slot.chars and not slot.other
 
 
 class Reading(NamedTuple):
@@ -122,13 +128,12 @@ def walk_layout(
     lexicon: Lexicon,
     context: Context,
     clamp: dict[int, str] | None = None,
-    resume: Lattice | None = None,
 ) -> tuple[float, list[str] | None, Lattice]:
     """(log mass incl. the layout prior, best path, lattice) with some slots clamped to one
-    character; the lattice's history holds the forward scores after every slot. `resume`:
-    a lattice already past the first slots (which it must have walked identically)."""
-    lattice = resume or Lattice.start(lexicon, context)
-    for index in range(len(lattice.pointers), len(slots)):
+    character; the lattice's history holds the forward scores after every slot. The search
+    walks only the unsplit layout so; the tests compare every shortcut with such walks."""
+    lattice = Lattice.start(lexicon, context)
+    for index in range(len(slots)):
         slot = slots[index]
         if clamp and index in clamp:
             slot = Slot((clamp[index],))
@@ -162,36 +167,72 @@ def readings(
 
 def layout_readings(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
-) -> tuple[list[Reading], Lattice | None, list[Backward]]:
+) -> tuple[list[Reading], Lattice | None, list[BackwardScores]]:
     """`readings`, and the forward lattice and backward scores of the unsplit layout."""
+    search = search_layouts(run, lexicon, alphabet, context)
+    if search is None:
+        return [], None, []
+    return search.readings, search.lattice, search.base.backward
+
+
+class Frame(NamedTuple):
+    """One layout's forward scores and backward score functions at the slots where they are
+    known (index i: at slot i), and its log mass without the layout prior."""
+
+    slots: tuple[Slot, ...]
+    split: int | None
+    history: list[dict[str | None, float]]
+    backward: list[BackwardScores | None]
+    total: float
+
+
+class Search(NamedTuple):
+    """Every layout's reading, and the unsplit layout's frame, lattice and best path, which
+    the split layouts share outside their split."""
+
+    readings: list[Reading]
+    base: Frame
+    lattice: Lattice
+    path: list[str] | None
+
+
+def search_layouts(
+    run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
+) -> Search | None:
     layouts = list(original_layouts(run))
     if not layouts:
-        return [], None, []
+        return None
     base = layouts[0]
     base_slots = tuple(make_slot(pair, lexicon, alphabet) for pair in base.pairs)
-    base_mass, _, lattice = walk_layout(base, base_slots, lexicon, context)
+    base_mass, base_path, lattice = walk_layout(base, base_slots, lexicon, context)
     prefix = [{context.left: 0.0}, *lattice.history]
     prefix += [{}] * (len(base_slots) + 1 - len(prefix))  # the walk stopped at an empty slot
     suffix = backward_scores(base_slots, None, prefix[1:], lexicon, context)
+    empty = [index for index, slot in enumerate(base_slots) if is_empty(slot)]
     found = []
     for layout in layouts:
-        slots = tuple(make_slot(pair, lexicon, alphabet) for pair in layout.pairs)
-        if any(not slot.chars and not slot.other for slot in slots):
-            continue
-        walked = None
         if layout.split is None:
-            mass = base_mass
-        else:
-            mass, walked = split_mass(layout, slots, lattice, suffix, context)
+            if not empty:
+                found.append(Reading(layout, base_slots, base_mass, None, None))
+            continue
+        # the unsplit slots but the split pair's, which becomes two
+        pair = layout.split - 1
+        halves = tuple(make_slot(half, lexicon, alphabet) for half in layout.pairs[pair : pair + 2])
+        if any(index != pair for index in empty) or any(map(is_empty, halves)):
+            continue
+        slots = base_slots[:pair] + halves + base_slots[pair + 1 :]
+        mass, walked = split_mass(layout, slots, lattice, suffix, context)
         found.append(Reading(layout, slots, mass, None, walked))
-    return found, lattice, suffix
+    total = base_mass - base.log_prior
+    frame = Frame(base_slots, None, lattice.history, suffix, total)  # type: ignore[arg-type]
+    return Search(found, frame, lattice, base_path)
 
 
 def split_mass(
     layout: Layout,
     slots: tuple[Slot, ...],
     base: Lattice,
-    suffix: list[Backward],
+    suffix: list[BackwardScores],
     context: Context,
 ) -> tuple[float, Lattice | None]:
     """The mass of a layout that splits base pair k: prefix to k, both halves, suffix past k;
@@ -211,11 +252,98 @@ def split_mass(
     return mass, lattice
 
 
-def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) -> bool:
+# --- one layout's best path and shown text, from the unsplit layout's where it is shared ---
+#
+# A closed slot (one character) is a single lattice state that every path goes through, so
+# the reading on either side of it is independent of the other side. A split layout differs
+# from the unsplit one only between the closed slots nearest its split pair (its window):
+# outside, its best path and the posterior of any clamped slots are the unsplit layout's.
+
+
+def split_window(split: int, search: Search) -> tuple[int, int | None]:
+    """(last closed base slot before the split pair, or -1; first closed one after it, or
+    None): the bounds, in base slots, of the split layout's own reading."""
+    if search.path is None:  # no base path to share: the split layout is read alone
+        return -1, None
+    pair, base_slots = split - 1, search.base.slots
+    before = [index for index in range(pair) if not base_slots[index].open]
+    after = [index for index in range(pair + 1, len(base_slots)) if not base_slots[index].open]
+    return (before[-1] if before else -1), (after[0] if after else None)
+
+
+def split_reading(
+    reading: Reading, search: Search, lexicon: Lexicon, context: Context
+) -> tuple[list[str] | None, Frame, int, int | None]:
+    """A split layout's best path and frame (valid inside its window), and its window."""
+    layout, slots = reading.layout, reading.slots
+    assert layout.split is not None and reading.walked is not None
+    before, after = split_window(layout.split, search)
+    lattice = reading.walked
+    stop = len(slots) if after is None else after + 2  # through the closed slot after
+    for index in range(len(lattice.pointers), stop):
+        lattice.step(slots[index])
+        if not lattice.forward:
+            return None, search.base, before, after
+    path = lattice.best_path()
+    if path is not None and after is not None:
+        path += search.path[after + 1 :]  # type: ignore[index]
+    backward = backward_scores(
+        slots, layout.split, lattice.history, lexicon, context, search.base.backward, before + 1
+    )
+    total = reading.log_mass - layout.log_prior
+    frame = Frame(slots, layout.split, lattice.history, backward, total)  # type: ignore[arg-type]
+    return path, frame, before, after
+
+
+def frame_of(
+    index: int, frame: Frame, search: Search, before: int, after: int | None
+) -> tuple[Frame, int]:
+    """The frame that reads slot `index` of a layout, and the slot's index in it."""
+    if index <= before:
+        return search.base, index
+    if after is not None and index > after + 1:
+        return search.base, index - 1
+    return frame, index
+
+
+def open_segments(slots: tuple[Slot, ...]) -> list[list[int]]:
+    """The runs of consecutive open slots, which closed slots separate."""
+    segments: list[list[int]] = []
+    for index, slot in enumerate(slots):
+        if not slot.open:
+            continue
+        if segments and segments[-1][-1] == index - 1:
+            segments[-1].append(index)
+        else:
+            segments.append([index])
+    return segments
+
+
+def clamped_log_share(
+    frame: Frame, clamp: list[tuple[int, str]], lexicon: Lexicon, context: Context
+) -> float:
+    """The log share of the frame's mass on paths through every (index, char) of `clamp`,
+    slots of one run of open slots (in order), walked from the first to the last."""
+    first, char = clamp[0]
+    last, last_char = clamp[-1]
+    if len(clamp) == 1:
+        return frame.history[first][char] + frame.backward[first](char) - frame.total  # type: ignore[misc]
+    fixed = dict(clamp)
+    lattice = Lattice(lexicon, context.bias, {char: frame.history[first][char]}, {})
+    for index in range(first + 1, last + 1):
+        slot = Slot((fixed[index],)) if index in fixed else frame.slots[index]
+        lattice.step(slot, after_drop=index == frame.split)
+        if not lattice.forward:
+            return -math.inf
+    score = lattice.forward.get(last_char, -math.inf)
+    return score + frame.backward[last](last_char) - frame.total  # type: ignore[misc]
+
+
+def supported(
+    path: list[str], slots: tuple[Slot, ...], index: int, lexicon: Lexicon, context: Context
+) -> bool:
     """A guessed character must make a known word (an attested bigram) with a neighbour, and
     with every neighbour that is itself a guess."""
-    assert reading.path is not None
-    path, slots = reading.path, reading.slots
     char = path[index]
     links = []
     if index > 0:
@@ -231,72 +359,70 @@ def supported(reading: Reading, index: int, lexicon: Lexicon, context: Context) 
 
 def shown_text(
     reading: Reading,
-    history: list[dict[str | None, float]],
+    path: list[str],
+    locate: Callable[[int], tuple[Frame, int]],
     lexicon: Lexicon,
     context: Context,
-    unsplit: list[Backward] | None = None,
 ) -> tuple[str, float]:
     """The best path with every guessed character the model is unsure of shown as □ (runs of
-    □ merged), and the log mass of all paths that agree with what is shown."""
-    assert reading.path is not None
-    layout = reading.layout
-    backward = backward_scores(reading.slots, layout.split, history, lexicon, context, unsplit)
-    clamp: dict[int, str] = {}
-    chars = list(reading.path)
-    for index, slot in enumerate(reading.slots):
-        if not slot.open:
-            continue
-        char = chars[index]
-        clamped = layout.log_prior + history[index][char] + backward[index](char)
-        sure = clamped - reading.log_mass >= math.log(SHOW_MARGINAL)
-        if sure and supported(reading, index, lexicon, context):
-            clamp[index] = char
-        else:
-            chars[index] = UNKNOWN
-    mass = reading.log_mass
-    if clamp:  # the slots before the first clamped one are walked as in the reading itself
-        first = min(clamp)
-        start = Lattice.start(lexicon, context)
-        if first:
-            start = Lattice(
-                lexicon, context.bias, history[first - 1], {}, [{}] * first, history[:first]
-            )
-        mass = walk_layout(layout, reading.slots, lexicon, context, clamp, start)[0]
+    □ merged), and the log mass of all paths that agree with what is shown; `locate` gives
+    the frame that reads each slot. Closed slots separate the shown characters into runs
+    whose shares of the mass multiply."""
+    chars, mass = list(path), reading.log_mass
+    threshold = math.log(SHOW_MARGINAL)
+    for segment in open_segments(reading.slots):
+        clamp = []
+        for index in segment:
+            frame, at = locate(index)
+            char = chars[index]
+            share = clamped_log_share(frame, [(at, char)], lexicon, context)
+            if share >= threshold and supported(path, reading.slots, index, lexicon, context):
+                clamp.append((at, char))
+            else:
+                chars[index] = UNKNOWN
+        if clamp:
+            mass += clamped_log_share(frame, clamp, lexicon, context)
     return re.sub(f"{UNKNOWN}+", UNKNOWN, "".join(chars)), mass
+
+
+def read_reading(
+    reading: Reading, search: Search, lexicon: Lexicon, context: Context
+) -> tuple[str, float] | None:
+    """The shown text of one layout and the mass behind it (None: no best path)."""
+    if reading.layout.split is None:
+        if search.path is None:
+            return None
+        base = search.base
+        return shown_text(reading, search.path, lambda index: (base, index), lexicon, context)
+    path, frame, before, after = split_reading(reading, search, lexicon, context)
+    if path is None:
+        return None
+    return shown_text(
+        reading,
+        path,
+        lambda index: frame_of(index, frame, search, before, after),
+        lexicon,
+        context,
+    )
 
 
 def recover(
     run: Run, lexicon: Lexicon, alphabet: frozenset[str], context: Context
 ) -> Recovery | None:
     """The most probable reading of the run, as far as the bytes and the document decide it."""
-    found, base, unsplit = layout_readings(run, lexicon, alphabet, context)
-    everything = logsumexp(reading.log_mass for reading in found)
-    if everything == -math.inf or base is None:
+    search = search_layouts(run, lexicon, alphabet, context)
+    if search is None:
         return None
-    walked = []
-    for number, reading in enumerate(found):
+    everything = logsumexp(reading.log_mass for reading in search.readings)
+    if everything == -math.inf:
+        return None
+    patterns: dict[str, list[float]] = {}
+    for reading in search.readings:
         if reading.log_mass < everything - PRUNE:
             continue
-        layout = reading.layout
-        # every layout shares the unsplit walk up to its split pair, and a split layout's
-        # walk past both halves was made when its mass was
-        if layout.split is None:
-            shared = base.prefix(len(layout.pairs) - 1, context)
-        else:
-            shared = reading.walked
-        if shared is None:
-            mass, path, lattice = -math.inf, None, base
-        else:
-            mass, path, lattice = walk_layout(layout, reading.slots, lexicon, context, None, shared)
-        found[number] = Reading(reading.layout, reading.slots, mass, path)
-        walked.append((found[number], lattice.history))
-    everything = logsumexp(reading.log_mass for reading in found)
-    patterns: dict[str, list[float]] = {}
-    for reading, history in walked:
-        if reading.path is None or reading.log_mass < everything - PRUNE:
-            continue
-        text, mass = shown_text(reading, history, lexicon, context, unsplit)
-        patterns.setdefault(text, []).append(mass)
+        shown = read_reading(reading, search, lexicon, context)
+        if shown is not None:
+            patterns.setdefault(shown[0], []).append(shown[1])
     if not patterns:
         return None
     text, masses = max(patterns.items(), key=lambda item: logsumexp(item[1]))
@@ -348,6 +474,7 @@ def recover_spans(by_line: list[tuple[Line, list[Stretch]]]) -> list[SuspectSpan
     pieces = [outside_stretches(line, stretches) for line, stretches in by_line]
     document = Lexicon.from_texts(piece for line_pieces in pieces for piece in line_pieces)
     alphabet = document.alphabet()
+    document.cache_terms(alphabet)  # the search reads nearly every one of them
     spans: list[SuspectSpan] = []
     tried = 0
     for (line, stretches), line_pieces in zip(by_line, pieces, strict=True):

@@ -10,7 +10,7 @@ import re
 from typing import NamedTuple
 
 from plancli import regexes
-from plancli.stages.garbled.gbk import FOLD_TABLE, fold
+from plancli.stages.garbled.gbk import fold, fold_text
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BRACKET_PENALTY
 
@@ -102,7 +102,7 @@ class LineContext:
             text[a:b]
             for a, b in zip([0, *self.gloss_ends], [*self.gloss_starts, len(text)], strict=True)
         ]
-        self.clean = "".join(kept).translate(FOLD_TABLE)
+        self.clean = fold_text("".join(kept))
         positions: dict[str, list[int]] = {char: [] for char in "".join(BRACKETS)}
         for match in BRACKET_CHARS.finditer(self.clean):
             positions[match.group()].append(match.start())
@@ -124,7 +124,7 @@ class LineContext:
         crossing = bisect.bisect_right(self.gloss_ends, end)
         tail = ""
         if crossing < len(self.gloss_starts) and self.gloss_starts[crossing] < end:
-            tail = self.text[end : self.gloss_ends[crossing]].translate(FOLD_TABLE)
+            tail = fold_text(self.text[end : self.gloss_ends[crossing]])
             after_start = self.clean_index(self.gloss_ends[crossing])
         else:
             after_start = self.clean_index(end)
