@@ -44,3 +44,29 @@ def test_a_batch_worker_settles_its_start_up_before_its_first_document(tmp_path)
     script.write_text(WORKER_STATE, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["True", "True"], done.stderr
+
+
+def test_a_document_is_read_with_the_collector_paused_and_resumed_after(monkeypatch) -> None:
+    from plancli import pipeline
+    from plancli.stages import segment as segment_stage
+
+    seen: list[bool] = []
+    real = segment_stage.segment
+
+    def watching(normalized):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(normalized)
+
+    monkeypatch.setattr(segment_stage, "segment", watching)
+    assert gc.isenabled()
+    document = pipeline.process_bytes(
+        "一、总体要求\n坚持以人民为中心的发展思想,持续完善城乡社区服务体系,提升服务水平。\n".encode()
+    )
+    assert seen == [False] and gc.isenabled()
+    assert [s.title for s in document.sections] == ["总体要求"]
+    gc.disable()
+    try:  # a caller that keeps the collector off finds it off
+        pipeline.process_bytes(b"x")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

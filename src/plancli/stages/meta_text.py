@@ -38,7 +38,8 @@ def wrapper_text(text: str) -> str:
     >>> wrapper_text("2017年7月31日??????"), wrapper_text("是否可行?")
     ('2017年7月31日', '是否可行?')
     """
-    return LOST_TAIL.sub("", clean_text(text))
+    cleaned = clean_text(text)
+    return LOST_TAIL.sub("", cleaned) if cleaned.endswith(("?", "\ufffd")) else cleaned
 
 
 def clean_text(text: str) -> str:
