@@ -791,3 +791,31 @@ def test_parse_never_raises_and_never_invents(text: str) -> None:
 @given(ANY_TEXT, PREFIXES)
 def test_canonical_never_raises(raw: str, prefix: str | None) -> None:
     assert isinstance(canonical_unit(raw, prefix), str)
+
+
+def test_labelled_parts_cut_by_a_semicolon_are_one_clause() -> None:
+    text = "加强人才队伍建设。培育社区工作者队伍。牵头单位:市民政局;配合单位:市财政局、市人社局"
+    rest, clause, offset = split_unit_clause(text)
+    assert (rest, clause) == (
+        "加强人才队伍建设。培育社区工作者队伍。",
+        "牵头单位:市民政局;配合单位:市财政局、市人社局",
+    )
+    assert offset == len(rest)
+    assert [(u.name, u.role) for u in parse_units(clause)[0]] == [
+        ("市民政局", "lead"),
+        ("市财政局", "support"),
+        ("市人社局", "support"),
+    ]
+
+
+@pytest.mark.parametrize("brackets", ["〔〕", "【】", "()", "（）"])
+def test_a_unit_clause_may_be_set_in_any_bracket(brackets: str) -> None:
+    opening, closing = brackets
+    text = f"健全志愿服务机制。发展社区志愿服务。{opening}责任单位:团市委、市文明办{closing}"
+    rest, clause, _ = split_unit_clause(text)
+    assert (rest, clause) == ("健全志愿服务机制。发展社区志愿服务。", "责任单位:团市委、市文明办")
+
+
+def test_a_sentence_before_a_label_stays_in_the_text() -> None:
+    rest, clause, _ = split_unit_clause("落实好相关政策;完善保障机制。责任单位:市财政局")
+    assert (rest, clause) == ("落实好相关政策;完善保障机制。", "责任单位:市财政局")

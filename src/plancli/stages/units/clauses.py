@@ -163,6 +163,8 @@ def declares_lead_first(text: str) -> bool:
     )
 
 
+# A unit clause may be set in 〔〕 or 【】 as well as (); one character for one, so offsets hold
+CLAUSE_BRACKETS = str.maketrans("〔〕【】", "()()")
 MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
 
 
@@ -220,10 +222,29 @@ def _find_clause(body: str) -> tuple[int, int, int] | None:
     if k >= 0 and ")" not in body[k:] and _looks_like_clause(body[k + 1 :], bracketed=True):
         return k, k + 1, len(body)
     inner_end = len(body) - 1 if closed else len(body)
-    start = max(body.rfind(c, 0, inner_end) for c in _SENTENCE_ENDS) + 1
+    start = _sentence_start(body, inner_end)
     if start < inner_end and _looks_like_clause(body[start:inner_end], bracketed=False):
+        start = _labelled_start(body, start)
         return start, start, inner_end
     return None
+
+
+def _sentence_start(body: str, end: int) -> int:
+    return max(body.rfind(c, 0, end) for c in _SENTENCE_ENDS) + 1
+
+
+def _labelled_start(body: str, start: int) -> int:
+    """Where a chain of labelled parts ending at `start` begins: `牵头单位:市民政局;配合单位:…`
+    is one clause, though its parts are cut by ; as sentences are."""
+    vocab = compiled()
+    while start > 1 and body[start - 1] == ";":
+        before = _sentence_start(body, start - 1)
+        part = body[before : start - 1]
+        found = first_match(vocab.markers, vocab.markers_starts, part)
+        if found is None or found.start() != 0 or found.lastgroup != "label":
+            break
+        start = before
+    return start
 
 
 INNER_CLAUSE = regexes.compile(rf"\(([^()]{{1,{MAX_CLAUSE_CHARS}}})\)")
@@ -253,7 +274,7 @@ def split_unit_clause(text: str) -> tuple[str, str | None, int | None]:
     (text, None, None) when the text ends in no unit clause. A clause may have
     lost its opening bracket (then it starts after the last 。) or its closing one.
     """
-    folded = fold_width(text)
+    folded = fold_width(text).translate(CLAUSE_BRACKETS)
     body = folded.rstrip().rstrip("。").rstrip()
     found = _find_clause(body) if body else None
     if found is None:
