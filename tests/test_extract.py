@@ -399,3 +399,36 @@ def test_goals_split_from_one_line_keep_their_own_figures_and_ids() -> None:
 def test_a_base_year_in_a_goals_heading_is_no_deadline() -> None:
     text = "一、主要目标(以2020年为基期)\n城乡社区综合服务设施覆盖率达到100%,社区服务更加便捷。\n"
     assert [t.year for t in process_bytes(text.encode()).targets] == [None]
+
+
+DEADLINE_TABLE = """某某市2023年社区服务重点任务分工方案
+附件
+重点任务分工表
+| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |
+| 1 | 建设社区综合服务设施100个 | 市民政局 | 市财政局、市住建局 | 2023年12月底 |
+| 2 | 培育社区社会组织 | 市民政局 | 各区县人民政府 | 持续推进 |
+"""
+
+
+def test_a_task_table_row_keeps_its_deadline_and_dates_its_figures() -> None:
+    from plancli.pipeline import process_bytes
+
+    document = process_bytes(DEADLINE_TABLE.encode())
+    rows = [(t.marker, t.title, t.text, t.deadline) for t in document.tasks]
+    assert rows == [
+        ("1", "建设社区综合服务设施100个", "建设社区综合服务设施100个", "2023年12月底"),
+        ("2", "培育社区社会组织", "培育社区社会组织", "持续推进"),
+    ]
+    assert [(u.name, u.role) for u in document.tasks[0].units] == [
+        ("市民政局", "lead"),
+        ("市财政局", "support"),
+        ("市住建局", "support"),
+    ]
+    (target,) = document.targets
+    assert (target.indicator, target.value, target.unit, target.year) == (
+        "建设社区综合服务设施",
+        100.0,
+        "个",
+        2023,
+    )
+    assert document.tasks[0].targets == [target]

@@ -196,6 +196,7 @@ class Task(Model):
     column: str | None = None
     targets: list[Target] = field(default_factory=list)
     source: Literal["text", "table"] = "text"
+    deadline: str | None = None  # as the row's 完成时限 cell gives it: `2023年12月底`
 
 
 class Column(Model):

@@ -49,6 +49,7 @@ from plancli.stages.extract.figures import (
     heading_targets,
     paragraph_targets,
     tasks_with_targets,
+    with_row_deadlines,
     with_table_targets,
 )
 from plancli.stages.extract.lists import columns_of, unit_list
@@ -83,6 +84,7 @@ def extract(outline: Outline) -> Extraction:
     already_read = {goal.line for goal in goals} | {item.line for item in assigning}
     targets += paragraph_targets(outline.paragraphs, already_read, reading)
     targets += reading.table_targets(outline.tables)
+    targets = with_row_deadlines(targets, tasks)
     tasks = with_table_targets(tasks, targets)
 
     return Extraction(

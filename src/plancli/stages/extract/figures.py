@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from plancli import core
+from plancli import core, regexes
 from plancli.models import Diagnostic, Goal, Item, Paragraph, Section, Table, Target, Task
 from plancli.stages.extract.blocks import (
     ancestry,
@@ -135,6 +135,24 @@ def paragraph_targets(
             status=in_review,
         )
     return found
+
+
+DEADLINE_YEAR = regexes.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def with_row_deadlines(targets: list[Target], tasks: list[Task]) -> list[Target]:
+    """A figure of a table row without a year of its own is due by the row's deadline."""
+    due = {}
+    for task in tasks:
+        found = DEADLINE_YEAR.search(task.deadline) if task.deadline else None
+        if found is not None:
+            due[task.line] = int(found.group(1))
+    return [
+        target.model_copy(update={"year": due[target.line]})
+        if target.source == "table" and target.year is None and target.line in due
+        else target
+        for target in targets
+    ]
 
 
 def with_table_targets(tasks: list[Task], targets: list[Target]) -> list[Task]:

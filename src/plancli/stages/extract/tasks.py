@@ -179,7 +179,14 @@ def table_row_task(
     roled = [(cells[column], role) for column, role in columns.units if cells.get(column)]
     units = units_of(roled, line, diagnostics, lead_first=lead_first)
     unit_cols = {column for column, _ in columns.units}
-    others = [cell for i, cell in enumerate(row) if i != task_col and i not in unit_cols and cell]
+    deadline = row[columns.deadline].strip() if columns.deadline is not None else ""
+    # the text is the last cell after the task that is neither units nor the deadline
+    # (工作要求, 具体措施); the cells before the task are its number and its group
+    others = [
+        cell
+        for i, cell in enumerate(row)
+        if i > task_col and i not in unit_cols and i != columns.deadline and cell
+    ]
     group = [row[0]] if task_col > 0 and not row[0].isdigit() else []
     marker = next((cell for cell in row[:task_col] if cell.isdigit()), None)
     return Task(
@@ -191,4 +198,5 @@ def table_row_task(
         units=units,
         line=line,
         source="table",
+        deadline=deadline or None,
     )

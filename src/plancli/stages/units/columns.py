@@ -10,10 +10,12 @@ from plancli.stages.units.rules import compiled
 
 
 class TableColumns(NamedTuple):
-    """Which columns of a task-assignment table hold the task and the units (with roles)."""
+    """Which columns of a task-assignment table hold the task, the units (with roles) and
+    the deadline (None: no such column)."""
 
     task: int
     units: tuple[tuple[int, Role], ...]
+    deadline: int | None = None
 
 
 def table_columns(header: list[str]) -> TableColumns | None:
@@ -33,4 +35,13 @@ def table_columns(header: list[str]) -> TableColumns | None:
     )
     if task_col is None or not units:
         return None
-    return TableColumns(task_col, tuple(units))
+    due = vocab.deadline_column
+    deadline = next(
+        (
+            i
+            for i, cell in enumerate(cells)
+            if due is not None and due.search(cell) and i != task_col and i not in dict(units)
+        ),
+        None,
+    )
+    return TableColumns(task_col, tuple(units), deadline)

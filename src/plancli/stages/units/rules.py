@@ -72,6 +72,7 @@ class Vocabulary(NamedTuple):
     indicator_column: re.Pattern[str]
     unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
     memo: dict[str, Memo]  # reading name → its memo, empty when compiled
+    deadline_column: re.Pattern[str] | None = None
 
     def memo_of(self, reading: str) -> Memo:
         """The memo of one named reading (a function of the text and this vocabulary)."""
@@ -171,6 +172,7 @@ def compiled() -> Vocabulary:
             (regexes.compile(p), cast(Role, r)) for p, r in columns["units"].items()
         ),
         memo={},
+        deadline_column=regexes.compile(columns["deadline"]) if columns.get("deadline") else None,
     )
 
 
