@@ -22,6 +22,8 @@ from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
 from plancli.stages import traditional
 from plancli.stages.glosses import (
+    ASCII_GLOSS_SPLIT,
+    GLOSS_SPLIT,
     HAN_RANGES,
     Reading,
     parse_reading,
@@ -298,6 +300,31 @@ def test_glosses_stripped_over_a_document_as_line_by_line() -> None:
     ]
     assert removed == 6
     assert glossed == [strip_glosses(line)[0] for line in lines]
+
+
+def test_full_width_glosses_stripped_over_a_document() -> None:
+    texts = ["關（guān）于印發(fā)（試行）", "(guān)于", "乾（gān）燥"]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    glossed, removed = strip_glosses_in(lines)
+    assert [(item.text, item.pins) for item in glossed] == [
+        ("關于印發（試行）", {}),
+        ("(guān)于", {}),
+        ("乾燥", {0: "干"}),
+    ]
+    assert removed == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "關(guān)于印發(fā)(試行)",
+        "(guān)于\n於(一)對於 (yú )",
+        "工作(gōngzuò)𠀀(a)",
+        "移動(dòng)通信(5G)(一)",
+    ],
+)
+def test_ascii_gloss_split_as_the_general_one(text: str) -> None:
+    assert ASCII_GLOSS_SPLIT.split(text) == GLOSS_SPLIT.split(text)
 
 
 @pytest.mark.parametrize(
