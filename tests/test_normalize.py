@@ -804,6 +804,30 @@ def test_a_whole_page_on_one_line_is_split_before_its_headings() -> None:
     assert [d.code for d in result.diagnostics if d.code == "split-line"] == ["split-line"]
 
 
+# The run-on cut points as lookarounds around each position: the rules' pattern, which starts
+# with a marker's first character so that the engine scans for it, must start where this does.
+RUN_ON_BY_LOOKAROUNDS = (
+    r"(?<![一二三四五六七八九十百〇零第条款项、(\d])(?=(?:[一二三四五六七八九十]{1,3}、"
+    r"|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十百]{1,4}[章节]))"
+    r"|(?<=[。;!?])(?=第[一二三四五六七八九十百]{1,4}条)"
+)
+
+
+def test_run_on_cut_points_are_those_of_the_lookarounds() -> None:
+    import random
+
+    from plancli.stages.normalize import _run_on_marker
+
+    reference = re.compile(RUN_ON_BY_LOOKAROUNDS)
+    alphabet = "一二三四五六七八九十百〇零第条款项、()0123456789。;!?章节规划 "
+    pick = random.Random(11)
+    texts = ["".join(pick.choices(alphabet, k=pick.randint(1, 40))) for _ in range(20000)]
+    texts.append("总体要求。一、工作目标十一、(一)(十二)第三条(一)项。第十一条第一章第二节")
+    for text in texts:
+        expected = [match.start() for match in reference.finditer(text)]
+        assert [match.start() for match in _run_on_marker().finditer(text)] == expected, text
+
+
 def test_a_short_line_with_markers_is_never_cut() -> None:
     from plancli.stages.normalize import normalize
 
