@@ -126,24 +126,22 @@ WHOLE_LINE_COMPARE = 48  # from this length differing_positions beats a per-char
 def differing_positions(before: str, after: str) -> int:
     """How many positions of two equal-length strings hold different characters, at C speed:
     the strings' code units are XORed as one integer, each unit's bytes ORed into its lowest
-    byte, and the non-zero bytes counted. Units are UTF-16 when neither string needs a
+    byte, and the non-zero lowest bytes counted. Units are UTF-16 when neither string needs a
     surrogate pair (half the bytes), else UTF-32 (a code point needs its three low bytes)."""
     narrow = utf16(before), utf16(after)
     if len(narrow[0]) == len(narrow[1]) == 2 * len(before):
-        return differing_units(*narrow, b"\xff\0", (8,))
-    return differing_units(utf32(before), utf32(after), b"\xff\0\0\0", (8, 16))
+        return differing_units(*narrow, 2)
+    return differing_units(utf32(before), utf32(after), 4)
 
 
-def differing_units(
-    before: bytes, after: bytes, lowest_byte: bytes, shifts: tuple[int, ...]
-) -> int:
-    size = len(before)
+def differing_units(before: bytes, after: bytes, width: int) -> int:
+    """How many `width`-byte units of two equal-length byte strings differ."""
     xor = int.from_bytes(before, "little") ^ int.from_bytes(after, "little")
     folded = xor
-    for shift in shifts:
+    for shift in range(8, 8 * width, 8):
         folded |= xor >> shift
-    lowest = folded & int.from_bytes(lowest_byte * (size // len(lowest_byte)), "little")
-    return size - lowest.to_bytes(size, "little").count(0)
+    lowest = folded.to_bytes(len(before), "little")[::width]
+    return len(lowest) - lowest.count(0)
 
 
 def utf16(text: str) -> bytes:
