@@ -51,7 +51,7 @@ from plancli.stages.script import (
     hk2s_converter,
     resolve_zhe,
 )
-from plancli.text import FULL_WIDTH
+from plancli.text import FULL_WIDTH, fold_line_ends
 
 CJK_MARKS = frozenset("‘’“”—…·")  # and the ranges U+3001-303F, U+FF5F-FF64 (`stray_space`)
 SPACES = regexes.compile(r" +")
@@ -82,8 +82,8 @@ CLEANUP_CHARS = regexes.compile(
 
 def clean_characters(text: str) -> list[Line]:
     """Split into numbered lines (LF, CRLF or CR) with invisible and odd characters cleaned."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [Line(clean_line(raw), number) for number, raw in enumerate(text.split("\n"), 1)]
+    lines = fold_line_ends(text).split("\n")
+    return [Line(clean_line(raw), number) for number, raw in enumerate(lines, 1)]
 
 
 def clean_line(text: str) -> str:
