@@ -360,18 +360,28 @@ def join_broken_lines(lines: list[Line]) -> tuple[list[Line], list[Repair]]:
     pairs = {str(k): str(v) for k, v in settings["pairs"].items()}
     joined: list[Line] = []
     repairs: list[Repair] = []
-    index = 0
-    while index < len(lines):
-        count = joinable_run(lines, index, pairs, settings)
+    done = 0  # lines before this index are in `joined` or about to be
+    for index in run_starts(lines, pairs, settings["max_line_chars"]):
+        count = joinable_run(lines, index, pairs, settings) if index >= done else 1
         if count > 1:
+            joined.extend(lines[done:index])
             parts = [line.text for line in lines[index : index + count]]
             text = join_texts(parts)
             joined.append(Line(text, lines[index].line))
             repairs.append(Repair(lines[index].line, "joined-line", "\n".join(parts), text))
-        else:
-            joined.append(lines[index])
-        index += max(count, 1)
+            done = index + count
+    joined.extend(lines[done:])
     return joined, repairs
+
+
+def run_starts(lines: list[Line], pairs: dict[str, str], max_chars: int) -> list[int]:
+    """Indexes of the lines that may start a broken title: short ones holding an opener
+    (`joinable_run` finds no run elsewhere)."""
+    return [
+        index
+        for index, line in enumerate(lines)
+        if len(line.text) <= max_chars and any(opener in line.text for opener in pairs)
+    ]
 
 
 def joinable_run(lines: list[Line], index: int, pairs: dict[str, str], settings: dict) -> int:
