@@ -75,10 +75,13 @@ def apply_pins(line: GlossedLine, convert: bool) -> GlossedLine:
 
 @cache
 def _zhe_words() -> tuple[str, tuple[tuple[str, str], ...]]:
-    """(default, ((word, replacement for its 著), ...) longest first, keep before change)."""
+    """(default, ((word, replacement for its 著), ...) longest first, keep before change).
+    A word holding a line break could match no line: it is left out."""
     data = rules.load("zhe")
-    words = [(str(w), ZHU) for w in data.get("keep", [])]
-    words += [(str(w), "着") for w in data.get("change", []) if ZHU in str(w)]
+    words = [(str(w), ZHU) for w in data.get("keep", []) if "\n" not in str(w)]
+    words += [
+        (str(w), "着") for w in data.get("change", []) if ZHU in str(w) and "\n" not in str(w)
+    ]
     words.sort(key=lambda item: (-len(item[0]), item[1] != ZHU))
     return str(data.get("default", "着")), tuple(words)
 
@@ -159,7 +162,7 @@ def convert_lines(lines: list[GlossedLine], script: Script) -> tuple[list[Line],
     texts: list[str] = []
     for index, line in enumerate(lines):
         if index in plain:
-            texts.append(resolve_zhe(plain[index]))
+            texts.append(plain[index])
         else:
             done = apply_pins(line, convert)
             texts.append(resolve_zhe(done.text, done.pins) if convert else done.text)
@@ -178,7 +181,9 @@ def count_changed_lines(before: list[str], after: list[str]) -> int:
 
 
 def convert_unpinned(lines: list[GlossedLine]) -> dict[int, str]:
-    """Convert every line without pins in one OpenCC call (index → converted text)."""
+    """Convert every line without pins in one OpenCC call, and its 著 (index → converted
+    text). No word of the 著 rules holds a line break, so the lines joined resolve as apart."""
     indexes = [index for index, line in enumerate(lines) if not line.pins]
-    converted = hk2s_converter().convert("\n".join(lines[i].text for i in indexes)).split("\n")
+    joined = "\n".join(lines[i].text for i in indexes)
+    converted = resolve_zhe(hk2s_converter().convert(joined)).split("\n")
     return dict(zip(indexes, converted, strict=True)) if len(converted) == len(indexes) else {}
