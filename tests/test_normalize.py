@@ -360,6 +360,18 @@ def test_detect_script() -> None:
     assert detect_script([*simplified * 20, "乾隆年间的事"]) == "simplified"
 
 
+def test_traditional_share_stops_once_it_is_enough() -> None:
+    from plancli.stages.script import traditional_share
+
+    marked = [("國務院辦公廳", True), ("关于印发实施方案的通知", False), ("關於印發", True)]
+    assert traditional_share(marked, 10, 1.0) == 10 / 20  # 6 + 4 traditional hanzi
+    assert traditional_share(marked, 10, 0.3) == 6 / 16  # the first line is enough
+    # a traditional text with a few simplified lines is decided as with every line counted
+    lines = ["中華人民共和國國務院辦公廳關於印發實施方案的通知"] * 60
+    assert detect_script([*lines, "中华人民共和国国务院办公厅关于印发"]) == "traditional"
+    assert detect_script([*lines[:8], *["中华人民共和国国务院办公厅关于印发"] * 2]) == "mixed"
+
+
 def test_traditional_forms_on_every_plane() -> None:
     forms = traditional_forms()
     found = [forms.found_in(text) for text in ["關于", "关于", "5G 𠁞", "𠀾", "乾隆", ""]]

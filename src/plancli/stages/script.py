@@ -34,19 +34,26 @@ def detect_script(texts: list[str]) -> Script:
     simplified = sum(
         count for text, found in marked if not found and (count := hanzi_count(text)) >= minimum
     )
-    share = traditional_share(marked, simplified)
-    if share < settings["simplified_below"]:
+    below, above = settings["simplified_below"], settings["traditional_above"]
+    share = traditional_share(marked, simplified, max(below, above))
+    if share < below:
         return "simplified"
-    return "traditional" if share >= settings["traditional_above"] else "mixed"
+    return "traditional" if share >= above else "mixed"
 
 
-def traditional_share(marked: list[tuple[str, bool]], simplified: int) -> float:
-    """The share of the voting hanzi that stand in lines marked traditional. Without any
-    simplified vote it is 1.0 whatever their number (a marked line holds a hanzi), so the
-    marked lines are only counted when there is one."""
+def traditional_share(marked: list[tuple[str, bool]], simplified: int, enough: float) -> float:
+    """The share of the voting hanzi that stand in lines marked traditional, or a smaller
+    share that is already `enough` (more lines only make it grow). Without any simplified
+    vote it is 1.0 whatever their number (a marked line holds a hanzi), so the marked lines
+    are only counted when there is one."""
     if not simplified:
         return 1.0
-    traditional = sum(hanzi_count(text) for text, found in marked if found)
+    traditional = 0
+    for text, found in marked:
+        if found:
+            traditional += hanzi_count(text)
+            if traditional / (traditional + simplified) >= enough:
+                break
     return traditional / (traditional + simplified)
 
 
