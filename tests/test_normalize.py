@@ -844,3 +844,10 @@ def test_a_short_line_with_markers_is_never_cut() -> None:
     from plancli.stages.normalize import normalize
 
     assert len(normalize("一、总体要求(一)指导思想").lines) == 1
+
+
+def test_every_foldable_character_is_seen_by_the_byte_search() -> None:
+    from plancli.stages.normalize import FOLD, may_hold_foldable
+
+    assert all(may_hold_foldable(["总体要求", chr(code) + "一"]) for code in FOLD)
+    assert not may_hold_foldable(["总体要求,到2025年", "𠀀〇“规划”—…", ""])
