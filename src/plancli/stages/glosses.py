@@ -153,15 +153,16 @@ def strip_glosses_in(lines: list[Line]) -> tuple[list[GlossedLine], int]:
 
 def lines_with_pinning_glosses(lines: list[Line], text: str) -> set[int]:
     """Indexes of the lines where a bracket follows a character a gloss's reading may decide
-    (rules/gloss_readings.yaml), found in `text`, the lines joined by line breaks."""
-    chars = [char for char in _gloss_readings() if char in text]  # a one-character search is fast
-    pairs = [char + bracket for char in chars for bracket in "(（"]
+    (rules/gloss_readings.yaml), found in `text`, the lines joined by line breaks. Such
+    characters are rare and a one-character search is fast: each is found, then its next
+    character read."""
     starts: list[int] = []
     found: set[int] = set()
-    for pair in pairs:
-        at = text.find(pair)
+    for char in _gloss_readings():
+        at = text.find(char)
         while at != -1:
-            starts = starts or list(accumulate(len(line.text) + 1 for line in lines))
-            found.add(bisect_right(starts, at))
-            at = text.find(pair, at + 1)
+            if text[at + 1 : at + 2] in ("(", "（"):
+                starts = starts or list(accumulate(len(line.text) + 1 for line in lines))
+                found.add(bisect_right(starts, at))
+            at = text.find(char, at + 1)
     return found
