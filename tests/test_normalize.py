@@ -22,6 +22,8 @@ from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
 from plancli.stages import traditional
 from plancli.stages.glosses import (
+    ASCII_GLOSS_SPLIT,
+    GLOSS_SPLIT,
     HAN_RANGES,
     Reading,
     parse_reading,
@@ -300,6 +302,31 @@ def test_glosses_stripped_over_a_document_as_line_by_line() -> None:
     assert glossed == [strip_glosses(line)[0] for line in lines]
 
 
+def test_full_width_glosses_stripped_over_a_document() -> None:
+    texts = ["關（guān）于印發(fā)（試行）", "(guān)于", "乾（gān）燥"]
+    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    glossed, removed = strip_glosses_in(lines)
+    assert [(item.text, item.pins) for item in glossed] == [
+        ("關于印發（試行）", {}),
+        ("(guān)于", {}),
+        ("乾燥", {0: "干"}),
+    ]
+    assert removed == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "關(guān)于印發(fā)(試行)",
+        "(guān)于\n於(一)對於 (yú )",
+        "工作(gōngzuò)𠀀(a)",
+        "移動(dòng)通信(5G)(一)",
+    ],
+)
+def test_ascii_gloss_split_as_the_general_one(text: str) -> None:
+    assert ASCII_GLOSS_SPLIT.split(text) == GLOSS_SPLIT.split(text)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -331,6 +358,18 @@ def test_detect_script() -> None:
     assert detect_script(["12345", "abc"]) == "simplified"
     # 乾隆 is a traditional-only form on its own, but one line of it stays a simplified text.
     assert detect_script([*simplified * 20, "乾隆年间的事"]) == "simplified"
+
+
+def test_traditional_share_stops_once_it_is_enough() -> None:
+    from plancli.stages.script import traditional_share
+
+    marked = [("國務院辦公廳", True), ("关于印发实施方案的通知", False), ("關於印發", True)]
+    assert traditional_share(marked, 10, 1.0) == 10 / 20  # 6 + 4 traditional hanzi
+    assert traditional_share(marked, 10, 0.3) == 6 / 16  # the first line is enough
+    # a traditional text with a few simplified lines is decided as with every line counted
+    lines = ["中華人民共和國國務院辦公廳關於印發實施方案的通知"] * 60
+    assert detect_script([*lines, "中华人民共和国国务院办公厅关于印发"]) == "traditional"
+    assert detect_script([*lines[:8], *["中华人民共和国国务院办公厅关于印发"] * 2]) == "mixed"
 
 
 def test_traditional_forms_on_every_plane() -> None:
@@ -777,7 +816,38 @@ def test_a_whole_page_on_one_line_is_split_before_its_headings() -> None:
     assert [d.code for d in result.diagnostics if d.code == "split-line"] == ["split-line"]
 
 
+# The run-on cut points as lookarounds around each position: the rules' pattern, which starts
+# with a marker's first character so that the engine scans for it, must start where this does.
+RUN_ON_BY_LOOKAROUNDS = (
+    r"(?<![一二三四五六七八九十百〇零第条款项、(\d])(?=(?:[一二三四五六七八九十]{1,3}、"
+    r"|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十百]{1,4}[章节]))"
+    r"|(?<=[。;!?])(?=第[一二三四五六七八九十百]{1,4}条)"
+)
+
+
+def test_run_on_cut_points_are_those_of_the_lookarounds() -> None:
+    import random
+
+    from plancli.stages.normalize import _run_on_marker
+
+    reference = re.compile(RUN_ON_BY_LOOKAROUNDS)
+    alphabet = "一二三四五六七八九十百〇零第条款项、()0123456789。;!?章节规划 "
+    pick = random.Random(11)
+    texts = ["".join(pick.choices(alphabet, k=pick.randint(1, 40))) for _ in range(20000)]
+    texts.append("总体要求。一、工作目标十一、(一)(十二)第三条(一)项。第十一条第一章第二节")
+    for text in texts:
+        expected = [match.start() for match in reference.finditer(text)]
+        assert [match.start() for match in _run_on_marker().finditer(text)] == expected, text
+
+
 def test_a_short_line_with_markers_is_never_cut() -> None:
     from plancli.stages.normalize import normalize
 
     assert len(normalize("一、总体要求(一)指导思想").lines) == 1
+
+
+def test_every_foldable_character_is_seen_by_the_byte_search() -> None:
+    from plancli.stages.normalize import FOLD, may_hold_foldable
+
+    assert all(may_hold_foldable(["总体要求", chr(code) + "一"]) for code in FOLD)
+    assert not may_hold_foldable(["总体要求,到2025年", "𠀀〇“规划”—…", ""])

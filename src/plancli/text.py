@@ -54,6 +54,8 @@ def fold_line_ends(text: str) -> str:
     >>> fold_line_ends("一、总体要求\\r\\n(一)指导思想\\r二、主要任务")
     '一、总体要求\\n(一)指导思想\\n二、主要任务'
     """
+    if "\r" not in text:  # one scan instead of two for the usual LF text
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

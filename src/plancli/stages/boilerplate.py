@@ -9,7 +9,7 @@ body text, such as keyword-stuffed spam). So ``主办单位`` or ``来源:`` ins
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -92,6 +92,15 @@ class Rule(NamedTuple):
             return True
         return self.spam is not None and self.spam.matches(text)
 
+    def test(self) -> Callable[[str], object]:
+        """`matches` itself, or the one check it makes when the rule has only a pattern or
+        only a score (a call less per line and rule)."""
+        if self.spam is None and self.pattern is not None:
+            return self.pattern.search
+        if self.pattern is None and self.spam is not None:
+            return self.spam.matches
+        return self.matches
+
     def fires_in(self, zone: str) -> bool:
         return "anywhere" in self.zones or zone in self.zones
 
@@ -130,8 +139,9 @@ class Ruleset(NamedTuple):
     page_title: PageTitle | None = None
     reprint: Reprint | None = None
     layout: Layout | None = None
-    # (zone, line is a sentence) → the rules that may fire there, in order (`firing_rules`)
-    firing: dict[tuple[str, bool], tuple[Rule, ...]] | None = None
+    # (zone, line is a sentence) → the rules that may fire there, in order (`firing_rules`),
+    # each with its `Rule.test`
+    firing: dict[tuple[str, bool], tuple[tuple[Rule, Callable[[str], object]], ...]] | None = None
 
 
 def parse_zones(raw: Any, name: str) -> frozenset[str]:
@@ -223,7 +233,9 @@ def load_ruleset() -> Ruleset:
             (r.spam.document_like for r in parsed if r.spam and r.spam.document_like), None
         ),
         firing={
-            (zone, sentence): firing_rules(parsed, zone, sentence)
+            (zone, sentence): tuple(
+                (rule, rule.test()) for rule in firing_rules(parsed, zone, sentence)
+            )
             for zone in ("head", "body", "tail")
             for sentence in (False, True)
         },
@@ -245,12 +257,14 @@ def is_sentence(text: str, ruleset: Ruleset) -> bool:
 
 def first_rule(text: str, zone: str, ruleset: Ruleset) -> Rule | None:
     """The first rule that may fire in `zone` and matches; sentences only meet `anywhere`."""
-    sentence = is_sentence(text, ruleset)
+    sentence = ruleset.sentence.search(text) is not None
     candidates = (ruleset.firing or {}).get((zone, sentence))
     if candidates is None:
-        candidates = firing_rules(ruleset.rules, zone, sentence)
-    for rule in candidates:
-        if rule.matches(text):
+        candidates = tuple(
+            (rule, rule.test()) for rule in firing_rules(ruleset.rules, zone, sentence)
+        )
+    for rule, test in candidates:
+        if test(text):
             return rule
     return None
 

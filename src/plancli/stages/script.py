@@ -34,19 +34,26 @@ def detect_script(texts: list[str]) -> Script:
     simplified = sum(
         count for text, found in marked if not found and (count := hanzi_count(text)) >= minimum
     )
-    share = traditional_share(marked, simplified)
-    if share < settings["simplified_below"]:
+    below, above = settings["simplified_below"], settings["traditional_above"]
+    share = traditional_share(marked, simplified, max(below, above))
+    if share < below:
         return "simplified"
-    return "traditional" if share >= settings["traditional_above"] else "mixed"
+    return "traditional" if share >= above else "mixed"
 
 
-def traditional_share(marked: list[tuple[str, bool]], simplified: int) -> float:
-    """The share of the voting hanzi that stand in lines marked traditional. Without any
-    simplified vote it is 1.0 whatever their number (a marked line holds a hanzi), so the
-    marked lines are only counted when there is one."""
+def traditional_share(marked: list[tuple[str, bool]], simplified: int, enough: float) -> float:
+    """The share of the voting hanzi that stand in lines marked traditional, or a smaller
+    share that is already `enough` (more lines only make it grow). Without any simplified
+    vote it is 1.0 whatever their number (a marked line holds a hanzi), so the marked lines
+    are only counted when there is one."""
     if not simplified:
         return 1.0
-    traditional = sum(hanzi_count(text) for text, found in marked if found)
+    traditional = 0
+    for text, found in marked:
+        if found:
+            traditional += hanzi_count(text)
+            if traditional / (traditional + simplified) >= enough:
+                break
     return traditional / (traditional + simplified)
 
 
@@ -75,10 +82,13 @@ def apply_pins(line: GlossedLine, convert: bool) -> GlossedLine:
 
 @cache
 def _zhe_words() -> tuple[str, tuple[tuple[str, str], ...]]:
-    """(default, ((word, replacement for its 著), ...) longest first, keep before change)."""
+    """(default, ((word, replacement for its 著), ...) longest first, keep before change).
+    A word holding a line break could match no line: it is left out."""
     data = rules.load("zhe")
-    words = [(str(w), ZHU) for w in data.get("keep", [])]
-    words += [(str(w), "着") for w in data.get("change", []) if ZHU in str(w)]
+    words = [(str(w), ZHU) for w in data.get("keep", []) if "\n" not in str(w)]
+    words += [
+        (str(w), "着") for w in data.get("change", []) if ZHU in str(w) and "\n" not in str(w)
+    ]
     words.sort(key=lambda item: (-len(item[0]), item[1] != ZHU))
     return str(data.get("default", "着")), tuple(words)
 
@@ -126,24 +136,22 @@ WHOLE_LINE_COMPARE = 48  # from this length differing_positions beats a per-char
 def differing_positions(before: str, after: str) -> int:
     """How many positions of two equal-length strings hold different characters, at C speed:
     the strings' code units are XORed as one integer, each unit's bytes ORed into its lowest
-    byte, and the non-zero bytes counted. Units are UTF-16 when neither string needs a
+    byte, and the non-zero lowest bytes counted. Units are UTF-16 when neither string needs a
     surrogate pair (half the bytes), else UTF-32 (a code point needs its three low bytes)."""
     narrow = utf16(before), utf16(after)
     if len(narrow[0]) == len(narrow[1]) == 2 * len(before):
-        return differing_units(*narrow, b"\xff\0", (8,))
-    return differing_units(utf32(before), utf32(after), b"\xff\0\0\0", (8, 16))
+        return differing_units(*narrow, 2)
+    return differing_units(utf32(before), utf32(after), 4)
 
 
-def differing_units(
-    before: bytes, after: bytes, lowest_byte: bytes, shifts: tuple[int, ...]
-) -> int:
-    size = len(before)
+def differing_units(before: bytes, after: bytes, width: int) -> int:
+    """How many `width`-byte units of two equal-length byte strings differ."""
     xor = int.from_bytes(before, "little") ^ int.from_bytes(after, "little")
     folded = xor
-    for shift in shifts:
+    for shift in range(8, 8 * width, 8):
         folded |= xor >> shift
-    lowest = folded & int.from_bytes(lowest_byte * (size // len(lowest_byte)), "little")
-    return size - lowest.to_bytes(size, "little").count(0)
+    lowest = folded.to_bytes(len(before), "little")[::width]
+    return len(lowest) - lowest.count(0)
 
 
 def utf16(text: str) -> bytes:
@@ -161,7 +169,7 @@ def convert_lines(lines: list[GlossedLine], script: Script) -> tuple[list[Line],
     texts: list[str] = []
     for index, line in enumerate(lines):
         if index in plain:
-            texts.append(resolve_zhe(plain[index]))
+            texts.append(plain[index])
         else:
             done = apply_pins(line, convert)
             texts.append(resolve_zhe(done.text, done.pins) if convert else done.text)
@@ -180,7 +188,9 @@ def count_changed_lines(before: list[str], after: list[str]) -> int:
 
 
 def convert_unpinned(lines: list[GlossedLine]) -> dict[int, str]:
-    """Convert every line without pins in one OpenCC call (index → converted text)."""
+    """Convert every line without pins in one OpenCC call, and its 著 (index → converted
+    text). No word of the 著 rules holds a line break, so the lines joined resolve as apart."""
     indexes = [index for index, line in enumerate(lines) if not line.pins]
-    converted = hk2s_converter().convert("\n".join(lines[i].text for i in indexes)).split("\n")
+    joined = "\n".join(lines[i].text for i in indexes)
+    converted = resolve_zhe(hk2s_converter().convert(joined)).split("\n")
     return dict(zip(indexes, converted, strict=True)) if len(converted) == len(indexes) else {}
