@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from plancli import core
-from plancli.models import Diagnostic, Goal, Item, Paragraph, Section, Table, Target, Task
+from plancli.models import Diagnostic, Goal, Item, Paragraph, Table, Target, Task
 from plancli.stages.extract.blocks import (
+    Sections,
     ancestry,
     heading_deadline,
     headings_with_figures,
@@ -21,7 +22,7 @@ from plancli.stages.targets import find_targets, table_targets
 class Reading(NamedTuple):
     """What every figure of one document is read with, and where its problems go."""
 
-    sections: dict[str, Section]
+    sections: Sections
     read: Callable[[str, int], str]  # a block's text as extraction reads it (see blocks.reader)
     umbrella: int | None  # the plan's deadline
     plan_year: int | None  # the year of an annual plan
