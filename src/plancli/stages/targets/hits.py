@@ -12,7 +12,7 @@ from plancli.stages.targets.numbers import (
     overlaps,
     read_measure,
 )
-from plancli.stages.targets.rules import ANY_NUMERAL, compiled
+from plancli.stages.targets.rules import compiled
 
 LIST_MARK = "、"
 
@@ -154,18 +154,20 @@ def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:
 def may_hold_figures(text: str) -> bool:
     """Whether `text` has a number or an idiom at all: without one, no part of it yields a hit
     or an unread number, so its clauses need not be read."""
-    if ANY_NUMERAL.search(text) is not None:
-        return True
-    idiom = compiled().numeral_free_idiom
-    return idiom is not None and idiom.search(text) is not None
+    return compiled().any_figure.search(text) is not None
 
 
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     """Every measured number of a clause, and the offsets of numbers left unread."""
+    if not may_hold_figures(text):
+        return [], []
+    return figures_of(text)
+
+
+def figures_of(text: str) -> tuple[list[Hit], list[int]]:
+    """`clause_hits` of a clause known to hold a numeral or an idiom (`may_hold_figures`)."""
     hits: list[Hit] = []
     unread: list[int] = []
-    if not may_hold_figures(text):
-        return hits, unread
     numbers = list(NUMBER.finditer(text))
     masks = masked_spans(text) if numbers else []
     leads: dict[int, Hit] = {}
