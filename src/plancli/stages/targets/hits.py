@@ -7,9 +7,8 @@ import re
 
 from plancli.stages.targets.numbers import (
     NUMBER,
+    Masks,
     inside_number,
-    masked_spans,
-    overlaps,
     read_measure,
 )
 from plancli.stages.targets.rules import compiled
@@ -107,17 +106,15 @@ def _basis_ending_at(text: str, position: int) -> tuple[str | None, int]:
     return None, position
 
 
-def read_hit(
-    text: str, match: re.Match[str], masks: list[tuple[int, int]], in_list: bool = False
-) -> Hit | None:
-    """Turn one number match into a Hit when a unit follows it.
+def read_hit(text: str, match: re.Match[str], masks: Masks, in_list: bool = False) -> Hit | None:
+    """Turn one number match into a Hit when a unit follows it and it is not masked.
 
     `in_list`: the number opens an item of a list whose first figure has a comparator
     (`达到万兆到旗县区、千兆到苏木乡镇`), so a Chinese numeral counts as qualified."""
-    if overlaps(match.start(), match.end(), masks) or inside_number(text, match.start()):
+    if inside_number(text, match.start()):
         return None
     measure = read_measure(text, match, masks)
-    if measure is None:
+    if measure is None or masks.overlap(match.start(), match.end()):
         return None
     position = measure.end
     per_suffix = read_suffix(text, position, compiled().per_suffixes)
@@ -169,7 +166,7 @@ def figures_of(text: str) -> tuple[list[Hit], list[int]]:
     hits: list[Hit] = []
     unread: list[int] = []
     numbers = list(NUMBER.finditer(text))
-    masks = masked_spans(text) if numbers else []
+    masks = Masks(text)
     leads: dict[int, Hit] = {}
     covered = 0
     for match in numbers:
@@ -203,12 +200,12 @@ def _list_lead(text: str, start: int, hits: list[Hit], leads: dict[int, Hit]) ->
     return leads.get(id(previous)) or (previous if previous.prefix_written else None)
 
 
-def _qualified_but_unread(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> bool:
+def _qualified_but_unread(text: str, match: re.Match[str], masks: Masks) -> bool:
     """A digit number right after a comparator word whose unit is not known."""
-    if not match.group()[0].isdigit() or overlaps(match.start(), match.end(), masks):
+    if not match.group()[0].isdigit():
         return False
     comparator, _, _ = read_prefix(text, match.start())
-    return comparator is not None
+    return comparator is not None and not masks.overlap(match.start(), match.end())
 
 
 def idiom_hits(text: str, hits: list[Hit]) -> list[Hit]:
