@@ -64,6 +64,8 @@ class Hit:
 
 def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:
     """The meaning of the longest word of `table` written at `position`, and where it ends."""
+    if not text.startswith(tuple(table), position):  # mostly none: one C-level look
+        return None
     words = [word for word in table if text.startswith(word, position)]
     if not words:
         return None
