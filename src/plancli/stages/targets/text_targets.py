@@ -169,6 +169,7 @@ def hit_target(
         year=year,
         baseline=baseline,
         kind=kind,
+        attribute=where.pop("attribute", None),  # every field given: the record's quick path
         **where,
     )
 
