@@ -115,7 +115,7 @@ def tasks_with_targets(
         else:
             completed.append(task)
             continue
-        completed.append(task.model_copy(update={"targets": targets}))
+        completed.append(task.model_copy(update={"targets": targets}) if targets else task)
     return [*completed, *tasks[len(completed) :]], found
 
 
@@ -145,8 +145,8 @@ def with_table_targets(tasks: list[Task], targets: list[Target]) -> list[Task]:
         if target.source == "table":
             by_line[target.line].append(target)
     return [
-        task.model_copy(update={"targets": by_line.get(task.line, [])})
-        if task.source == "table"
-        else task
+        task.model_copy(update={"targets": by_line[task.line]})
+        if task.source == "table" and task.line in by_line
+        else task  # a task keeps its (empty) list when no row figure is its own
         for task in tasks
     ]
