@@ -432,3 +432,29 @@ def test_a_task_table_row_keeps_its_deadline_and_dates_its_figures() -> None:
         2023,
     )
     assert document.tasks[0].targets == [target]
+
+
+def test_sections_tell_each_blocks_place_once_per_section() -> None:
+    from plancli.models import Section
+    from plancli.stages.extract.blocks import Sections
+
+    def heading(sid: str, title: str) -> Section:
+        return Section(id=sid, level=sid.count(".") + 1, marker=None, title=title, line=1)
+
+    sections = Sections(
+        [
+            heading("s1", "总体要求"),
+            heading("s1.1", "基本原则"),
+            heading("s1.2", "到2025年主要目标"),
+            heading("s1.2.1", "2023年主要预期目标"),
+            heading("s2", "重点任务"),
+        ]
+    )
+    assert sections.ancestry("s1.2.1") == ["s1.2.1", "s1.2", "s1"]
+    assert sections.ancestry("s9") == [] and sections.ancestry(None) == []
+    assert sections.in_goal_part("s1.2.1") and not sections.in_goal_part("s2")
+    assert sections.under_principles("s1.1") and not sections.under_principles("s1.2")
+    assert sections.deadline("s1.2.1") == 2023  # the nearest heading's one year
+    assert sections.deadline("s1.2") == 2025
+    assert sections.deadline("s2") is None
+    assert sections.deadline("s1.2.1") == 2023  # read again from what was kept

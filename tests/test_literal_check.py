@@ -153,3 +153,30 @@ def test_a_damaged_facts_file_is_ignored(tmp_path: Path, monkeypatch: pytest.Mon
     path.write_bytes(b"\x00 not marshal")
     path.chmod(0o600)
     assert literal_check.read_facts() == {}
+
+
+def test_words_are_looked_for_in_the_unfolded_text_only_when_folding_keeps_them() -> None:
+    from plancli.stages.literal_check import folding_keeps, may_match_folded
+
+    assert folding_keeps(("第一位", "牵头"))
+    assert not folding_keeps(("5G",)) and not folding_keeps(("（",))
+    assert may_match_folded(("第一位",), "列第一位者为牵头单位，下同")
+    assert not may_match_folded(("第一位",), "由州民政局牵头")
+    assert may_match_folded(("5G",), "推进５Ｇ网络建设")  # found once folded
+    assert may_match_folded(None, "任何文本")
+
+
+@given(st.text(alphabet="(（)）a民", max_size=12))
+def test_the_bracket_closing_a_clause_is_found_as_by_a_forward_count(body: str) -> None:
+    from plancli.stages.units.clauses import _matching_open
+
+    depth, expected = 0, None
+    for k in reversed(range(len(body))):
+        if body[k] == ")":
+            depth += 1
+        elif body[k] == "(":
+            depth -= 1
+            if depth == 0:
+                expected = k
+                break
+    assert _matching_open(body) == expected

@@ -22,7 +22,7 @@ from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Removal
 from plancli.stages.dates import parse_date
 from plancli.stages.meta import parse_wrapper
-from plancli.stages.meta_text import clean_text
+from plancli.stages.meta_text import WrapperTexts, clean_text, top_level_titles
 from plancli.stages.references import find_period, restore_lost_quote
 from plancli.stages.titles import split_recipients
 
@@ -760,3 +760,23 @@ def test_a_plan_signed_above_its_annex_is_not_taken_for_the_notice() -> None:
     document = process_bytes(text.encode())
     assert [s.title for s in document.sections][:2] == ["总体要求", "重点任务"]
     assert [t.line for t in document.tasks] == [5, 7]
+
+
+def test_wrapper_texts_are_cleaned_when_read_and_only_then() -> None:
+    raw = ["关于 印发《方案》的 通知", "2017年7月31日??????", "一、总体要求"]
+    texts = WrapperTexts(raw)
+    assert texts[1] == "2017年7月31日"
+    assert texts._cleaned == [None, "2017年7月31日", None]
+    assert texts[-1] == "一、总体要求"
+    assert texts[:2] == ["关于印发《方案》的通知", "2017年7月31日"]
+    assert list(texts) == ["关于印发《方案》的通知", "2017年7月31日", "一、总体要求"]
+    assert len(texts) == 3
+
+
+def test_top_level_titles_skip_nested_and_unopened_marks() -> None:
+    text = "》根据《关于印发《方案》的通知》和《意见》要求"
+    assert top_level_titles(text) == [(3, 16), (17, 21)]
+    assert [text[a:b] for a, b in top_level_titles(text)] == [
+        "《关于印发《方案》的通知》",
+        "《意见》",
+    ]

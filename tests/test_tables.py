@@ -302,3 +302,10 @@ def test_title_rows_are_skipped_in_linear_time() -> None:
         return best
 
     assert seconds(32000) < 8 * seconds(8000) + 0.05
+
+
+def test_a_row_of_full_width_pipes_is_a_table_line_and_a_line_without_pipes_is_not() -> None:
+    assert is_table_line("指标｜2020年｜2025年｜")
+    assert is_table_line("| 指标 | 目标值 |")
+    assert not is_table_line("免费｜XXXX")
+    assert not is_table_line("完善社区服务设施,提升服务能力。")

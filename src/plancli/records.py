@@ -96,8 +96,9 @@ class Model:
                     data[name] = make()
         else:
             raise TypeError(wrong_fields(kind, values))
-        settle(kind, data)
-        object.__setattr__(self, "__dict__", data)
+        if kind._floats:
+            settle(kind, data)
+        set_fields(self, "__dict__", data)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenRecordError(f"cannot assign to field {name!r}: copy the record instead")
@@ -176,13 +177,15 @@ class Model:
             import copy
 
             data = copy.deepcopy(data)
-        settle(kind, data)
+        if kind._floats:
+            settle(kind, data)
         copied = object.__new__(kind)
-        object.__setattr__(copied, "__dict__", data)
+        set_fields(copied, "__dict__", data)
         return copied
 
 
 MISSING = object()
+set_fields = object.__setattr__  # past the record's own __setattr__, which refuses
 FLOAT_ANNOTATIONS = {"float", "float|None", "None|float", "Optional[float]"}
 
 

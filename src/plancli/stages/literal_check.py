@@ -19,9 +19,11 @@ import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from plancli import regexes
+from plancli.text import FULL_WIDTH, fold_width
 
 try:  # Python 3.11+
     from re import _constants as sre
@@ -72,6 +74,21 @@ def _read_words(pattern: str) -> Words | None:
 def may_match(words: Words | None, text: str) -> bool:
     """False when `text` holds none of the required `words`, so the pattern cannot match it."""
     return words is None or any(word in text for word in words)
+
+
+def may_match_folded(words: Words | None, text: str) -> bool:
+    """`may_match(words, fold_width(text))`, read on `text` itself when folding can neither
+    make nor break one of the words (see `folding_keeps`), as for Chinese words."""
+    if words is None:
+        return True
+    return may_match(words, text if folding_keeps(words) else fold_width(text))
+
+
+@cache
+def folding_keeps(words: Words) -> bool:
+    """Whether no character of `words` is one width folding makes (ASCII, a space) or
+    replaces (a full-width form): then a folded text holds a word where the text does."""
+    return not any(ord(char) < 0x80 or ord(char) in FULL_WIDTH for word in words for char in word)
 
 
 def _sequence_words(items: Iterable[tuple[Any, Any]]) -> Words | None:

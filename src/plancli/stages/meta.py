@@ -18,6 +18,7 @@ cited documents) and `meta_text` (the text helpers they share).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from plancli import regexes
@@ -29,11 +30,11 @@ from plancli.stages.meta_text import (
     MAX_ORG_CHARS,
     SENTENCE_END,
     Span,
+    WrapperTexts,
     bracket_key,
     is_org,
     is_publication_note,
     meta_rules,
-    wrapper_text,
 )
 from plancli.stages.portal import PORTAL_RULE, is_repealed, portal_date, read_fields
 from plancli.stages.references import (
@@ -97,7 +98,7 @@ class Parts:
         self.wrapper_end = 0
 
 
-def locate_parts(texts: list[str]) -> Parts:
+def locate_parts(texts: Sequence[str]) -> Parts:
     parts = Parts(limit=head_limit(texts))
     parts.recipients = find_recipients(texts, parts.limit)
     stop = parts.recipients if parts.recipients is not None else parts.limit
@@ -112,7 +113,7 @@ def locate_parts(texts: list[str]) -> Parts:
     return parts
 
 
-def signature_before_annex(texts: list[str], floor: int) -> Signature | None:
+def signature_before_annex(texts: Sequence[str], floor: int) -> Signature | None:
     """A notice with numbered points of its own signs after them, right above `附件1`.
 
     Only a short notice qualifies: when a plan title stands between the recipients and
@@ -131,14 +132,14 @@ def signature_before_annex(texts: list[str], floor: int) -> Signature | None:
     return signature_at(texts, index, floor)
 
 
-def skip_notes(texts: list[str], index: int) -> int:
+def skip_notes(texts: Sequence[str], index: int) -> int:
     """Past the publication notes (`(此件公开发布)`) that follow a signature."""
     while index < len(texts) and is_publication_note(texts[index]):
         index += 1
     return index
 
 
-def wrapper_end(texts: list[str], parts: Parts) -> int:
+def wrapper_end(texts: Sequence[str], parts: Parts) -> int:
     if parts.signature is not None:
         return skip_notes(texts, parts.signature.date_index + 1)
     if parts.recipients is None:
@@ -165,7 +166,7 @@ def restored(text: str, line: int, repairs: list[Repair]) -> str:
     return fixed
 
 
-def joined(lines: list[Line], texts: list[str], span: Span, repairs: list[Repair]) -> str:
+def joined(lines: list[Line], texts: Sequence[str], span: Span, repairs: list[Repair]) -> str:
     if span.end - span.start > 1:
         before = "\n".join(texts[span.start : span.end])
         repairs.append(Repair(lines[span.start].line, "joined-line", before, span.text))
@@ -175,7 +176,7 @@ def joined(lines: list[Line], texts: list[str], span: Span, repairs: list[Repair
 def fill_titles(
     meta: dict[str, Any],
     lines: list[Line],
-    texts: list[str],
+    texts: Sequence[str],
     parts: Parts,
     name: str | None,
     out: Findings,
@@ -201,7 +202,7 @@ def fill_titles(
 def fill_signature(
     meta: dict[str, Any],
     lines: list[Line],
-    texts: list[str],
+    texts: Sequence[str],
     parts: Parts,
     removed: list[Removal],
     out: Findings,
@@ -230,7 +231,7 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
 
     The fields are gathered in a plain mapping and validated into `Meta` once, at the end.
     """
-    texts = [wrapper_text(line.text) for line in lines]
+    texts = WrapperTexts([line.text for line in lines])
     parts = locate_parts(texts)
     out = Findings()
     meta: dict[str, Any] = {}
@@ -272,7 +273,7 @@ def parse_wrapper(lines: list[Line], removed: list[Removal]) -> Wrapper:
     return Wrapper(Meta(**meta), body_start, out.repairs, out.diagnostics)
 
 
-def fill_cover_signature(meta: dict[str, Any], texts: list[str], after: int) -> None:
+def fill_cover_signature(meta: dict[str, Any], texts: Sequence[str], after: int) -> None:
     """A cover page: the title, then the office and the month (`庐江县人民政府`, `2021 年 5 月`)."""
     while after < len(texts) and BRACKETED_NOTE.match(texts[after]):
         after += 1  # (2021年1月3日在…人民代表大会…通过)
@@ -295,7 +296,7 @@ def direct_end(direct: Span | None) -> int:
 
 
 def fill_direct_signature(
-    meta: dict[str, Any], texts: list[str], direct: Span, out: Findings
+    meta: dict[str, Any], texts: Sequence[str], direct: Span, out: Findings
 ) -> None:
     """Issuer and date of a directly issued document: its closing signature, else the title's
     own issuer (`国务院关于…`)."""

@@ -5,8 +5,9 @@ organisation names, publication notes and the word lists of rules/meta.yaml.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from plancli import regexes, rules
 from plancli.text import alternation, fold_width
@@ -42,6 +43,34 @@ def wrapper_text(text: str) -> str:
     return LOST_TAIL.sub("", cleaned) if cleaned.endswith(("?", "\ufffd")) else cleaned
 
 
+class WrapperTexts(Sequence[str]):
+    """The `wrapper_text` of each line, cleaned when first read: the wrapper reader looks at
+    the head and the tail of a document and at its lines that cite a 《…》, seldom at more."""
+
+    __slots__ = ("_cleaned", "_raw")
+
+    def __init__(self, raw: list[str]) -> None:
+        self._raw = raw
+        self._cleaned: list[str | None] = [None] * len(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._raw)))]
+        text = self._cleaned[index]
+        if text is None:
+            text = self._cleaned[index] = wrapper_text(self._raw[index])
+        return text
+
+
 def clean_text(text: str) -> str:
     """Text as the contract wants it: folded width, no stray spaces between Chinese characters.
 
@@ -72,13 +101,17 @@ def is_balanced(text: str) -> bool:
     return all(text.count(pair[0]) == text.count(pair[1]) for pair in BRACKET_PAIRS)
 
 
+TITLE_MARK = regexes.compile("[《》]")
+
+
 def top_level_titles(text: str) -> list[tuple[int, int]]:
     """(start, end) of every outermost 《…》, end just past the closing 》."""
     spans: list[tuple[int, int]] = []
     if "《" not in text:
         return spans
     depth, start = 0, 0
-    for i, char in enumerate(text):
+    for mark in TITLE_MARK.finditer(text):
+        i, char = mark.start(), mark.group()
         if char == "《":
             if depth == 0:
                 start = i

@@ -5,6 +5,7 @@ names (with their own document numbers where given).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from plancli import regexes
@@ -23,7 +24,9 @@ DOC_NUMBER = regexes.compile(
 PERIOD_RANGE = regexes.compile(rf"(?P<a>{YEAR})\s*年?\s*[—–\-~至到]+\s*(?P<b>{YEAR})\s*年?")
 
 
-def find_doc_number(lines: list[Line], texts: list[str], stop: int, out: Findings) -> str | None:
+def find_doc_number(
+    lines: list[Line], texts: Sequence[str], stop: int, out: Findings
+) -> str | None:
     """The first 发文字号 in the wrapper, brackets normalized to 〔〕, a lost bracket restored."""
     for line, text in zip(lines[:stop], texts[:stop], strict=False):
         found = doc_number_in(text)
@@ -106,11 +109,12 @@ def find_period(texts: list[str]) -> Period | None:
 def restore_lost_quote(text: str) -> str:
     """`湖南省十四五”城乡` → `湖南省“十四五”城乡`: a five-year-plan name lost its opening quote."""
     for name in meta_rules()["five_year_plans"]:
-        text = re.sub(rf"(?<!“){name}”", f"“{name}”", text)
+        if name + "”" in text:  # the names are plain words: only then can one lack its “
+            text = re.sub(rf"(?<!“){name}”", f"“{name}”", text)
     return text
 
 
-def references_in(lines: list[Line], texts: list[str], indexes: list[int]) -> list[Reference]:
+def references_in(lines: list[Line], texts: Sequence[str], indexes: list[int]) -> list[Reference]:
     """Cited basis documents: 《…》 after a trigger word in these sentences."""
     found: list[Reference] = []
     for i in indexes:
@@ -139,10 +143,13 @@ def reference(line: int, text: str, begin: int, end: int) -> Reference:
     return Reference(title=text[begin + 1 : end - 1], doc_number=doc, line=line)
 
 
-def references_with_doc_number(lines: list[Line], texts: list[str]) -> list[Reference]:
+def references_with_doc_number(lines: list[Line], texts: Sequence[str]) -> list[Reference]:
     """Any 《…》 followed by `(新政办发〔2022〕34号)`, anywhere in the document."""
     found = []
-    for line, text in zip(lines, texts, strict=False):
+    for index, line in enumerate(lines):
+        if "《" not in line.text:  # cleaning keeps every 《
+            continue
+        text = texts[index]
         for begin, end in top_level_titles(text):
             ref = reference(line.line, text, begin, end)
             if ref.doc_number:

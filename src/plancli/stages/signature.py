@@ -5,6 +5,7 @@ a signature that lost characters of the letterhead name repaired, a damaged date
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from plancli.core import Findings, Line, Removal
@@ -57,7 +58,7 @@ def starts_with_org(text: str) -> bool:
     )
 
 
-def signature_block(texts: list[str], last: int, floor: int) -> tuple[list[str], int] | None:
+def signature_block(texts: Sequence[str], last: int, floor: int) -> tuple[list[str], int] | None:
     """The office line(s) ending at `last`: one per line or run together; (names, first index)."""
     if last < floor or not is_org(texts[last]) or len(texts[last]) > MAX_ORG_CHARS * 2:
         return None
@@ -70,7 +71,7 @@ def signature_block(texts: list[str], last: int, floor: int) -> tuple[list[str],
     return names, first
 
 
-def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
+def signature_at(texts: Sequence[str], i: int, floor: int) -> Signature | None:
     """Issuer line + date line ending at line `i`, or both on line `i`."""
     text = texts[i]
     if parse_date(text) or is_damaged_date(text):
@@ -90,7 +91,7 @@ def signature_at(texts: list[str], i: int, floor: int) -> Signature | None:
     return None
 
 
-def find_signature(texts: list[str], start: int, limit: int) -> Signature | None:
+def find_signature(texts: Sequence[str], start: int, limit: int) -> Signature | None:
     for i in range(start, limit):
         found = signature_at(texts, i, start)
         if found:
@@ -98,7 +99,7 @@ def find_signature(texts: list[str], start: int, limit: int) -> Signature | None
     return None
 
 
-def find_end_signature(texts: list[str], floor: int) -> Signature | None:
+def find_end_signature(texts: Sequence[str], floor: int) -> Signature | None:
     """The issuer/date signature closing the document (publication notes after it skipped)."""
     index = len(texts) - 1
     while index > floor and is_publication_note(texts[index]):

@@ -54,6 +54,8 @@ def is_table_line(text: str) -> bool:
     `text |` alone is one cell (a flattened box), and a single pipe inside a
     line (`免费|XXXX`, spam titles) is not a row: a row ends in a pipe or has two.
     """
+    if "|" not in text and "\uff5c" not in text:  # no pipe, not even a full-width one
+        return False
     text = fold_width(text).strip()
     inner = text.strip("|")
     return "|" in inner and (text.endswith("|") or text.startswith("|") or inner.count("|") >= 2)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from plancli import regexes
@@ -43,12 +44,10 @@ def listing_tail() -> re.Pattern[str]:
     )
 
 
-def head_limit(texts: list[str]) -> int:
+def head_limit(texts: Sequence[str]) -> int:
     """Index of the first top-level heading (the wrapper ends before it), capped."""
-    for i, text in enumerate(texts[:HEAD_LIMIT]):
-        if HEADING.match(text):
-            return i
-    return min(len(texts), HEAD_LIMIT)
+    limit = min(len(texts), HEAD_LIMIT)
+    return next((i for i in range(limit) if HEADING.match(texts[i])), limit)
 
 
 def split_recipients(text: str) -> list[str]:
@@ -68,7 +67,7 @@ def is_recipients_line(text: str) -> bool:
     return all(p and org_suffix().search(p) for p in pieces)
 
 
-def find_recipients(texts: list[str], limit: int) -> int | None:
+def find_recipients(texts: Sequence[str], limit: int) -> int | None:
     return next((i for i in range(limit) if is_recipients_line(texts[i])), None)
 
 
@@ -82,7 +81,7 @@ def ends_notice(text: str) -> bool:
     return text.rstrip("》").endswith(tuple(meta_rules()["notice_endings"])) and is_balanced(text)
 
 
-def notice_at(texts: list[str], start: int, stop: int) -> Span | None:
+def notice_at(texts: Sequence[str], start: int, stop: int) -> Span | None:
     """The notice title starting at `start` (joined over broken lines), if one starts there;
     a page that set the whole title in 《》 has it without them."""
     text = texts[start]
@@ -102,7 +101,7 @@ def notice_at(texts: list[str], start: int, stop: int) -> Span | None:
     return None
 
 
-def find_notice(texts: list[str], stop: int) -> Span | None:
+def find_notice(texts: Sequence[str], stop: int) -> Span | None:
     """The notice title nearest before `stop` (the recipients line), letterhead issuer included."""
     candidates = [s for i in range(stop) if (s := notice_at(texts, i, stop)) is not None]
     if not candidates:
@@ -124,7 +123,7 @@ def ends_direct(text: str) -> bool:
     return text.rstrip("》").endswith(tuple(meta_rules()["direct_endings"])) and is_balanced(text)
 
 
-def find_direct_title(texts: list[str], stop: int) -> Span | None:
+def find_direct_title(texts: Sequence[str], stop: int) -> Span | None:
     """A document that is itself the issued text (`国务院关于…的指导意见` over one or more lines,
     then its 发文字号): its title starts the page, before `stop` (recipients or first heading)."""
     for start in range(min(stop, MAX_TITLE_LINES + 2)):
@@ -155,7 +154,7 @@ def notice_issuer(notice: Span | None) -> str | None:
     return org if is_org(org) else None
 
 
-def plan_name(notice: Span | None, texts: list[str], start: int, stop: int) -> str | None:
+def plan_name(notice: Span | None, texts: Sequence[str], start: int, stop: int) -> str | None:
     """The plan named in the notice title (or the first 《…》 in the notice text)."""
     sources = [notice.text] if notice else []
     sources += texts[start:stop]
@@ -167,7 +166,7 @@ def plan_name(notice: Span | None, texts: list[str], start: int, stop: int) -> s
     return None
 
 
-def find_title(texts: list[str], start: int, name: str | None) -> Span | None:
+def find_title(texts: Sequence[str], start: int, name: str | None) -> Span | None:
     """The plan's own title at `start`, joined while brackets are open or the name goes on."""
     if start >= len(texts) or not looks_like_title(texts[start]):
         return None
@@ -241,7 +240,7 @@ def reprinted_name(removed: list[Removal]) -> str | None:
     return None
 
 
-def name_stands_alone(texts: list[str], name: str) -> bool:
+def name_stands_alone(texts: Sequence[str], name: str) -> bool:
     """Does the plan's name stand on a line (or two adjacent lines) of its own somewhere?"""
     key = bracket_key(name)
     return any(

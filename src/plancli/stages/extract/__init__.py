@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from plancli.models import Diagnostic, Extraction, Outline, iter_sections
 from plancli.stages.extract.blocks import (
+    Sections,
     clause_paragraphs,
     goal_paragraphs,
     plan_start,
@@ -61,7 +62,7 @@ __all__ = ["extract"]
 def extract(outline: Outline) -> Extraction:
     """Turn the segmented outline into the contract's goals, tasks, targets and units."""
     diagnostics: list[Diagnostic] = []
-    sections = {section.id: section for section in iter_sections(outline.sections)}
+    sections = Sections(iter_sections(outline.sections))
     goals = with_unique_ids([to_goal(b, sections) for b in goal_paragraphs(outline, sections)])
     assigning = list(clause_paragraphs(outline.paragraphs))
     items = task_items(outline, sections, assigning)

@@ -45,19 +45,81 @@ def reader(spans: list[SuspectSpan]) -> Callable[[str, int], str]:
     return read
 
 
-def in_goal_part(section_id: str | None, sections: dict[str, Section]) -> bool:
-    return any(GOAL_HEADING.search(sections[sid].title) for sid in ancestry(section_id, sections))
+class Sections(dict[str, Section]):
+    """The document's sections by id, with what a block learns from the headings above it
+    (its ancestry, the goals or principles part, a deadline) read once per section, however
+    many blocks a section holds."""
+
+    def __init__(self, sections: Iterable[Section]) -> None:
+        super().__init__((section.id, section) for section in sections)
+        self._ancestry: dict[str | None, list[str]] = {}
+        self._in_goal_part: dict[str | None, bool] = {}
+        self._under_principles: dict[str | None, bool] = {}
+        self._deadline: dict[str | None, int | None] = {}
+
+    def ancestry(self, section_id: str | None) -> list[str]:
+        """The section and its ancestors, by id (ids are hierarchical, e.g. s2.1.3)."""
+        found = self._ancestry.get(section_id)
+        if found is None:
+            found = self._ancestry[section_id] = self._read_ancestry(section_id)
+        return found
+
+    def _read_ancestry(self, section_id: str | None) -> list[str]:
+        if section_id is None or section_id not in self:
+            return []
+        parts = section_id.split(".")
+        return [sid for i in range(len(parts), 0, -1) if (sid := ".".join(parts[:i])) in self]
+
+    def in_goal_part(self, section_id: str | None) -> bool:
+        """Under a heading that names 目标."""
+        found = self._in_goal_part.get(section_id)
+        if found is None:
+            found = self._in_goal_part[section_id] = self._any_title(GOAL_HEADING, section_id)
+        return found
+
+    def under_principles(self, section_id: str | None) -> bool:
+        """Under a principles or guiding-thought heading, where no item is a task."""
+        found = self._under_principles.get(section_id)
+        if found is None:
+            found = self._under_principles[section_id] = self._any_title(
+                NOT_TASK_HEADING, section_id
+            )
+        return found
+
+    def _any_title(self, pattern: re.Pattern[str], section_id: str | None) -> bool:
+        return any(pattern.search(self[sid].title) for sid in self.ancestry(section_id))
+
+    def deadline(self, section_id: str | None) -> int | None:
+        """The deadline a heading at or above the section states (see `heading_deadline`)."""
+        if section_id in self._deadline:
+            return self._deadline[section_id]
+        found = self._deadline[section_id] = self._read_deadline(section_id)
+        return found
+
+    def _read_deadline(self, section_id: str | None) -> int | None:
+        for sid in self.ancestry(section_id):
+            title = self[sid].title
+            if found := DEADLINE.search(title):
+                return int(found.group(1))
+            if (
+                GOAL_HEADING.search(title)
+                and not BASE_YEAR.search(title)
+                and len(years := set(YEAR_IN_TITLE.findall(title))) == 1
+            ):
+                return int(years.pop())
+        return None
 
 
-def ancestry(section_id: str | None, sections: dict[str, Section]) -> list[str]:
+def in_goal_part(section_id: str | None, sections: Sections) -> bool:
+    return sections.in_goal_part(section_id)
+
+
+def ancestry(section_id: str | None, sections: Sections) -> list[str]:
     """The section and its ancestors, by id (ids are hierarchical, e.g. s2.1.3)."""
-    if section_id is None or section_id not in sections:
-        return []
-    parts = section_id.split(".")
-    return [sid for i in range(len(parts), 0, -1) if (sid := ".".join(parts[:i])) in sections]
+    return sections.ancestry(section_id)
 
 
-def goal_paragraphs(outline: Outline, sections: dict[str, Section]) -> list[Paragraph | Item]:
+def goal_paragraphs(outline: Outline, sections: Sections) -> list[Paragraph | Item]:
     """Goal statements: paragraphs in a 目标 section, or `——`/`到20XX年` paragraphs elsewhere."""
     has_goal_heading = any(GOAL_HEADING.search(s.title) for s in sections.values())
     found: list[Paragraph | Item] = []
@@ -70,7 +132,7 @@ def goal_paragraphs(outline: Outline, sections: dict[str, Section]) -> list[Para
     return sorted(found, key=lambda block: block.line)
 
 
-def headings_with_figures(sections: dict[str, Section]) -> list[Section]:
+def headings_with_figures(sections: Sections) -> list[Section]:
     """Headings that state a figure: goals and tasks are often listed as short numbered
     headings (`1.努力实现地区生产总值增长6.2%左右。`, `1.投资3000万元建设…基地。`)."""
     return [
@@ -85,7 +147,7 @@ def is_goal_statement(text: str) -> bool:
     return bool(DEADLINE.search(text)) and not PRINCIPLE_OPENING.search(text)
 
 
-def to_goal(block: Paragraph | Item, sections: dict[str, Section]) -> Goal:
+def to_goal(block: Paragraph | Item, sections: Sections) -> Goal:
     """A goal, due by the deadline it states or else the one its heading states."""
     deadline = DEADLINE.search(block.text)
     return Goal(
@@ -109,21 +171,10 @@ def with_unique_ids(goals: list[Goal]) -> list[Goal]:
     return unique
 
 
-def heading_deadline(block: Paragraph | Item | Section, sections: dict[str, Section]) -> int | None:
+def heading_deadline(block: Paragraph | Item | Section, sections: Sections) -> int | None:
     """The deadline a heading above the block states: `二、到2025年主要目标`, or the one
     year a goals heading names (`一、2025年主要预期目标` in an annual plan)."""
-    section_id = block.id if isinstance(block, Section) else block.section_id
-    for sid in ancestry(section_id, sections):
-        title = sections[sid].title
-        if found := DEADLINE.search(title):
-            return int(found.group(1))
-        if (
-            GOAL_HEADING.search(title)
-            and not BASE_YEAR.search(title)
-            and len(years := set(YEAR_IN_TITLE.findall(title))) == 1
-        ):
-            return int(years.pop())
-    return None
+    return sections.deadline(block.id if isinstance(block, Section) else block.section_id)
 
 
 def single_year_plan(outline: Outline) -> int | None:
@@ -155,7 +206,7 @@ def umbrella_year(goals: list[Goal]) -> int | None:
     return min(years) if years else None
 
 
-def task_items(outline: Outline, sections: dict[str, Section], assigning: list[Item]) -> list[Item]:
+def task_items(outline: Outline, sections: Sections, assigning: list[Item]) -> list[Item]:
     """Items outside the principles and goals parts, and paragraphs that assign units.
 
     A goal that names who answers for it (`1.地区生产总值增长6%。(牵头单位:县发展和改革局)`,
@@ -166,11 +217,8 @@ def task_items(outline: Outline, sections: dict[str, Section], assigning: list[I
         (
             item
             for item in candidates
-            if not any(
-                NOT_TASK_HEADING.search(sections[sid].title)
-                for sid in ancestry(item.section_id, sections)
-            )
-            and (not in_goal_part(item.section_id, sections) or assigns_units(item.text))
+            if not sections.under_principles(item.section_id)
+            and (not sections.in_goal_part(item.section_id) or assigns_units(item.text))
         ),
         key=lambda item: item.line,
     )

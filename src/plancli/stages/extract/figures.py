@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from plancli import core, regexes
-from plancli.models import Diagnostic, Goal, Item, Paragraph, Section, Table, Target, Task
+from plancli.models import Diagnostic, Goal, Item, Paragraph, Table, Target, Task
 from plancli.stages.extract.blocks import (
+    Sections,
     ancestry,
     heading_deadline,
     headings_with_figures,
@@ -21,7 +22,7 @@ from plancli.stages.targets import find_targets, table_targets
 class Reading(NamedTuple):
     """What every figure of one document is read with, and where its problems go."""
 
-    sections: dict[str, Section]
+    sections: Sections
     read: Callable[[str, int], str]  # a block's text as extraction reads it (see blocks.reader)
     umbrella: int | None  # the plan's deadline
     plan_year: int | None  # the year of an annual plan
@@ -114,7 +115,7 @@ def tasks_with_targets(
         else:
             completed.append(task)
             continue
-        completed.append(task.model_copy(update={"targets": targets}))
+        completed.append(task.model_copy(update={"targets": targets}) if targets else task)
     return [*completed, *tasks[len(completed) :]], found
 
 
@@ -162,8 +163,8 @@ def with_table_targets(tasks: list[Task], targets: list[Target]) -> list[Task]:
         if target.source == "table":
             by_line[target.line].append(target)
     return [
-        task.model_copy(update={"targets": by_line.get(task.line, [])})
-        if task.source == "table"
-        else task
+        task.model_copy(update={"targets": by_line[task.line]})
+        if task.source == "table" and task.line in by_line
+        else task  # a task keeps its (empty) list when no row figure is its own
         for task in tasks
     ]

@@ -71,6 +71,9 @@ def to_task(
         units=units_of(roled, item.line, diagnostics, lead_first=lead_first),
         line=item.line,
         column=item.column_id,
+        targets=[],  # read later (figures.tasks_with_targets); every field given is quicker
+        source="text",
+        deadline=None,
     )
 
 
@@ -197,6 +200,8 @@ def table_row_task(
         section_path=[*table.section_path, *([table.caption] if table.caption else []), *group],
         units=units,
         line=line,
+        column=None,
+        targets=[],
         source="table",
         deadline=deadline or None,
     )

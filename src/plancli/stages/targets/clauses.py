@@ -43,21 +43,8 @@ class Marks(NamedTuple):
     @classmethod
     def of(cls, sentence: str, plan_start: int | None = None) -> Marks:
         rules_ = compiled()
-        found = [
-            (match.end(), match.start(), int(match.group(1)))
-            for pattern in rules_.deadlines
-            for match in pattern.finditer(sentence)
-        ]
         names_a_plan = rules_.plan_names.search(sentence) is not None
-        found += [
-            (match.end(), match.start(), year)
-            for pattern, year in (rules_.periods if names_a_plan else ())
-            for match in pattern.finditer(sentence)
-        ]
-        found.sort()
-        latest: list[tuple[int, int]] = []
-        for _, start, year in found:
-            latest.append(max(latest[-1], (start, year)) if latest else (start, year))
+        deadline_ends, latest = _deadlines(sentence, names_a_plan)
         status = [end for _, end in spans_of(rules_.status, rules_.status_starts, sentence)]
         if plan_start is not None and names_a_plan:
             status += [
@@ -66,7 +53,7 @@ class Marks(NamedTuple):
                 if end < plan_start
                 for match in pattern.finditer(sentence)
             ]
-        return cls([end for end, _, _ in found], latest, sorted(status))
+        return cls(deadline_ends, latest, sorted(status))
 
     def deadline(self, position: int) -> tuple[int, int] | None:
         """(offset, year) of the last deadline written before `position`."""
@@ -82,9 +69,33 @@ class Marks(NamedTuple):
         return deadline is None or self.status_ends[k - 1] >= deadline[0]
 
 
+def _deadlines(sentence: str, names_a_plan: bool) -> tuple[list[int], list[tuple[int, int]]]:
+    """The ends of the sentence's deadlines, in order, and for each end the (start, year) of
+    the latest deadline ending by it (see `Marks`)."""
+    rules_ = compiled()
+    found = [
+        (match.end(), match.start(), int(match.group(1)))
+        for pattern in rules_.deadlines
+        for match in pattern.finditer(sentence)
+    ]
+    found += [
+        (match.end(), match.start(), year)
+        for pattern, year in (rules_.periods if names_a_plan else ())
+        for match in pattern.finditer(sentence)
+    ]
+    found.sort()
+    latest: list[tuple[int, int]] = []
+    for _, start, year in found:
+        latest.append(max(latest[-1], (start, year)) if latest else (start, year))
+    return [end for end, _, _ in found], latest
+
+
 def last_deadline(sentence: str, position: int) -> tuple[int, int] | None:
     """(offset, year) of the last deadline before `position` (`到2025年年底` → 2025)."""
-    return Marks.of(sentence).deadline(position)
+    names_a_plan = compiled().plan_names.search(sentence) is not None
+    ends, latest = _deadlines(sentence, names_a_plan)
+    k = bisect_right(ends, position)
+    return latest[k - 1] if k else None
 
 
 OPENING_CHARS = 12  # `到2025年,` opens a paragraph within this many characters
@@ -94,9 +105,9 @@ def opening_deadline(text: str) -> int | None:
     """The deadline a paragraph opens with (`到2020年,…`): every figure after it is due then."""
     first = sentences(text[: OPENING_CHARS * 4])
     head = text[:OPENING_CHARS] if not first else first[0][1]
-    if len(first) > 1 and len(head) <= OPENING_CHARS and not last_deadline(head, OPENING_CHARS):
-        head = first[1][1]  # a lead phrase first: `发展目标。到2025年,…`
     found = last_deadline(head, OPENING_CHARS)
+    if found is None and len(first) > 1 and len(head) <= OPENING_CHARS:
+        found = last_deadline(first[1][1], OPENING_CHARS)  # a lead phrase: `发展目标。到2025年,…`
     return found[1] if found and found[0] < OPENING_CHARS else None
 
 

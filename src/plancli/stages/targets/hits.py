@@ -7,12 +7,11 @@ import re
 
 from plancli.stages.targets.numbers import (
     NUMBER,
+    Masks,
     inside_number,
-    masked_spans,
-    overlaps,
     read_measure,
 )
-from plancli.stages.targets.rules import ANY_NUMERAL, compiled
+from plancli.stages.targets.rules import compiled
 
 LIST_MARK = "、"
 
@@ -65,6 +64,8 @@ class Hit:
 
 def read_suffix(text: str, position: int, table: dict[str, str]) -> tuple[str, int] | None:
     """The meaning of the longest word of `table` written at `position`, and where it ends."""
+    if not text.startswith(tuple(table), position):  # mostly none: one C-level look
+        return None
     words = [word for word in table if text.startswith(word, position)]
     if not words:
         return None
@@ -107,17 +108,15 @@ def _basis_ending_at(text: str, position: int) -> tuple[str | None, int]:
     return None, position
 
 
-def read_hit(
-    text: str, match: re.Match[str], masks: list[tuple[int, int]], in_list: bool = False
-) -> Hit | None:
-    """Turn one number match into a Hit when a unit follows it.
+def read_hit(text: str, match: re.Match[str], masks: Masks, in_list: bool = False) -> Hit | None:
+    """Turn one number match into a Hit when a unit follows it and it is not masked.
 
     `in_list`: the number opens an item of a list whose first figure has a comparator
     (`达到万兆到旗县区、千兆到苏木乡镇`), so a Chinese numeral counts as qualified."""
-    if overlaps(match.start(), match.end(), masks) or inside_number(text, match.start()):
+    if inside_number(text, match.start()):
         return None
     measure = read_measure(text, match, masks)
-    if measure is None:
+    if measure is None or masks.overlap(match.start(), match.end()):
         return None
     position = measure.end
     per_suffix = read_suffix(text, position, compiled().per_suffixes)
@@ -154,20 +153,22 @@ def is_chinese_name(raw: str, *, qualified: bool, value: float) -> bool:
 def may_hold_figures(text: str) -> bool:
     """Whether `text` has a number or an idiom at all: without one, no part of it yields a hit
     or an unread number, so its clauses need not be read."""
-    if ANY_NUMERAL.search(text) is not None:
-        return True
-    idiom = compiled().numeral_free_idiom
-    return idiom is not None and idiom.search(text) is not None
+    return compiled().any_figure.search(text) is not None
 
 
 def clause_hits(text: str) -> tuple[list[Hit], list[int]]:
     """Every measured number of a clause, and the offsets of numbers left unread."""
+    if not may_hold_figures(text):
+        return [], []
+    return figures_of(text)
+
+
+def figures_of(text: str) -> tuple[list[Hit], list[int]]:
+    """`clause_hits` of a clause known to hold a numeral or an idiom (`may_hold_figures`)."""
     hits: list[Hit] = []
     unread: list[int] = []
-    if not may_hold_figures(text):
-        return hits, unread
     numbers = list(NUMBER.finditer(text))
-    masks = masked_spans(text) if numbers else []
+    masks = Masks(text)
     leads: dict[int, Hit] = {}
     covered = 0
     for match in numbers:
@@ -201,12 +202,12 @@ def _list_lead(text: str, start: int, hits: list[Hit], leads: dict[int, Hit]) ->
     return leads.get(id(previous)) or (previous if previous.prefix_written else None)
 
 
-def _qualified_but_unread(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> bool:
+def _qualified_but_unread(text: str, match: re.Match[str], masks: Masks) -> bool:
     """A digit number right after a comparator word whose unit is not known."""
-    if not match.group()[0].isdigit() or overlaps(match.start(), match.end(), masks):
+    if not match.group()[0].isdigit():
         return False
     comparator, _, _ = read_prefix(text, match.start())
-    return comparator is not None
+    return comparator is not None and not masks.overlap(match.start(), match.end())
 
 
 def idiom_hits(text: str, hits: list[Hit]) -> list[Hit]:

@@ -73,6 +73,24 @@ def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return k > 0 and spans[k - 1][1] > start
 
 
+class Masks:
+    """The masked spans of one clause (see `masked_spans`), found when a number first needs
+    them: most numbers of a clause are followed by no unit, and need none."""
+
+    __slots__ = ("_spans", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def overlap(self, start: int, end: int) -> bool:
+        """Whether [start, end) meets a masked span."""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = masked_spans(self._text)
+        return overlaps(start, end, spans)
+
+
 def read_unit(text: str, position: int) -> tuple[str, int] | None:
     """The unit starting at `position` (after spaces), and where it ends."""
     while position < len(text) and text[position] == " ":
@@ -100,14 +118,14 @@ def inside_number(text: str, start: int) -> bool:
     return start > 0 and (text[start - 1].isdigit() or text[start - 1] == ".")
 
 
-def read_measure(text: str, match: re.Match[str], masks: list[tuple[int, int]]) -> Measure | None:
+def read_measure(text: str, match: re.Match[str], masks: Masks) -> Measure | None:
     raw = match.group()
     value, position, multiplier = _number_with_multiplier(text, raw, match.end())
     if value is None:
         return None
     value_max = None
     range_tail = RANGE_TAIL.match(text, position)
-    if range_tail and not overlaps(range_tail.start(), range_tail.end(), masks):
+    if range_tail and not masks.overlap(range_tail.start(), range_tail.end()):
         value_max = float(range_tail.group(1)) * multiplier
         position = range_tail.end()
     unit, position = _unit_after(text, raw, position)

@@ -46,7 +46,7 @@ class Rules(NamedTuple):
     names_starts: re.Pattern[str] | None  # what a `names` match can start with
     idioms: dict[str, dict[str, Any]]
     idiom: re.Pattern[str]
-    numeral_free_idiom: re.Pattern[str] | None  # the idioms without a numeral (None: none)
+    any_figure: re.Pattern[str]  # a numeral, or an idiom without one: what may state a figure
     strip_leading: re.Pattern[str]
     strip_trailing: re.Pattern[str]
     generic: frozenset[str]
@@ -102,10 +102,12 @@ NUMERALS = "零〇○一二两三四五六七八九十百千万亿"
 ANY_NUMERAL = regexes.compile(rf"[\d{NUMERALS}]")
 
 
-def _without_numerals(words: Iterable[str]) -> re.Pattern[str] | None:
-    """Finds the words that hold no numeral: a text without a numeral can hold only those."""
-    free = [word for word in words if ANY_NUMERAL.search(word) is None]
-    return regexes.compile(alternation(free)) if free else None
+def _figure_finder(idioms: Iterable[str]) -> re.Pattern[str]:
+    """Finds a numeral or one of the idioms that hold none (a text without a numeral can
+    state a figure only with those): one search where two would be needed."""
+    free = [word for word in idioms if ANY_NUMERAL.search(word) is None]
+    numeral = ANY_NUMERAL.pattern
+    return regexes.compile(f"{numeral}|{alternation(free)}" if free else numeral)
 
 
 MAX_CHANGE_CHARS = 200  # `从…提高到`: the baselines sit within a clause, never further away
@@ -162,7 +164,7 @@ def compiled() -> Rules:
         names_starts=match_starts(names),
         idioms=dict(measures["idioms"]),
         idiom=regexes.compile(alternation(measures["idioms"]) if measures["idioms"] else "(?!)"),
-        numeral_free_idiom=_without_numerals(measures["idioms"]),
+        any_figure=_figure_finder(measures["idioms"]),
         strip_leading=regexes.compile(
             "^(?:" + "|".join(f"(?:{p})" for p in measures["indicator_strip_leading"]) + ")"
         ),

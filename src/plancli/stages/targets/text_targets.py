@@ -15,7 +15,7 @@ from plancli.stages.targets.clauses import (
     is_policy_parameter,
     opening_deadline,
 )
-from plancli.stages.targets.hits import Hit, clause_hits, may_hold_figures, pair_baselines
+from plancli.stages.targets.hits import Hit, figures_of, may_hold_figures, pair_baselines
 from plancli.stages.targets.names import assign_indicators, clip, complete, forget_readings
 from plancli.text import fold_width, sentences
 
@@ -93,7 +93,7 @@ def _sentence_targets(sentence: str, where: _Where) -> tuple[list[Target], list[
             continue
         if _not_read(clause.text, where.status):
             continue
-        hits, unread = clause_hits(clause.text)
+        hits, unread = figures_of(clause.text)
         diagnostics += [_unread_diagnostic(clause.text, at, where.line) for at in unread]
         if hits:
             pair_baselines(clause.text, hits)
@@ -169,6 +169,7 @@ def hit_target(
         year=year,
         baseline=baseline,
         kind=kind,
+        attribute=where.pop("attribute", None),  # every field given: the record's quick path
         **where,
     )
 

@@ -8,7 +8,7 @@ from typing import NamedTuple, cast
 from plancli import regexes
 from plancli.core import Diagnostic
 from plancli.models import Role, UnitRef
-from plancli.stages.literal_check import first_match, matches_of, may_match
+from plancli.stages.literal_check import first_match, matches_of, may_match, may_match_folded
 from plancli.stages.units.names import Token, clean_piece, compose_all, one_character_off, segment
 from plancli.stages.units.rules import compiled
 from plancli.text import fold_width
@@ -156,11 +156,9 @@ def declares_lead_first(text: str) -> bool:
     vocab = compiled()
     if vocab.lead_first is None:
         return False
-    folded = fold_width(text)
-    return (
-        may_match(vocab.lead_first_words, folded)
-        and first_match(vocab.lead_first, vocab.lead_first_starts, folded) is not None
-    )
+    if not may_match_folded(vocab.lead_first_words, text):
+        return False
+    return first_match(vocab.lead_first, vocab.lead_first_starts, fold_width(text)) is not None
 
 
 # A unit clause may be set in 〔〕 or 【】 as well as (); one character for one, so offsets hold
@@ -195,19 +193,20 @@ def _has_marker(text: str) -> bool:
     )
 
 
-BRACKET = regexes.compile(r"[()]")
-
-
 def _matching_open(body: str) -> int | None:
-    """Where the bracket that closes `body` opens (None: it never does)."""
+    """Where the bracket that closes `body` opens (None: it never does); brackets are read
+    back from the end, each found once."""
     depth = 0
-    for k in reversed([match.start() for match in BRACKET.finditer(body)]):
-        if body[k] == ")":
+    opening, closing = body.rfind("("), body.rfind(")")
+    while opening >= 0 or closing >= 0:
+        if closing > opening:
             depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return k
+            closing = body.rfind(")", 0, closing)
+            continue
+        depth -= 1
+        if depth == 0:
+            return opening
+        opening = body.rfind("(", 0, opening)
     return None
 
 
@@ -256,7 +255,9 @@ def inner_unit_clauses(text: str) -> list[str]:
     Only a bracket that names a role or a label counts here: a bare bracketed list in running
     text is more often an example than an assignment.
     """
-    found = []
+    found: list[str] = []
+    if "(" not in text and "\uff08" not in text:  # no bracket, not even a full-width one
+        return found
     for match in INNER_CLAUSE.finditer(fold_width(text)):
         inner = match.group(1)
         if not _has_marker(inner):
