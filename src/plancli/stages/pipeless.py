@@ -46,13 +46,14 @@ def compact(text: str) -> str:
     return "".join(text.split())
 
 
-def header_width(lines: list[Line], start: int, settings: Settings) -> int:
-    """How many lines from `start` name columns (0 when too few to be a header)."""
+def header_width(names_column: list[bool], start: int, settings: Settings) -> int:
+    """How many lines from `start` name columns (0 when too few to be a header);
+    `names_column`: for each line, whether it could name a column."""
     width = 0
     while (
-        start + width < len(lines)
+        start + width < len(names_column)
         and width < settings.max_columns
-        and settings.header.fullmatch(compact(lines[start + width].text))
+        and names_column[start + width]
     ):
         width += 1
     return width if width >= max(settings.min_columns, settings.min_header_words) else 0
@@ -105,9 +106,10 @@ def rebuild_tables(lines: list[Line]) -> tuple[list[Line], list[Repair], list[Di
     result: list[Line] = []
     repairs: list[Repair] = []
     diagnostics: list[Diagnostic] = []
+    names_column = [settings.header.fullmatch(compact(line.text)) is not None for line in lines]
     index = 0
     while index < len(lines):
-        width = header_width(lines, index, settings)
+        width = header_width(names_column, index, settings)
         if not width:
             result.append(lines[index])
             index += 1
