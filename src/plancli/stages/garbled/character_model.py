@@ -78,29 +78,33 @@ class Slot:
 
 
 class Bigrams:
-    """The unigram and bigram counts of a text. Unigrams and predecessors are counted in one
-    pass over the bigrams (a character is counted as the second of each bigram it ends, and
-    the first character once more); a character's successors, which the search asks of a
-    few states only, come from a scan of its occurrences. A line break joins texts and no
-    count involves it."""
+    """The unigram and bigram counts of a text. Predecessors are grouped from one C-level
+    count of the bigrams, and unigrams summed from them (a character is counted as the
+    second of each bigram it ends, and the first character once more); a character's
+    successors, which the search asks of a few states only, come from a scan of its
+    occurrences. A line break joins texts and no count involves it."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.before: dict[str, dict[str, int]] = {}
         self.after: dict[str, dict[str, int]] = {}
+        counts = Counter(map(operator.add, text, text[1:]))
+        pairs = "".join(counts)  # the bigrams' characters, read back as two columns
+        before: dict[str, dict[str, int]] = {}
+        for previous, char, count in zip(pairs[::2], pairs[1::2], counts.values(), strict=True):
+            known = before.get(char)
+            if known is None:
+                before[char] = {previous: count}
+            else:
+                known[previous] = count
         # in order of first occurrence, as Counter(text) would have them
         unigrams: dict[str, int] = {text[0]: 1} if text[:1] not in ("", "\n") else {}
-        for bigram, count in Counter(map(operator.add, text, text[1:])).items():
-            previous, char = bigram
-            if char == "\n":
-                continue
+        for char, count in zip(before, map(sum, map(dict.values, before.values())), strict=True):
             unigrams[char] = unigrams.get(char, 0) + count
-            if previous == "\n":
-                continue
-            known = self.before.get(char)
-            if known is None:
-                known = self.before[char] = {}
-            known[previous] = count
+        unigrams.pop("\n", None)
+        before.pop("\n", None)
+        for char in {line[:1] for line in text.split("\n")[1:]}:
+            before.get(char, {}).pop("\n", None)
+        self.before = before
         self.unigrams = Counter(unigrams)
 
     def predecessors(self, char: str) -> dict[str, int]:

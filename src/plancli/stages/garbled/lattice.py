@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
@@ -82,6 +82,8 @@ def logsumexp(values: Iterable[float]) -> float:
     top = max(values)
     if top == -math.inf:
         return top
+    if len(values) == 2:  # the same sum: 0 + x is x
+        return top + math.log(math.exp(values[0] - top) + math.exp(values[1] - top))
     return top + math.log(sum(map(math.exp, map(operator.sub, values, repeat(top)))))
 
 
@@ -383,7 +385,7 @@ def sparse_backward(
 def dense_backward(
     slot: Slot,
     after: BackwardScores,
-    states: Iterable[str | None],
+    states: Collection[str | None],
     lexicon: Lexicon,
     context: Context,
     state_slot: Slot | None = None,
@@ -413,7 +415,7 @@ def dense_backward(
         )
     trail_of = state_slot.trails.get if state_slot is not None else trail_byte
     allowed = AllowedSums(list(by_pattern.items()), other_term)
-    return DenseBackward(set(states), trail_of, allowed, weights, slot, lexicon, shift)
+    return DenseBackward(states, trail_of, allowed, weights, slot, lexicon, shift)
 
 
 class AllowedSums:
@@ -445,7 +447,7 @@ class DenseBackward:
 
     def __init__(
         self,
-        states: set[str | None],
+        states: Collection[str | None],
         trail_of: Callable[[str | None], int | None],
         allowed: AllowedSums,
         weights: dict[str, float],
