@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Collection, Iterable
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -17,7 +17,8 @@ from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
-FIRST, SECOND = itemgetter(0), itemgetter(1)
+FIRST, SECOND, THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+MANY_ATTESTED = 16  # from one state, as many attested characters are visited at C level
 FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
 
 
@@ -193,6 +194,9 @@ class Lattice:
             )
         pointers: dict[str, str | None] = Pointers(top)
         positions = slot.positions
+        if len(previous_forward) == 1 and len(attested) >= MANY_ATTESTED:
+            self.add_one_state(forward, viterbi, terms, slot, attested)
+            return forward, viterbi, pointers
         for char, found in attested.items():
             if char not in positions:
                 continue
@@ -208,6 +212,44 @@ class Lattice:
                         pointer, best = previous, score
             forward[char], viterbi[char], pointers[char] = logsumexp(scores), best, pointer
         return forward, viterbi, pointers
+
+    def add_one_state(
+        self,
+        forward: dict[str | None, float],
+        viterbi: dict[str | None, float],
+        terms: tuple[Term, ...],
+        slot: Slot,
+        attested: dict[str, list[tuple[str, float, float]]],
+    ) -> None:
+        """`sparse_step`'s visit of the attested characters when the previous states are
+        one (every character's pointer): the same sums, made at C level."""
+        positions = slot.positions
+        chars = list(filter(positions.__contains__, attested))
+        if not chars:
+            return
+        ((source, source_forward),) = self.forward.items()
+        entries = list(map(FIRST, map(attested.__getitem__, chars)))  # (source, share, log)
+        firsts = list(map(forward.__getitem__, chars))
+        seconds = list(map(operator.add, repeat(source_forward), map(THIRD, entries)))
+        tops = list(map(max, firsts, seconds))
+        exps = map(
+            operator.add,
+            map(math.exp, map(operator.sub, firsts, tops)),
+            map(math.exp, map(operator.sub, seconds, tops)),
+        )
+        forward.update(zip(chars, map(operator.add, tops, map(math.log, exps)), strict=True))
+        if source not in self.viterbi:
+            return
+        backoffs = map(THIRD, map(terms.__getitem__, map(positions.__getitem__, chars)))
+        scores = list(
+            map(
+                operator.add,
+                repeat(self.viterbi[source]),
+                map(math.log, map(operator.add, map(SECOND, entries), backoffs)),
+            )
+        )
+        better = list(map(operator.gt, scores, map(viterbi.__getitem__, chars)))
+        viterbi.update(zip(compress(chars, better), compress(scores, better), strict=True))
 
     def dense_step(
         self,
