@@ -148,6 +148,7 @@ class Lexicon:
         self.line: Counter[str] = line if line is not None else Counter()
         self.line_total = line_total
         self.unigram_cache: dict[str, float] = {}
+        self.line_terms_cache: dict[str, Term] | None = None
         self.document_cache: dict[str, float] = shared.document_cache if shared else {}
         self.shares_cache: dict[str, tuple[tuple[str, float, float], ...]] = (
             shared.shares_cache if shared else {}
@@ -233,10 +234,32 @@ class Lexicon:
             on_line = self.line_positions(slot)
             if on_line:
                 terms = list(terms)  # type: ignore[assignment]
+                line_terms, chars = self.line_terms(), slot.chars
                 for index in on_line:
-                    terms[index] = term(slot.chars[index], self.unigram(slot.chars[index]))  # type: ignore[index]
+                    terms[index] = line_terms[chars[index]]  # type: ignore[index]
             cached = self.terms_cache[slot] = tuple(terms)
         return cached
+
+    def line_terms(self) -> dict[str, Term]:
+        """The `term` of every character on the line, with `unigram`'s sums, in one pass."""
+        if self.line_terms_cache is None:
+            chars = list(self.line)
+            documents = list(map(self.document_cache.get, chars))
+            if None in documents:  # characters the search has not read yet
+                documents = list(map(self.document_unigram, chars))
+            counts = map(self.line.__getitem__, chars)
+            shares = map(operator.truediv, counts, repeat(self.line_total))
+            unigrams = list(
+                map(
+                    operator.add,
+                    map(operator.mul, repeat(1 - LINE_WEIGHT), documents),
+                    map(operator.mul, repeat(LINE_WEIGHT), shares),
+                )
+            )
+            backoffs = list(map(operator.mul, repeat(1 - BIGRAM_WEIGHT), unigrams))
+            terms = zip(chars, unigrams, backoffs, map(math.log, backoffs), strict=True)
+            self.line_terms_cache = dict(zip(chars, terms, strict=True))
+        return self.line_terms_cache
 
     def slot_log_backoffs(self, slot: Slot) -> tuple[float, ...]:
         """The log back-off of every character of `slot`, as in `slot_terms`."""
