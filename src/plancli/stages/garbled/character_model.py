@@ -81,16 +81,16 @@ class Bigrams:
     """The unigram and bigram counts of a text. Predecessors are grouped from one C-level
     count of the bigrams, and unigrams summed from them (a character is counted as the
     second of each bigram it ends, and the first character once more); a character's
-    successors, which the search asks of a few states only, come from a scan of its
-    occurrences. A line break joins texts and no count involves it."""
+    successors, which the search asks of a few states only, come from a scan of the
+    distinct bigrams. A line break joins texts and no count involves it."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
         self.after: dict[str, dict[str, int]] = {}
         counts = Counter(map(operator.add, text, text[1:]))
         pairs = "".join(counts)  # the bigrams' characters, read back as two columns
+        self.firsts, self.seconds = pairs[::2], pairs[1::2]
         before: dict[str, dict[str, int]] = {}
-        for previous, char, count in zip(pairs[::2], pairs[1::2], counts.values(), strict=True):
+        for previous, char, count in zip(self.firsts, self.seconds, counts.values(), strict=True):
             known = before.get(char)
             if known is None:
                 before[char] = {previous: count}
@@ -112,16 +112,17 @@ class Bigrams:
         return self.before.get(char, NO_COUNTS)
 
     def successors(self, previous: str) -> dict[str, int]:
-        """{char: where the bigram first occurs}, in that order."""
+        """{char: the rank of the bigram (previous, char) in order of first occurrence}, in
+        that order, for a single character `previous`: a scan of the distinct bigrams."""
         found = self.after.get(previous)
         if found is None:
-            text, found = self.text, {}
-            index = text.find(previous)
+            firsts, seconds, found = self.firsts, self.seconds, {}
+            index = firsts.find(previous)
             while index >= 0:
-                char = text[index + 1 : index + 2]
-                if char not in found and char and char != "\n":
+                char = seconds[index]
+                if char != "\n":
                     found[char] = index
-                index = text.find(previous, index + 1)
+                index = firsts.find(previous, index + 1)
             self.after[previous] = found
         return found
 
@@ -313,8 +314,8 @@ class Lexicon:
         return cached
 
     def successors(self, previous: str | None) -> tuple[Attested, ...]:
-        """(char, where the bigram first occurs, share, log share) for every character
-        attested after `previous`; the second orders `previous` among the char's
+        """(char, the bigram's rank in order of first occurrence, share, log share) for every
+        character attested after `previous`; the second orders `previous` among the char's
         predecessors."""
         cached = self.successors_cache.get(previous)
         if cached is None:
