@@ -28,6 +28,12 @@ def term(char: str, unigram: float) -> Term:
     return char, unigram, backoff, math.log(backoff)
 
 
+def bigram_shares(counts: Iterable[int], totals: Iterable[int]) -> list[float]:
+    """λ·C(previous, char)/C(previous) for each bigram count and its first character's count,
+    as `Lexicon.bigram_share` makes it."""
+    return list(map(operator.truediv, map(operator.mul, repeat(BIGRAM_WEIGHT), counts), totals))
+
+
 class Slot:
     """Candidate characters for one original character; `other` is the unigram mass of the
     characters that fit but that the document never uses. Equal (and hashed) by both."""
@@ -303,13 +309,11 @@ class Lexicon:
         order of `Bigrams.predecessors`."""
         cached = self.shares_cache.get(char)
         if cached is None:
-            unigrams, log = self.unigrams, math.log
-            shares = [
-                (previous, BIGRAM_WEIGHT * count / unigrams[previous])  # as bigram_share
-                for previous, count in self.bigrams.predecessors(char).items()
-            ]
+            predecessors = self.bigrams.predecessors(char)
+            totals = map(self.unigrams.__getitem__, predecessors)
+            shares = bigram_shares(predecessors.values(), totals)
             cached = self.shares_cache[char] = tuple(
-                (previous, share, log(share)) for previous, share in shares
+                zip(predecessors, shares, map(math.log, shares), strict=True)
             )
         return cached
 
@@ -319,13 +323,13 @@ class Lexicon:
         predecessors."""
         cached = self.successors_cache.get(previous)
         if cached is None:
-            found = []
             successors = self.bigrams.successors(previous) if previous is not None else {}
-            predecessors, total = self.bigrams.predecessors, self.unigrams[previous]
-            for char, first in successors.items():
-                share = BIGRAM_WEIGHT * predecessors(char)[previous] / total  # as bigram_share
-                found.append((char, first, share, math.log(share)))
-            cached = self.successors_cache[previous] = tuple(found)
+            befores = map(self.bigrams.before.__getitem__, successors)
+            counts = map(operator.getitem, befores, repeat(previous))
+            shares = bigram_shares(counts, repeat(self.unigrams[previous]))
+            cached = self.successors_cache[previous] = tuple(
+                zip(successors, successors.values(), shares, map(math.log, shares), strict=True)
+            )
         return cached
 
     def pair_entry(
