@@ -35,6 +35,7 @@ class PreviousGroups:
         always = [trail for trail in self.by_trail if trail is None or trail < FIRST_LEAD]
         self.barrable = self.by_trail.keys() - always
         self.always_forward, *self.always_best = self.scores(always)
+        self.by_extra: dict[frozenset[int | None], tuple[float, str | None, float]] = {}
 
     def scores(self, trails: list[int | None]) -> tuple[float, str | None, float, int]:
         """The summed forward score of the states of `trails` (in order), and the first best
@@ -50,12 +51,15 @@ class PreviousGroups:
     def allowed(self, forming: frozenset[int]) -> tuple[float, str | None, float]:
         """The summed forward score of the states whose trail byte `forming` allows, and
         the best of them (state, Viterbi score)."""
-        extra = sorted(self.barrable - forming, key=self.order.__getitem__)
+        extra = frozenset(self.barrable - forming)
         if not extra:
             return self.always_forward, *self.always_best[:2]  # type: ignore[return-value]
-        forward, *best = self.scores(extra)
-        state, score, _ = best_group([tuple(self.always_best), tuple(best)])  # type: ignore[list-item]
-        return logsumexp([self.always_forward, forward]), state, score
+        found = self.by_extra.get(extra)  # patterns often differ only in bytes no state has
+        if found is None:
+            forward, *best = self.scores(sorted(extra, key=self.order.__getitem__))
+            state, score, _ = best_group([tuple(self.always_best), tuple(best)])  # type: ignore[list-item]
+            found = self.by_extra[extra] = logsumexp([self.always_forward, forward]), state, score
+        return found
 
 
 def best_group(
