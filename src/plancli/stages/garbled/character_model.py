@@ -41,6 +41,7 @@ class Slot:
     def __init__(self, chars: tuple[str, ...], other: float = 0.0) -> None:
         self.chars = chars
         self.other = other
+        self.lattice_groups: dict[bool, object] = {}  # the lattice's, with OTHER or not
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Slot) and (self.chars, self.other) == (other.chars, other.other)

@@ -22,6 +22,22 @@ MANY_ATTESTED = 16  # from one state, as many attested characters are visited at
 FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
 
 
+class TrailGroups(NamedTuple):
+    """Previous states by trail byte, each group's order, the groups no lead pattern can bar
+    (no byte, or one below every lead byte) and the others."""
+
+    by_trail: dict[int | None, list[str | None]]
+    order: dict[int | None, int]
+    always: list[int | None]
+    barrable: set[int | None]
+
+    @classmethod
+    def of(cls, by_trail: dict[int | None, list[str | None]]) -> TrailGroups:
+        order = dict(zip(by_trail, range(len(by_trail)), strict=True))
+        always = [trail for trail in by_trail if trail is None or trail < FIRST_LEAD]
+        return cls(by_trail, order, always, by_trail.keys() - always)
+
+
 class PreviousGroups:
     """The previous states of a dense step grouped by trail byte. A lead pattern
     (`forming`) bars the trail bytes in it; the groups it can never bar (no byte, or one
@@ -30,10 +46,7 @@ class PreviousGroups:
 
     def __init__(self, lattice: Lattice) -> None:
         self.lattice = lattice
-        self.by_trail = lattice.previous_by_trail()
-        self.order = dict(zip(self.by_trail, range(len(self.by_trail)), strict=True))
-        always = [trail for trail in self.by_trail if trail is None or trail < FIRST_LEAD]
-        self.barrable = self.by_trail.keys() - always
+        self.by_trail, self.order, always, self.barrable = lattice.trail_groups()
         self.always_forward, *self.always_best = self.scores(always)
         self.by_extra: dict[frozenset[int | None], tuple[float, str | None, float]] = {}
 
@@ -325,6 +338,19 @@ class Lattice:
         if self.slot is not None:  # the states are the slot's characters and OTHER
             return self.slot.trails.get
         return trail_byte
+
+    def trail_groups(self) -> TrailGroups:
+        """`previous_by_trail` with the order of its groups and the trails no lead pattern
+        can bar; made once per slot when the states are the whole slot."""
+        slot, forward = self.slot, self.forward
+        if slot is not None and len(forward) == len(slot.chars) + (OTHER in forward):
+            found = slot.lattice_groups.get(OTHER in forward)
+            if found is None:
+                found = slot.lattice_groups[OTHER in forward] = TrailGroups.of(
+                    self.previous_by_trail()
+                )
+            return found  # type: ignore[return-value]
+        return TrailGroups.of(self.previous_by_trail())
 
     def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
