@@ -443,12 +443,14 @@ def sparse_backward(
             weight *= bias[char]
         base += weight * (1 - BIGRAM_WEIGHT) * unigram
         shares = lexicon.shares(char)
-        if not corrections:  # the first terms, made at C level (0.0 + x is x)
-            weighted = map(operator.mul, repeat(weight), map(SECOND, shares))
-            corrections = dict(zip(map(FIRST, shares), weighted, strict=True))
+        predecessors = list(map(FIRST, shares))
+        weighted = map(operator.mul, repeat(weight), map(SECOND, shares))
+        if not corrections:  # the first terms (0.0 + x is x)
+            corrections = dict(zip(predecessors, weighted, strict=True))
             continue
-        for previous, share, _ in shares:
-            corrections[previous] = corrections.get(previous, 0.0) + weight * share
+        # a character's predecessors are distinct, so each is read before it is written
+        added = map(operator.add, map(corrections.get, predecessors, repeat(0.0)), weighted)
+        corrections.update(zip(predecessors, added, strict=True))
     if slot.other > 0:
         base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
     return Backward(base, corrections, shift)
