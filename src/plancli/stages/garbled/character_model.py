@@ -10,13 +10,14 @@ import operator
 from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, repeat
 
 from plancli.stages.garbled.gbk import fold_text, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
 NO_COUNTS: dict[str, int] = {}
+FIRST = operator.itemgetter(0)
 
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
 Attested = tuple[str, int, float, float]  # (char, first bigram position, share, log share)
@@ -369,15 +370,18 @@ class Lexicon:
         if len(states) >= len(chars):
             found = {}
             for char in chars:
-                present = [entry for entry in self.shares(char) if entry[0] in states]
+                shares = self.shares(char)
+                present = list(compress(shares, map(states.__contains__, map(FIRST, shares))))
                 if present:
                     found[char] = present
             return found
         ranked: dict[str, list[tuple[int, str, float, float]]] = {}
         for previous in states:
-            for char, rank, share, log_share in self.successors(previous):
-                if char in chars:
-                    ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
+            successors = self.successors(previous)
+            for char, rank, share, log_share in compress(
+                successors, map(chars.__contains__, map(FIRST, successors))
+            ):
+                ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
         return {
             char: [entry[1:] for entry in sorted(entries)] if len(entries) > 1 else [entries[0][1:]]
             for char, entries in ranked.items()
