@@ -48,6 +48,11 @@ class Slot:
         return isinstance(other, Slot) and (self.chars, self.other) == (other.chars, other.other)
 
     def __hash__(self) -> int:
+        return self.hash_value
+
+    @cached_property
+    def hash_value(self) -> int:
+        """The hash of both, made once: the alphabet's slot holds about a thousand."""
         return hash((self.chars, self.other))
 
     def __repr__(self) -> str:
