@@ -473,20 +473,19 @@ def dense_backward(
     shift = max([*scores, other])
     if shift == -math.inf:
         return Backward(0.0, {}, 0.0)
-    weights = {
-        char: math.exp(score - shift) for char, score in zip(slot.chars, scores, strict=True)
-    }
+    exps = map(math.exp, map(operator.sub, scores, repeat(shift)))
+    weights = dict(zip(slot.chars, exps, strict=True))
     for char, factor in context.bias.items():
         if char in weights:
             weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
     # the back-off terms summed per lead pattern: a previous trail byte allows or bars a
     # pattern's characters all together
+    unigrams = map(SECOND, lexicon.slot_terms(slot))
+    scaled = map(operator.mul, weights.values(), repeat(1 - BIGRAM_WEIGHT))
     by_pattern: dict[frozenset[int], float] = {}
-    for (char, unigram, _, _), forming in zip(lexicon.slot_terms(slot), slot.formings, strict=True):
-        by_pattern[forming] = (
-            by_pattern.get(forming, 0.0) + weights[char] * (1 - BIGRAM_WEIGHT) * unigram
-        )
+    for forming, term in zip(slot.formings, map(operator.mul, scaled, unigrams), strict=True):
+        by_pattern[forming] = by_pattern.get(forming, 0.0) + term
     trail_of = state_slot.trails.get if state_slot is not None else trail_byte
     allowed = AllowedSums(list(by_pattern.items()), other_term)
     return DenseBackward(states, trail_of, allowed, weights, slot, lexicon, shift)
