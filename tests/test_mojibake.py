@@ -546,6 +546,21 @@ def test_unigrams_from_the_bigrams_are_the_characters_counts_in_first_occurrence
     assert Lexicon.from_texts(["", "民政", "政"]).unigrams == {"民": 1, "政": 2}
 
 
+def test_predecessors_are_counted_within_lines_in_first_occurrence_order() -> None:
+    # 区 follows 社 twice and 小 once, 社 first; 社 begins two lines and 服 one, and a
+    # line break is nobody's predecessor or successor
+    bigrams = Bigrams("\n社区服务\n小区社区\n服务")
+    assert bigrams.predecessors("区") == {"社": 2, "小": 1}
+    assert list(bigrams.predecessors("区")) == ["社", "小"]
+    assert bigrams.predecessors("社") == {"区": 1}
+    assert bigrams.predecessors("服") == {"区": 1}
+    assert bigrams.predecessors("小") == {}
+    assert bigrams.predecessors("\n") == {}
+    assert bigrams.successors("务") == {}
+    assert dict(bigrams.unigrams) == {"社": 2, "区": 3, "服": 2, "务": 2, "小": 1}
+    assert list(bigrams.unigrams) == ["社", "区", "服", "务", "小"]
+
+
 def test_attested_predecessors_are_the_same_from_either_side() -> None:
     lexicon = Lexicon.from_texts(["社区服务", "社区治理", "服务社区"])
     expected = {

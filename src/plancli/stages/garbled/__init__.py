@@ -35,9 +35,11 @@ What is static is built once: `gbk_table.txt` stores the characters, codes, prio
 for every byte, which lead bytes form a character with it (about twenty distinct patterns,
 interned, so the work after a dropped pair is done once per pattern, not per candidate).
 What depends on the document is built once per document (bigram counts, every character's
-unigram term, each slot's candidates, successors and back-off terms) and only the damaged
-line's own characters are redone per line; backward scores into the second half of a split
-pair are made only for the states asked about.
+unigram term, each slot's candidates, successors, back-off terms and grouping by trail byte)
+and only the damaged line's own characters are redone per line, all of them in one pass;
+backward scores into the second half of a split pair are made only for the states asked
+about. A character's successors are read from the distinct bigrams (kept in order of first
+occurrence), not from its occurrences in the text.
 
 Sums are shared and regrouped, so results agree with the unshared computation (one forward
 walk per layout, one per clamped reading) up to rounding: the model, its thresholds and its

@@ -10,13 +10,14 @@ import operator
 from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, repeat
 
 from plancli.stages.garbled.gbk import fold_text, forming_leads, gbk_table
 from plancli.stages.garbled.runs import GLOSS
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, LINE_WEIGHT, PRIOR_COUNT
 
 NO_COUNTS: dict[str, int] = {}
+FIRST = operator.itemgetter(0)
 
 Pair = tuple[int | None, int | None]  # an original GBK byte pair (None: a hidden byte)
 Attested = tuple[str, int, float, float]  # (char, first bigram position, share, log share)
@@ -28,6 +29,12 @@ def term(char: str, unigram: float) -> Term:
     return char, unigram, backoff, math.log(backoff)
 
 
+def bigram_shares(counts: Iterable[int], totals: Iterable[int]) -> list[float]:
+    """λ·C(previous, char)/C(previous) for each bigram count and its first character's count,
+    as `Lexicon.bigram_share` makes it."""
+    return list(map(operator.truediv, map(operator.mul, repeat(BIGRAM_WEIGHT), counts), totals))
+
+
 class Slot:
     """Candidate characters for one original character; `other` is the unigram mass of the
     characters that fit but that the document never uses. Equal (and hashed) by both."""
@@ -35,11 +42,17 @@ class Slot:
     def __init__(self, chars: tuple[str, ...], other: float = 0.0) -> None:
         self.chars = chars
         self.other = other
+        self.lattice_groups: dict[bool, object] = {}  # the lattice's, with OTHER or not
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Slot) and (self.chars, self.other) == (other.chars, other.other)
 
     def __hash__(self) -> int:
+        return self.hash_value
+
+    @cached_property
+    def hash_value(self) -> int:
+        """The hash of both, made once: the alphabet's slot holds about a thousand."""
         return hash((self.chars, self.other))
 
     def __repr__(self) -> str:
@@ -78,29 +91,33 @@ class Slot:
 
 
 class Bigrams:
-    """The unigram and bigram counts of a text. Unigrams and predecessors are counted in one
-    pass over the bigrams (a character is counted as the second of each bigram it ends, and
-    the first character once more); a character's successors, which the search asks of a
-    few states only, come from a scan of its occurrences. A line break joins texts and no
-    count involves it."""
+    """The unigram and bigram counts of a text. Predecessors are grouped from one C-level
+    count of the bigrams, and unigrams summed from them (a character is counted as the
+    second of each bigram it ends, and the first character once more); a character's
+    successors, which the search asks of a few states only, come from a scan of the
+    distinct bigrams. A line break joins texts and no count involves it."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.before: dict[str, dict[str, int]] = {}
         self.after: dict[str, dict[str, int]] = {}
+        counts = Counter(map(operator.add, text, text[1:]))
+        pairs = "".join(counts)  # the bigrams' characters, read back as two columns
+        self.firsts, self.seconds = pairs[::2], pairs[1::2]
+        before: dict[str, dict[str, int]] = {}
+        for previous, char, count in zip(self.firsts, self.seconds, counts.values(), strict=True):
+            known = before.get(char)
+            if known is None:
+                before[char] = {previous: count}
+            else:
+                known[previous] = count
         # in order of first occurrence, as Counter(text) would have them
         unigrams: dict[str, int] = {text[0]: 1} if text[:1] not in ("", "\n") else {}
-        for bigram, count in Counter(map(operator.add, text, text[1:])).items():
-            previous, char = bigram
-            if char == "\n":
-                continue
+        for char, count in zip(before, map(sum, map(dict.values, before.values())), strict=True):
             unigrams[char] = unigrams.get(char, 0) + count
-            if previous == "\n":
-                continue
-            known = self.before.get(char)
-            if known is None:
-                known = self.before[char] = {}
-            known[previous] = count
+        unigrams.pop("\n", None)
+        before.pop("\n", None)
+        for char in {line[:1] for line in text.split("\n")[1:]}:
+            before.get(char, {}).pop("\n", None)
+        self.before = before
         self.unigrams = Counter(unigrams)
 
     def predecessors(self, char: str) -> dict[str, int]:
@@ -108,16 +125,17 @@ class Bigrams:
         return self.before.get(char, NO_COUNTS)
 
     def successors(self, previous: str) -> dict[str, int]:
-        """{char: where the bigram first occurs}, in that order."""
+        """{char: the rank of the bigram (previous, char) in order of first occurrence}, in
+        that order, for a single character `previous`: a scan of the distinct bigrams."""
         found = self.after.get(previous)
         if found is None:
-            text, found = self.text, {}
-            index = text.find(previous)
+            firsts, seconds, found = self.firsts, self.seconds, {}
+            index = firsts.find(previous)
             while index >= 0:
-                char = text[index + 1 : index + 2]
-                if char not in found and char and char != "\n":
+                char = seconds[index]
+                if char != "\n":
                     found[char] = index
-                index = text.find(previous, index + 1)
+                index = firsts.find(previous, index + 1)
             self.after[previous] = found
         return found
 
@@ -144,6 +162,7 @@ class Lexicon:
         self.line: Counter[str] = line if line is not None else Counter()
         self.line_total = line_total
         self.unigram_cache: dict[str, float] = {}
+        self.line_terms_cache: dict[str, Term] | None = None
         self.document_cache: dict[str, float] = shared.document_cache if shared else {}
         self.shares_cache: dict[str, tuple[tuple[str, float, float], ...]] = (
             shared.shares_cache if shared else {}
@@ -229,10 +248,32 @@ class Lexicon:
             on_line = self.line_positions(slot)
             if on_line:
                 terms = list(terms)  # type: ignore[assignment]
+                line_terms, chars = self.line_terms(), slot.chars
                 for index in on_line:
-                    terms[index] = term(slot.chars[index], self.unigram(slot.chars[index]))  # type: ignore[index]
+                    terms[index] = line_terms[chars[index]]  # type: ignore[index]
             cached = self.terms_cache[slot] = tuple(terms)
         return cached
+
+    def line_terms(self) -> dict[str, Term]:
+        """The `term` of every character on the line, with `unigram`'s sums, in one pass."""
+        if self.line_terms_cache is None:
+            chars = list(self.line)
+            documents = list(map(self.document_cache.get, chars))
+            if None in documents:  # characters the search has not read yet
+                documents = list(map(self.document_unigram, chars))
+            counts = map(self.line.__getitem__, chars)
+            shares = map(operator.truediv, counts, repeat(self.line_total))
+            unigrams = list(
+                map(
+                    operator.add,
+                    map(operator.mul, repeat(1 - LINE_WEIGHT), documents),
+                    map(operator.mul, repeat(LINE_WEIGHT), shares),
+                )
+            )
+            backoffs = list(map(operator.mul, repeat(1 - BIGRAM_WEIGHT), unigrams))
+            terms = zip(chars, unigrams, backoffs, map(math.log, backoffs), strict=True)
+            self.line_terms_cache = dict(zip(chars, terms, strict=True))
+        return self.line_terms_cache
 
     def slot_log_backoffs(self, slot: Slot) -> tuple[float, ...]:
         """The log back-off of every character of `slot`, as in `slot_terms`."""
@@ -275,29 +316,27 @@ class Lexicon:
         order of `Bigrams.predecessors`."""
         cached = self.shares_cache.get(char)
         if cached is None:
-            unigrams, log = self.unigrams, math.log
-            shares = [
-                (previous, BIGRAM_WEIGHT * count / unigrams[previous])  # as bigram_share
-                for previous, count in self.bigrams.predecessors(char).items()
-            ]
+            predecessors = self.bigrams.predecessors(char)
+            totals = map(self.unigrams.__getitem__, predecessors)
+            shares = bigram_shares(predecessors.values(), totals)
             cached = self.shares_cache[char] = tuple(
-                (previous, share, log(share)) for previous, share in shares
+                zip(predecessors, shares, map(math.log, shares), strict=True)
             )
         return cached
 
     def successors(self, previous: str | None) -> tuple[Attested, ...]:
-        """(char, where the bigram first occurs, share, log share) for every character
-        attested after `previous`; the second orders `previous` among the char's
+        """(char, the bigram's rank in order of first occurrence, share, log share) for every
+        character attested after `previous`; the second orders `previous` among the char's
         predecessors."""
         cached = self.successors_cache.get(previous)
         if cached is None:
-            found = []
             successors = self.bigrams.successors(previous) if previous is not None else {}
-            predecessors, total = self.bigrams.predecessors, self.unigrams[previous]
-            for char, first in successors.items():
-                share = BIGRAM_WEIGHT * predecessors(char)[previous] / total  # as bigram_share
-                found.append((char, first, share, math.log(share)))
-            cached = self.successors_cache[previous] = tuple(found)
+            befores = map(self.bigrams.before.__getitem__, successors)
+            counts = map(operator.getitem, befores, repeat(previous))
+            shares = bigram_shares(counts, repeat(self.unigrams[previous]))
+            cached = self.successors_cache[previous] = tuple(
+                zip(successors, successors.values(), shares, map(math.log, shares), strict=True)
+            )
         return cached
 
     def pair_entry(
@@ -336,15 +375,18 @@ class Lexicon:
         if len(states) >= len(chars):
             found = {}
             for char in chars:
-                present = [entry for entry in self.shares(char) if entry[0] in states]
+                shares = self.shares(char)
+                present = list(compress(shares, map(states.__contains__, map(FIRST, shares))))
                 if present:
                     found[char] = present
             return found
         ranked: dict[str, list[tuple[int, str, float, float]]] = {}
         for previous in states:
-            for char, rank, share, log_share in self.successors(previous):
-                if char in chars:
-                    ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
+            successors = self.successors(previous)
+            for char, rank, share, log_share in compress(
+                successors, map(chars.__contains__, map(FIRST, successors))
+            ):
+                ranked.setdefault(char, []).append((rank, previous, share, log_share))  # type: ignore[arg-type]
         return {
             char: [entry[1:] for entry in sorted(entries)] if len(entries) > 1 else [entries[0][1:]]
             for char, entries in ranked.items()

@@ -104,7 +104,7 @@ class GbkTable:
 
     def trail_map(self, chars: tuple[str, ...]) -> dict[str | None, int | None]:
         """{char: trail_of(char)} for `chars`."""
-        if all(len(char) == 1 and ord(char) < PLANE for char in chars):
+        if chars and max(map(len, chars)) == 1 and max(map(ord, chars)) < PLANE:
             found: dict[str | None, int | None] = dict(
                 zip(chars, map(self.trails.__getitem__, map(ord, chars)), strict=True)
             )

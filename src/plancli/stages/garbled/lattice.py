@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable
-from itertools import chain, repeat
+from collections.abc import Callable, Collection, Iterable
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -17,8 +17,25 @@ from plancli.stages.garbled.gbk import gbk_table
 from plancli.stages.garbled.run_context import Context
 from plancli.stages.garbled.tuning import BIGRAM_WEIGHT, OTHER
 
-FIRST, SECOND = itemgetter(0), itemgetter(1)
+FIRST, SECOND, THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+MANY_ATTESTED = 16  # from one state, as many attested characters are visited at C level
 FIRST_LEAD = 0x81  # no byte below it is a lead byte, so no forming pattern holds it
+
+
+class TrailGroups(NamedTuple):
+    """Previous states by trail byte, each group's order, the groups no lead pattern can bar
+    (no byte, or one below every lead byte) and the others."""
+
+    by_trail: dict[int | None, list[str | None]]
+    order: dict[int | None, int]
+    always: list[int | None]
+    barrable: set[int | None]
+
+    @classmethod
+    def of(cls, by_trail: dict[int | None, list[str | None]]) -> TrailGroups:
+        order = dict(zip(by_trail, range(len(by_trail)), strict=True))
+        always = [trail for trail in by_trail if trail is None or trail < FIRST_LEAD]
+        return cls(by_trail, order, always, by_trail.keys() - always)
 
 
 class PreviousGroups:
@@ -29,11 +46,9 @@ class PreviousGroups:
 
     def __init__(self, lattice: Lattice) -> None:
         self.lattice = lattice
-        self.by_trail = lattice.previous_by_trail()
-        self.order = dict(zip(self.by_trail, range(len(self.by_trail)), strict=True))
-        always = [trail for trail in self.by_trail if trail is None or trail < FIRST_LEAD]
-        self.barrable = self.by_trail.keys() - always
+        self.by_trail, self.order, always, self.barrable = lattice.trail_groups()
         self.always_forward, *self.always_best = self.scores(always)
+        self.by_extra: dict[frozenset[int | None], tuple[float, str | None, float]] = {}
 
     def scores(self, trails: list[int | None]) -> tuple[float, str | None, float, int]:
         """The summed forward score of the states of `trails` (in order), and the first best
@@ -49,12 +64,15 @@ class PreviousGroups:
     def allowed(self, forming: frozenset[int]) -> tuple[float, str | None, float]:
         """The summed forward score of the states whose trail byte `forming` allows, and
         the best of them (state, Viterbi score)."""
-        extra = sorted(self.barrable - forming, key=self.order.__getitem__)
+        extra = frozenset(self.barrable - forming)
         if not extra:
             return self.always_forward, *self.always_best[:2]  # type: ignore[return-value]
-        forward, *best = self.scores(extra)
-        state, score, _ = best_group([tuple(self.always_best), tuple(best)])  # type: ignore[list-item]
-        return logsumexp([self.always_forward, forward]), state, score
+        found = self.by_extra.get(extra)  # patterns often differ only in bytes no state has
+        if found is None:
+            forward, *best = self.scores(sorted(extra, key=self.order.__getitem__))
+            state, score, _ = best_group([tuple(self.always_best), tuple(best)])  # type: ignore[list-item]
+            found = self.by_extra[extra] = logsumexp([self.always_forward, forward]), state, score
+        return found
 
 
 def best_group(
@@ -82,6 +100,8 @@ def logsumexp(values: Iterable[float]) -> float:
     top = max(values)
     if top == -math.inf:
         return top
+    if len(values) == 2:  # the same sum: 0 + x is x
+        return top + math.log(math.exp(values[0] - top) + math.exp(values[1] - top))
     return top + math.log(sum(map(math.exp, map(operator.sub, values, repeat(top)))))
 
 
@@ -191,6 +211,9 @@ class Lattice:
             )
         pointers: dict[str, str | None] = Pointers(top)
         positions = slot.positions
+        if len(previous_forward) == 1 and len(attested) >= MANY_ATTESTED:
+            self.add_one_state(forward, viterbi, terms, slot, attested)
+            return forward, viterbi, pointers
         for char, found in attested.items():
             if char not in positions:
                 continue
@@ -206,6 +229,44 @@ class Lattice:
                         pointer, best = previous, score
             forward[char], viterbi[char], pointers[char] = logsumexp(scores), best, pointer
         return forward, viterbi, pointers
+
+    def add_one_state(
+        self,
+        forward: dict[str | None, float],
+        viterbi: dict[str | None, float],
+        terms: tuple[Term, ...],
+        slot: Slot,
+        attested: dict[str, list[tuple[str, float, float]]],
+    ) -> None:
+        """`sparse_step`'s visit of the attested characters when the previous states are
+        one (every character's pointer): the same sums, made at C level."""
+        positions = slot.positions
+        chars = list(filter(positions.__contains__, attested))
+        if not chars:
+            return
+        ((source, source_forward),) = self.forward.items()
+        entries = list(map(FIRST, map(attested.__getitem__, chars)))  # (source, share, log)
+        firsts = list(map(forward.__getitem__, chars))
+        seconds = list(map(operator.add, repeat(source_forward), map(THIRD, entries)))
+        tops = list(map(max, firsts, seconds))
+        exps = map(
+            operator.add,
+            map(math.exp, map(operator.sub, firsts, tops)),
+            map(math.exp, map(operator.sub, seconds, tops)),
+        )
+        forward.update(zip(chars, map(operator.add, tops, map(math.log, exps)), strict=True))
+        if source not in self.viterbi:
+            return
+        backoffs = map(THIRD, map(terms.__getitem__, map(positions.__getitem__, chars)))
+        scores = list(
+            map(
+                operator.add,
+                repeat(self.viterbi[source]),
+                map(math.log, map(operator.add, map(SECOND, entries), backoffs)),
+            )
+        )
+        better = list(map(operator.gt, scores, map(viterbi.__getitem__, chars)))
+        viterbi.update(zip(compress(chars, better), compress(scores, better), strict=True))
 
     def dense_step(
         self,
@@ -277,6 +338,19 @@ class Lattice:
         if self.slot is not None:  # the states are the slot's characters and OTHER
             return self.slot.trails.get
         return trail_byte
+
+    def trail_groups(self) -> TrailGroups:
+        """`previous_by_trail` with the order of its groups and the trails no lead pattern
+        can bar; made once per slot when the states are the whole slot."""
+        slot, forward = self.slot, self.forward
+        if slot is not None and len(forward) == len(slot.chars) + (OTHER in forward):
+            found = slot.lattice_groups.get(OTHER in forward)
+            if found is None:
+                found = slot.lattice_groups[OTHER in forward] = TrailGroups.of(
+                    self.previous_by_trail()
+                )
+            return found  # type: ignore[return-value]
+        return TrailGroups.of(self.previous_by_trail())
 
     def previous_by_trail(self) -> dict[int | None, list[str | None]]:
         """Previous states grouped by their trail byte (None: unknown byte, always allowed)."""
@@ -369,12 +443,14 @@ def sparse_backward(
             weight *= bias[char]
         base += weight * (1 - BIGRAM_WEIGHT) * unigram
         shares = lexicon.shares(char)
-        if not corrections:  # the first terms, made at C level (0.0 + x is x)
-            weighted = map(operator.mul, repeat(weight), map(SECOND, shares))
-            corrections = dict(zip(map(FIRST, shares), weighted, strict=True))
+        predecessors = list(map(FIRST, shares))
+        weighted = map(operator.mul, repeat(weight), map(SECOND, shares))
+        if not corrections:  # the first terms (0.0 + x is x)
+            corrections = dict(zip(predecessors, weighted, strict=True))
             continue
-        for previous, share, _ in shares:
-            corrections[previous] = corrections.get(previous, 0.0) + weight * share
+        # a character's predecessors are distinct, so each is read before it is written
+        added = map(operator.add, map(corrections.get, predecessors, repeat(0.0)), weighted)
+        corrections.update(zip(predecessors, added, strict=True))
     if slot.other > 0:
         base += math.exp(scores[OTHER] - shift) * (1 - BIGRAM_WEIGHT) * slot.other
     return Backward(base, corrections, shift)
@@ -383,7 +459,7 @@ def sparse_backward(
 def dense_backward(
     slot: Slot,
     after: BackwardScores,
-    states: Iterable[str | None],
+    states: Collection[str | None],
     lexicon: Lexicon,
     context: Context,
     state_slot: Slot | None = None,
@@ -397,23 +473,22 @@ def dense_backward(
     shift = max([*scores, other])
     if shift == -math.inf:
         return Backward(0.0, {}, 0.0)
-    weights = {
-        char: math.exp(score - shift) for char, score in zip(slot.chars, scores, strict=True)
-    }
+    exps = map(math.exp, map(operator.sub, scores, repeat(shift)))
+    weights = dict(zip(slot.chars, exps, strict=True))
     for char, factor in context.bias.items():
         if char in weights:
             weights[char] *= factor
     other_term = math.exp(other - shift) * (1 - BIGRAM_WEIGHT) * slot.other if slot.other else 0
     # the back-off terms summed per lead pattern: a previous trail byte allows or bars a
     # pattern's characters all together
+    unigrams = map(SECOND, lexicon.slot_terms(slot))
+    scaled = map(operator.mul, weights.values(), repeat(1 - BIGRAM_WEIGHT))
     by_pattern: dict[frozenset[int], float] = {}
-    for (char, unigram, _, _), forming in zip(lexicon.slot_terms(slot), slot.formings, strict=True):
-        by_pattern[forming] = (
-            by_pattern.get(forming, 0.0) + weights[char] * (1 - BIGRAM_WEIGHT) * unigram
-        )
+    for forming, term in zip(slot.formings, map(operator.mul, scaled, unigrams), strict=True):
+        by_pattern[forming] = by_pattern.get(forming, 0.0) + term
     trail_of = state_slot.trails.get if state_slot is not None else trail_byte
     allowed = AllowedSums(list(by_pattern.items()), other_term)
-    return DenseBackward(set(states), trail_of, allowed, weights, slot, lexicon, shift)
+    return DenseBackward(states, trail_of, allowed, weights, slot, lexicon, shift)
 
 
 class AllowedSums:
@@ -445,7 +520,7 @@ class DenseBackward:
 
     def __init__(
         self,
-        states: set[str | None],
+        states: Collection[str | None],
         trail_of: Callable[[str | None], int | None],
         allowed: AllowedSums,
         weights: dict[str, float],

@@ -478,7 +478,9 @@ def recover_spans(by_line: list[tuple[Line, list[Stretch]]]) -> list[SuspectSpan
     spans: list[SuspectSpan] = []
     tried = 0
     for (line, stretches), line_pieces in zip(by_line, pieces, strict=True):
-        lexicon = document.for_line(line_pieces) if stretches else document
+        if not stretches:
+            continue
+        lexicon = document.for_line(line_pieces)
         line_context = cache(lambda text=line.text: LineContext(text))
         for stretch in stretches:
             span = judge(
