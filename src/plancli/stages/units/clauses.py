@@ -163,6 +163,7 @@ def declares_lead_first(text: str) -> bool:
 
 # A unit clause may be set in 〔〕 or 【】 as well as (); one character for one, so offsets hold
 CLAUSE_BRACKETS = str.maketrans("〔〕【】", "()()")
+OTHER_CLAUSE_BRACKETS = "〔〕【】"
 MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
 
 
@@ -275,7 +276,9 @@ def split_unit_clause(text: str) -> tuple[str, str | None, int | None]:
     (text, None, None) when the text ends in no unit clause. A clause may have
     lost its opening bracket (then it starts after the last 。) or its closing one.
     """
-    folded = fold_width(text).translate(CLAUSE_BRACKETS)
+    folded = fold_width(text)
+    if any(bracket in folded for bracket in OTHER_CLAUSE_BRACKETS):
+        folded = folded.translate(CLAUSE_BRACKETS)
     body = folded.rstrip().rstrip("。").rstrip()
     found = _find_clause(body) if body else None
     if found is None:
