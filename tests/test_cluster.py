@@ -334,8 +334,8 @@ def test_a_task_the_cluster_gave_up_on_fails_but_a_lost_scheduler_stops_the_run(
     job = make_job(tmp_path, JIMSAR)
     last = SimpleNamespace(address="tcp://10.0.0.7:1")
     killed = distributed.KilledWorker("convert_in_child-1", last, 3)
-    record = cluster.task_record(Outcome(killed), job)
-    assert record["status"] == "failed"
+    record, other = cluster.task_records(Outcome(killed), [job, job])
+    assert record == other and record["status"] == "failed"
     assert record["error"].startswith(
         "KilledWorker: Attempted to run task 'convert_in_child-1' on 4 different workers, "
         "but all those workers died while running it."
@@ -344,7 +344,7 @@ def test_a_task_the_cluster_gave_up_on_fails_but_a_lost_scheduler_stops_the_run(
         "convert_in_child-2", "scheduler-connection-lost"
     )
     with pytest.raises(ClusterError, match=r"^the Dask cluster dropped the run \(.*resume$"):
-        cluster.task_record(Outcome(lost), job)
+        cluster.task_records(Outcome(lost), [job])
 
 
 def test_help_says_the_workers_need_the_files() -> None:
@@ -354,3 +354,10 @@ def test_help_says_the_workers_need_the_files() -> None:
     assert (
         "The inputs and OUTDIR must be on a filesystem the workers share, at the same paths" in text
     )
+
+
+def test_a_task_converts_a_few_documents_while_every_thread_keeps_work() -> None:
+    assert cluster.jobs_per_task(120, 2) == 4  # up to MAX_JOBS_PER_TASK
+    assert cluster.jobs_per_task(24, 2) == 3  # 8 tasks: 4 for each of the 2 threads
+    assert cluster.jobs_per_task(5, 2) == 1
+    assert cluster.jobs_per_task(0, 0) == 1

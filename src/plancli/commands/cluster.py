@@ -50,6 +50,8 @@ SHARED_FS = (
     "inputs and the output folder must be on a filesystem the workers share, at the same paths"
 )
 TASKS_PER_THREAD = 2  # in flight per worker thread: one running, one queued behind it
+MAX_JOBS_PER_TASK = 4  # a task converts a few documents, so its fixed cost is shared
+TASKS_PER_THREAD_AT_LEAST = 4  # but enough tasks that every thread stays busy to the end
 CONNECT_TIMEOUT = "20s"
 WINDOW_REFRESH_SECONDS = 5.0
 CHILD_COMMAND = [
@@ -222,23 +224,24 @@ def run_on_cluster(client: Any, jobs: list[Job]) -> Iterator[Record]:
     from distributed import as_completed
 
     cwd = os.getcwd()
-    todo = iter(jobs)
-    in_flight: dict[Any, Job] = {}
+    size = jobs_per_task(len(jobs), sum(client.nthreads().values()))
+    todo = iter([jobs[start : start + size] for start in range(0, len(jobs), size)])
+    in_flight: dict[Any, list[Job]] = {}
     window, refreshed = task_window(client), time.monotonic()
 
     def submit_more() -> list[Any]:
         added = []
-        while len(in_flight) < window and (job := next(todo, None)) is not None:
-            future = client.submit(convert_in_child, job, cwd, pure=False)
-            in_flight[future] = job
+        while len(in_flight) < window and (chunk := next(todo, None)) is not None:
+            future = client.submit(convert_in_child, chunk, cwd, pure=False)
+            in_flight[future] = chunk
             added.append(future)
         return added
 
     finished = as_completed(submit_more())
     try:
         for future in finished:
-            job = in_flight.pop(future)
-            yield task_record(future, job)
+            chunk = in_flight.pop(future)
+            yield from task_records(future, chunk)
             future.release()
             if time.monotonic() - refreshed > WINDOW_REFRESH_SECONDS:
                 window, refreshed = task_window(client), time.monotonic()
@@ -248,13 +251,19 @@ def run_on_cluster(client: Any, jobs: list[Job]) -> Iterator[Record]:
             client.cancel(list(in_flight))
 
 
+def jobs_per_task(jobs: int, threads: int) -> int:
+    """How many documents one task converts: up to `MAX_JOBS_PER_TASK`, while every worker
+    thread still gets `TASKS_PER_THREAD_AT_LEAST` tasks."""
+    return max(1, min(MAX_JOBS_PER_TASK, jobs // (max(1, threads) * TASKS_PER_THREAD_AT_LEAST)))
+
+
 def task_window(client: Any) -> int:
     threads = sum(client.nthreads().values())
     return max(1, threads) * TASKS_PER_THREAD
 
 
-def task_record(future: Any, job: Job) -> Record:
-    """The record a task returned; a task that could not run becomes a failed record."""
+def task_records(future: Any, chunk: list[Job]) -> list[Record]:
+    """The records a task returned; a task that could not run fails each of its jobs."""
     from concurrent.futures import CancelledError
 
     try:
@@ -265,7 +274,7 @@ def task_record(future: Any, job: Job) -> Record:
             "run the same command again to resume"
         ) from None
     except Exception as exc:  # KilledWorker: the scheduler gave up after several dead workers
-        return failed_record(job, error_text(exc))
+        return [failed_record(job, error_text(exc)) for job in chunk]
 
 
 # --- on the worker: one child process per worker thread ---------------------------
@@ -274,12 +283,13 @@ def task_record(future: Any, job: Job) -> Record:
 _children = threading.local()
 
 
-def convert_in_child(job: Job, cwd: str) -> Record:
-    """The Dask task: convert one job in this worker thread's own child process."""
+def convert_in_child(chunk: list[Job], cwd: str) -> list[Record]:
+    """The Dask task: convert a few jobs, one by one, in this worker thread's own child
+    process (each within its own time limit)."""
     child = getattr(_children, "child", None)
     if child is None:
         child = _children.child = Child()
-    return child.convert(job, cwd)
+    return [child.convert(job, cwd) for job in chunk]
 
 
 class Child:
