@@ -458,3 +458,18 @@ def test_sections_tell_each_blocks_place_once_per_section() -> None:
     assert sections.deadline("s1.2") == 2025
     assert sections.deadline("s2") is None
     assert sections.deadline("s1.2.1") == 2023  # read again from what was kept
+
+
+def test_a_task_keeps_the_deadline_its_unit_clause_states() -> None:
+    from plancli.pipeline import process_bytes
+
+    text = (
+        "一、重点任务\n"
+        "(一)加强人才队伍建设。培育社区工作者队伍,提升专业化水平。(市民政局负责,2024年6月底前完成)\n"
+        "(二)推进智慧社区建设。建设社区综合信息平台,推动数据共享。(持续推进,牵头考核单位:市大数据局)\n"
+    )
+    tasks = process_bytes(text.encode()).tasks
+    assert [(t.deadline, [(u.name, u.role) for u in t.units]) for t in tasks] == [
+        ("2024年6月底前完成", [("市民政局", "responsible")]),
+        ("持续推进", [("市大数据局", "lead")]),
+    ]

@@ -819,3 +819,27 @@ def test_a_unit_clause_may_be_set_in_any_bracket(brackets: str) -> None:
 def test_a_sentence_before_a_label_stays_in_the_text() -> None:
     rest, clause, _ = split_unit_clause("落实好相关政策;完善保障机制。责任单位:市财政局")
     assert (rest, clause) == ("落实好相关政策;完善保障机制。", "责任单位:市财政局")
+
+
+@pytest.mark.parametrize(
+    ("clause", "deadline", "units"),
+    [
+        ("持续推进，牵头考核单位：市委网信办", "持续推进", [("市委网信办", "lead")]),
+        ("2023年底前完成;责任单位:市财政局", "2023年底前完成", [("市财政局", "responsible")]),
+        ("市民政局负责,2024年6月底前完成", "2024年6月底前完成", [("市民政局", "responsible")]),
+        (
+            "责任单位:市民政局、市财政局",
+            None,
+            [("市民政局", "responsible"), ("市财政局", "responsible")],
+        ),
+    ],
+)
+def test_a_clause_part_that_says_by_when_is_its_deadline_and_no_unit(
+    clause: str, deadline: str | None, units: list[tuple[str, str]]
+) -> None:
+    from plancli.stages.units import clause_deadline
+
+    assert clause_deadline(clause) == deadline
+    refs, diagnostics = parse_units(clause)
+    assert [(u.name, u.role) for u in refs] == units
+    assert diagnostics == []

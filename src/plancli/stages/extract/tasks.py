@@ -11,6 +11,7 @@ from plancli.models import Diagnostic, Item, Paragraph, Role, Table, Task, UnitR
 from plancli.stages.targets.tables import row_line
 from plancli.stages.units import (
     TableColumns,
+    clause_deadline,
     declares_lead_first,
     inner_unit_clauses,
     intact_forms,
@@ -62,6 +63,7 @@ def to_task(
     elif not clauses and (inline := INLINE_LEAD.search(item.text)):
         clauses.append(inline.group(1) + "牵头")
     roled: list[tuple[str, Role]] = [(one, "responsible") for one in clauses]
+    deadline = next(filter(None, map(clause_deadline, clauses)), None)
     return Task(
         id=f"t{index}",
         marker=item.marker,
@@ -73,7 +75,7 @@ def to_task(
         column=item.column_id,
         targets=[],  # read later (figures.tasks_with_targets); every field given is quicker
         source="text",
-        deadline=None,
+        deadline=deadline,
     )
 
 

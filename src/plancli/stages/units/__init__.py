@@ -12,6 +12,7 @@ The modules: `rules` (the compiled vocabulary), `names` (unit tokens and canonic
 from __future__ import annotations
 
 from plancli.stages.units.clauses import (
+    clause_deadline,
     declares_lead_first,
     inner_unit_clauses,
     parse_units,
@@ -24,6 +25,7 @@ from plancli.stages.units.rules import compiled
 __all__ = [
     "TableColumns",
     "canonical_unit",
+    "clause_deadline",
     "compiled",
     "declares_lead_first",
     "inner_unit_clauses",

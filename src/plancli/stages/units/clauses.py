@@ -103,7 +103,7 @@ def _groups_afresh(clause: str, default_role: Role) -> tuple[list[_Group], bool,
             text = vocab.notes.sub("", text)
         text = text.rstrip(",;、 ")
     text = vocab.bracketed_role.sub(r"\1", text)
-    return _groups(text, default_role)
+    return _groups(without_deadline_notes(text), default_role)
 
 
 def _read_afresh(clause: str, default_role: Role) -> _Reading:
@@ -149,6 +149,45 @@ def parse_units(
             for k, ref in enumerate(refs)
         ]
     return refs, diagnostics
+
+
+CLAUSE_PARTS = regexes.compile("([,;，；])")  # the separators kept by split()
+
+
+def is_deadline_note(part: str) -> bool:
+    """A part of a unit clause that says by when (`持续推进`, `2023年底前完成`): it matches
+    the rules' `deadline_note` and names no role, no label and no unit."""
+    note = compiled().deadline_note
+    part = part.strip()
+    return bool(
+        part
+        and note is not None
+        and note.search(part)
+        and not _has_marker(part)
+        and not _has_units(part)
+    )
+
+
+def clause_deadline(clause: str) -> str | None:
+    """The first part of a unit clause that says by when, as written."""
+    parts = CLAUSE_PARTS.split(_strip_brackets(fold_width(clause)))
+    return next((part.strip() for part in parts[::2] if is_deadline_note(part)), None)
+
+
+def without_deadline_notes(text: str) -> str:
+    """A clause's text without the parts that say by when (with their separators)."""
+    note = compiled().deadline_note
+    if note is None or note.search(text) is None:
+        return text
+    pieces = CLAUSE_PARTS.split(text)
+    kept: list[str] = []
+    for index in range(0, len(pieces), 2):
+        if is_deadline_note(pieces[index]):
+            continue
+        if kept:
+            kept.append(pieces[index - 1])
+        kept.append(pieces[index])
+    return "".join(kept)
 
 
 def declares_lead_first(text: str) -> bool:

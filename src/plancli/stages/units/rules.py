@@ -73,6 +73,7 @@ class Vocabulary(NamedTuple):
     unit_columns: tuple[tuple[re.Pattern[str], Role], ...]
     memo: dict[str, Memo]  # reading name → its memo, empty when compiled
     deadline_column: re.Pattern[str] | None = None
+    deadline_note: re.Pattern[str] | None = None
 
     def memo_of(self, reading: str) -> Memo:
         """The memo of one named reading (a function of the text and this vocabulary)."""
@@ -173,6 +174,7 @@ def compiled() -> Vocabulary:
         ),
         memo={},
         deadline_column=regexes.compile(columns["deadline"]) if columns.get("deadline") else None,
+        deadline_note=regexes.compile(data["deadline_note"]) if data.get("deadline_note") else None,
     )
 
 
