@@ -34,6 +34,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "damaged-doc-number": ("warning", "the document number lost a bracket and was repaired"),
     "damaged-date": ("warning", "the signing date is damaged"),
     "damaged-issuer": ("warning", "the signing office lost characters and was completed"),
+    "damaged-signature": ("warning", "a signer line is damaged: the issuer is left unknown"),
     "issuer-mismatch": ("warning", "the signing office differs from the notice's issuer"),
     "table-header-ambiguous": ("warning", "a table header does not say where sub-columns belong"),
     "table-empty": ("warning", "a table has no rows"),
