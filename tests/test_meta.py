@@ -29,6 +29,11 @@ from plancli.stages.titles import split_recipients
 GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6} ?\) ?")
 
 
+def lines_of(texts: list[str]) -> list[Line]:
+    """Hand-made lines numbered from 1."""
+    return [Line(text, number) for number, text in enumerate(texts, 1)]
+
+
 @cache
 def prepared(path: Path) -> tuple[Line, ...]:
     """Glosses stripped and OpenCC hk2s applied line by line; blank lines dropped."""
@@ -448,7 +453,7 @@ def test_publication_note_after_the_signature_is_never_the_title() -> None:
         "绛县促进专业镇高质量发展实施方案",
         "一、总体要求",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert (meta.title, meta.title_line, meta.issuer) == (
         "绛县促进专业镇高质量发展实施方案",
@@ -459,7 +464,7 @@ def test_publication_note_after_the_signature_is_never_the_title() -> None:
 
 def test_a_deletion_note_is_not_a_title() -> None:
     texts = ["国务院关于加快发展养老服务业的若干意见", "(本文有删减)", "一、总体要求"]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     assert parse_wrapper(lines, []).meta.title != "(本文有删减)"
 
 
@@ -479,7 +484,7 @@ STATE_COUNCIL_OPINION = [
 
 
 def test_directly_issued_opinion_title_over_two_lines_and_closing_signature() -> None:
-    lines = [Line(text, number) for number, text in enumerate(STATE_COUNCIL_OPINION, 1)]
+    lines = lines_of(STATE_COUNCIL_OPINION)
     wrapper = parse_wrapper(lines, [])
     meta = wrapper.meta
     assert (meta.title, meta.title_line, meta.doc_number) == (
@@ -493,7 +498,7 @@ def test_directly_issued_opinion_title_over_two_lines_and_closing_signature() ->
 
 def test_directly_issued_excerpt_without_signature_leaves_the_issuer_unknown() -> None:
     texts = STATE_COUNCIL_OPINION[:7]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert meta.title == "国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见"
     assert (meta.issuer, meta.date) == (None, None)
@@ -510,7 +515,7 @@ def test_a_short_reply_signed_right_after_its_text_keeps_its_own_title() -> None
         "2022年3月24日",
         "(此件公开发布)",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     wrapper = parse_wrapper(lines, [])
     meta = wrapper.meta
     assert (meta.title, meta.title_line, meta.notice_title) == (texts[0], 1, None)
@@ -532,7 +537,7 @@ def test_a_notice_title_a_page_set_in_book_title_marks_is_read_without_them() ->
         "某某市人民政府办公厅",
         "2016年5月28日",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     notice = "某某市人民政府办公厅关于印发〈某某市2016年政务公开工作要点〉的通知"
     assert (meta.notice_title, meta.notice_line, meta.doc_number) == (
@@ -558,7 +563,7 @@ JOINT_NOTICE = [
 
 
 def test_a_joint_notice_padded_with_lost_characters_keeps_its_signature_and_recipients() -> None:
-    lines = [Line(text, number) for number, text in enumerate(JOINT_NOTICE, 1)]
+    lines = lines_of(JOINT_NOTICE)
     wrapper = parse_wrapper(lines, [])
     meta = wrapper.meta
     assert (meta.doc_number, meta.date) == ("某民发〔2017〕60号", "2017-07-31")
@@ -574,7 +579,7 @@ def test_a_joint_notice_padded_with_lost_characters_keeps_its_signature_and_reci
 def test_a_damaged_signer_line_leaves_the_issuer_unknown_with_a_warning() -> None:
     texts = [*JOINT_NOTICE]
     texts[4] = "某某省民政厅中共某某365体育投注??????????"  # spam replaced 省委组织部
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     wrapper = parse_wrapper(lines, [])
     assert (wrapper.meta.issuer, wrapper.meta.co_issuers) == (None, [])
     assert wrapper.meta.date == "2017-07-31"
@@ -594,7 +599,7 @@ def test_a_signature_with_a_note_above_a_date_that_lost_its_characters() -> None
         "{ 2017 6 23",
         "某某县突发环境事件应急预案(试行)",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     wrapper = parse_wrapper(lines, [])
     meta = wrapper.meta
     assert (meta.doc_number, meta.issuer, meta.date, meta.title_line) == (
@@ -622,7 +627,7 @@ def test_cover_page_title_over_three_lines_with_office_and_month() -> None:
         "二○二一年九月",
         "目 录",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert (
         meta.title == "克孜勒苏柯尔克孜自治州国民经济和社会发展第十四个五年规划和2035年远景目标纲要"
@@ -632,7 +637,7 @@ def test_cover_page_title_over_three_lines_with_office_and_month() -> None:
 
 def test_a_title_that_names_its_kind_is_not_joined_with_the_next_line() -> None:
     texts = ["滁州市“十四五”民政事业发展规划", "滁州市民政局", "2022年1月", "一、发展基础"]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert (meta.title, meta.issuer) == ("滁州市“十四五”民政事业发展规划", "滁州市民政局")
 
@@ -645,7 +650,7 @@ def test_recipients_with_parenthesised_notes_start_the_notice_text() -> None:
         "2021年1月25日",
         "(此件公开发布)",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert (meta.issuer, meta.date) == ("盘锦市大洼区人民政府办公室", "2021-01-25")
 
@@ -660,7 +665,7 @@ def test_listing_entry_tail_after_the_notice_title_and_school_recipients() -> No
         "2021年4月6日",
         "(此件公开发布)",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert meta.notice_title == (
         "山东省人民政府关于印发山东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要的通知"
@@ -683,7 +688,7 @@ def test_joint_signers_on_two_lines_and_run_together_on_one() -> None:
         (two_lines, "中共河北雄安新区工作委员会", ["河北雄安新区管理委员会"]),
         (one_line, "南陵县民政局", ["南陵县发展和改革委员会"]),
     ]:
-        lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+        lines = lines_of(texts)
         meta = parse_wrapper(lines, []).meta
         assert (meta.issuer, meta.co_issuers) == (issuer, others)
 
@@ -698,7 +703,7 @@ def test_damaged_signature_date_and_distribution_line_are_not_titles() -> None:
         "常山县提升助老三件事服务能力的实施办法",
         "一、总体要求",
     ]
-    lines = [Line(text, number) for number, text in enumerate(texts, 1)]
+    lines = lines_of(texts)
     meta = parse_wrapper(lines, []).meta
     assert (meta.title, meta.issuer) == (
         "常山县提升助老三件事服务能力的实施办法",

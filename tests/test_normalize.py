@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import ALL_SAMPLES, CHANGJI, CHONGQING, JIANGXI, JIMSAR, SHAOYANG
 from plancli.core import Line, Normalized
+from plancli.kept import read_kept, write_kept
 from plancli.stages import traditional
 from plancli.stages.glosses import (
     ASCII_GLOSS_SPLIT,
@@ -403,8 +404,8 @@ def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 
 def kept_classes(folder: Path) -> list[str]:
-    (kept,) = folder.glob("hk2s-traditional-forms-*.txt")
-    return kept.read_text(encoding="utf-8").split("\n")[2:]
+    (kept,) = folder.glob("hk2s-traditional-forms-*.marshal")
+    return list(read_kept(str(kept), traditional.KEPT_FORMS_TAG))
 
 
 def test_traditional_forms_are_worked_out_once_and_kept(
@@ -419,8 +420,9 @@ def test_traditional_forms_are_worked_out_once_and_kept(
 
 def test_a_damaged_kept_list_is_worked_out_again(cache_folder: Path) -> None:
     classes = traditional_classes()
-    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.txt")
-    kept.write_text(kept.read_text(encoding="utf-8").replace("關", "关"), encoding="utf-8")
+    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.marshal")
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-9] + bytes([data[-9] ^ 1]) + data[-8:])  # one flipped bit
     assert traditional_classes() == classes
     assert kept_classes(cache_folder) == list(classes)
 
@@ -430,13 +432,10 @@ def test_a_kept_list_that_is_no_class_of_hanzi_or_others_may_write_is_not_read(
 ) -> None:
     # its text goes into a pattern: with a valid checksum it must still be hanzi ranges only
     import os
-    import zlib
 
     classes = traditional_classes()
-    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.txt")
-    body = "a]|(x+)+y\n"
-    tag = kept.read_text(encoding="utf-8").split("\n", 1)[0]
-    kept.write_text(f"{tag}\n{zlib.crc32(body.encode()):08x}\n{body}", encoding="utf-8")
+    (kept,) = cache_folder.glob("hk2s-traditional-forms-*.marshal")
+    write_kept(str(kept), traditional.KEPT_FORMS_TAG, ("a]|(x+)+y", ""))
     assert traditional.read_kept_forms(str(kept)) is None
     assert traditional_classes() == classes
     os.chmod(kept, 0o666)

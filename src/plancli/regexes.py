@@ -23,12 +23,12 @@ new.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import sys
-import zlib
 from array import array
+
+from plancli.kept import read_kept, write_kept
 
 WORD = "I"  # array type code of the engine's code unit
 
@@ -95,28 +95,8 @@ def store_path() -> str | None:
 
 def read_store() -> dict[tuple[str, int], Entry]:
     """The kept entries, or none if the file is missing, damaged or not the user's own."""
-    import marshal
-
-    path = store_path()
-    try:
-        with open(path or "", "rb") as handle:
-            if not private(os.fstat(handle.fileno())):
-                return {}
-            tag, checksum, payload = marshal.loads(handle.read())
-        if tag != STORE_TAG or checksum != zlib.crc32(payload):
-            return {}
-        data = marshal.loads(payload)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    data = read_kept(store_path(), STORE_TAG)
     return data if isinstance(data, dict) else {}
-
-
-def private(status: os.stat_result) -> bool:
-    """A file the current user owns and nobody else may write (always, where there are no
-    owners to ask about)."""
-    if not hasattr(os, "getuid"):
-        return True
-    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def keep(pattern: str, flags: int) -> None:
@@ -147,10 +127,7 @@ def engine_code(pattern: str, flags: int) -> Entry:
 
 
 def write_store() -> None:
-    """Add this process's new entries to the file (temp file + rename; errors ignored)."""
-    import marshal
-    import tempfile
-
+    """Add this process's new entries to the file (errors ignored)."""
     path = store_path()
     if path is None or not NEW:
         return
@@ -158,21 +135,7 @@ def write_store() -> None:
     if len(merged) > MAX_ENTRIES:
         merged = dict(NEW)
     NEW.clear()
-    try:
-        payload = marshal.dumps(merged)
-        data = marshal.dumps((STORE_TAG, zlib.crc32(payload), payload))
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    except (OSError, ValueError):
-        return  # a read-only cache folder never stops the tool
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
+    write_kept(path, STORE_TAG, merged)
 
 
 def entries() -> dict[tuple[str, int], Entry]:

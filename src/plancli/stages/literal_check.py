@@ -13,16 +13,15 @@ alternatives. Two facts about a pattern make them cheap:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
 from plancli import regexes
+from plancli.kept import read_kept, write_kept
 from plancli.text import FULL_WIDTH, fold_width
 
 try:  # Python 3.11+
@@ -207,47 +206,19 @@ def facts_path() -> str:
 
 def read_facts() -> dict[tuple[str, str, int], Any]:
     """The kept facts, or none if the file is missing, damaged or not the user's own."""
-    import marshal
-
-    try:
-        with open(facts_path(), "rb") as handle:
-            if not regexes.private(os.fstat(handle.fileno())):
-                return {}
-            tag, checksum, payload = marshal.loads(handle.read())
-        if tag != FACTS_TAG or checksum != zlib.crc32(payload):
-            return {}
-        facts = marshal.loads(payload)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    facts = read_kept(facts_path(), FACTS_TAG)
     return facts if isinstance(facts, dict) else {}
 
 
 def write_facts() -> None:
-    """Add this process's new facts to the file (temp file + rename; errors ignored)."""
-    import marshal
-    import tempfile
-
+    """Add this process's new facts to the file (errors ignored)."""
     if not NEW_FACTS:
         return
     merged = {**read_facts(), **NEW_FACTS}
     if len(merged) > MAX_FACTS:
         merged = dict(NEW_FACTS)
     NEW_FACTS.clear()
-    try:
-        payload = marshal.dumps(merged)
-        data = marshal.dumps((FACTS_TAG, zlib.crc32(payload), payload))
-        path = facts_path()
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-    except (OSError, ValueError):
-        return  # a read-only cache folder never stops the tool
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
+    write_kept(facts_path(), FACTS_TAG, merged)
 
 
 def spans_of(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str) -> list[Span]:

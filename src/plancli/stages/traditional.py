@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from plancli import regexes, rules
+from plancli.kept import read_kept, write_kept
 from plancli.stages.glosses import HAN_RANGES
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class TraditionalForms(NamedTuple):
 
 
 SUPPLEMENTARY = regexes.compile("[\U00010000-\U0010ffff]")
-KEPT_FORMS_TAG = "plancli hk2s forms 1"
+KEPT_FORMS_TAG = "plancli hk2s forms 2"
 
 
 @cache
@@ -86,34 +87,26 @@ def traditional_classes() -> tuple[str, str]:
     chars = traditional_chars(every_hanzi()) - set(also_simplified)
     basic = {char for char in chars if char <= "\uffff"}
     classes = char_ranges(basic), char_ranges(chars - basic)
-    body = "\n".join(classes)
-    store_text(path, f"{KEPT_FORMS_TAG}\n{zlib.crc32(body.encode()):08x}\n{body}")
+    write_kept(path, KEPT_FORMS_TAG, classes)
     return classes
 
 
 def read_kept_forms(path: str) -> tuple[str, str] | None:
-    """The kept classes, or None if the file is missing, damaged, not made of hanzi ranges
-    or not the user's own (its text goes into a pattern)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            if not regexes.private(os.fstat(handle.fileno())):
-                return None
-            tag, checksum, body = handle.read().split("\n", 2)
-    except (OSError, ValueError):
+    """The kept classes, or None if the file is missing, damaged, not the user's own or not
+    made of hanzi ranges (its text goes into a pattern)."""
+    kept = read_kept(path, KEPT_FORMS_TAG)
+    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(k, str) for k in kept)):
         return None
-    if tag != KEPT_FORMS_TAG or checksum != f"{zlib.crc32(body.encode()):08x}":
+    if not regexes.compile(f"[{HAN_RANGES}-]*").fullmatch("".join(kept)):
         return None
-    basic, _, supplementary = body.partition("\n")
-    if not regexes.compile(f"[{HAN_RANGES}-]*").fullmatch(basic + supplementary):
-        return None
-    return basic, supplementary
+    return kept
 
 
 def kept_forms_path(also_simplified: str) -> str:
     import opencc
 
     origin = f"{opencc.__version__}\n{opencc.__file__}\n{HAN_RANGES}\n{also_simplified}"
-    name = f"hk2s-traditional-forms-{zlib.crc32(origin.encode()):08x}.txt"
+    name = f"hk2s-traditional-forms-{zlib.crc32(origin.encode()):08x}.marshal"
     return os.path.join(rules.cache_dir(), name)
 
 
@@ -141,18 +134,3 @@ def char_ranges(chars: Iterable[str]) -> str:
         else:
             runs.append([code, code])
     return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in runs)
-
-
-def store_text(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file; an unwritable folder is ignored."""
-    import tempfile
-
-    try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass
