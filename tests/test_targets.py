@@ -665,6 +665,34 @@ def test_changji_task_table_cells_are_read_as_text() -> None:
     ]
 
 
+def test_a_unit_in_brackets_after_the_indicator_stands_for_a_unit_column() -> None:
+    table = Table(
+        id="t",
+        header=["类别", "指标名称", "2020年基数", "2025年目标", "指标属性"],
+        rows=[
+            ["社会救助", "城乡低保标准年均增长(%)", "—", "5", "预期性"],
+            ["养老服务", "养老机构护理型床位占比（%）", "45", "≥55", "约束性"],
+            ["", "每千名老年人拥有养老床位数(张)", "30", "35", "预期性"],
+            ["儿童福利", "孤儿基本生活保障标准(元/人·月)", "1200", "1500", "预期性"],
+            ["", "社区覆盖率(含农村)", "80", "90", "预期性"],  # no unit in the bracket
+        ],
+        line=3,
+    )
+    found, diagnostics = table_targets(table)
+    rows = [
+        (t.indicator, t.comparator, t.value, t.unit, t.year) for t in found if t.kind == "target"
+    ]
+    assert rows == [
+        ("城乡低保标准年均增长", "=", 5.0, "%", 2025),
+        ("养老机构护理型床位占比", ">=", 55.0, "%", 2025),
+        ("每千名老年人拥有养老床位数", "=", 35.0, "张", 2025),
+        ("孤儿基本生活保障标准", "=", 1500.0, "元", 2025),
+    ]
+    assert [(d.code, d.message.split("'")[1]) for d in diagnostics] == [
+        ("target-unparsed", "社区覆盖率(含农村)")
+    ]
+
+
 def test_table_without_target_column_yields_nothing() -> None:
     table = Table(id="t", header=["指标名称", "责任单位"], rows=[["覆盖率", "民政局"]], line=1)
     assert table_targets(table) == ([], [])

@@ -18,6 +18,8 @@ from plancli.stages.targets.text_targets import find_targets, hit_target
 from plancli.text import fold_width, sentences
 
 EMPTY_CELL = regexes.compile(r"^[\s—\-–/无]*$")
+# `养老机构护理型床位占比(%)`: a table without a unit column names the unit after the indicator
+UNIT_IN_NAME = regexes.compile(r"^(?P<name>.+?)\s*\(\s*(?P<unit>[^()]{1,12}?)\s*\)\s*$")
 YEAR_IN_HEADER = regexes.compile(r"(\d{4})\s*年")
 
 
@@ -144,6 +146,16 @@ def default_unit(row: list[str], columns: Columns) -> str | None:
     return known[0] if known else unit
 
 
+def unit_in_indicator(indicator: str) -> tuple[str, str] | None:
+    """The indicator's name and the unit written in brackets after it, when the bracket opens
+    with a known unit (`(%)`, `(张)`, `(元/人·月)`; not `(含农村)`)."""
+    match = UNIT_IN_NAME.match(fold_width(indicator))
+    if match is None:
+        return None
+    known = read_unit(match["unit"], 0)
+    return (match["name"], known[0]) if known else None
+
+
 def row_baseline(row: list[str], columns: Columns, unit: str | None) -> Baseline | None:
     text = cell(row, columns.baseline)
     if not text or EMPTY_CELL.match(text):
@@ -191,6 +203,8 @@ def row_targets(
     """The targets of one indicator row: its target cell's, then its 现状 cell's as status."""
     line = row_line(table, index)
     unit = default_unit(row, columns)
+    if unit is None and (named := unit_in_indicator(indicator)) is not None:
+        indicator, unit = named
     attribute = cell(row, columns.attribute)
     common: dict[str, Any] = {
         "text": " | ".join(cell.strip() for cell in row),
