@@ -308,6 +308,15 @@ def test_baseline_numbers_are_not_targets_themselves() -> None:
     ]
 
 
+def test_a_baseline_takes_the_year_written_before_it() -> None:
+    found, _ = find_targets("养老床位总数由2020年的2.5万张增加到3.5万张", 1)
+    assert [(t.value, t.unit, t.baseline.value, t.baseline.year) for t in found] == [
+        (35000.0, "张", 25000.0, 2020)
+    ]
+    found, _ = find_targets("特困人员供养标准从每人每月600元提高到806元", 1)
+    assert found[0].baseline.year is None
+
+
 def test_range_gives_value_and_value_max() -> None:
     found, _ = find_targets("偏远地区比例控制在5~6%", 1)
     assert [(t.comparator, t.value, t.value_max, t.unit) for t in found] == [("<=", 5, 6, "%")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from plancli import regexes
 from plancli.core import Diagnostic
 from plancli.models import Baseline, Target
 from plancli.stages.targets.clauses import (
@@ -123,6 +124,18 @@ def _last_read(clauses: list[str], status: bool) -> str | None:
     return next((clause for clause in reversed(clauses) if not _not_read(clause, status)), None)
 
 
+BASELINE_YEAR = regexes.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _baseline(hit: Hit, text: str) -> Baseline | None:
+    """The figure a change starts from, with the year written before it (`由2020年的2.5万张`)."""
+    if hit.baseline is None:
+        return None
+    before = text[hit.change_start or 0 : hit.baseline.number_start]
+    year = BASELINE_YEAR.search(before)
+    return Baseline(value=hit.baseline.value, year=int(year.group(1)) if year else None)
+
+
 def _target(hit: Hit, indicator: str, clause: Clause, marks: Marks, where: _Where) -> Target:
     position = clause.offset + hit.number_start
     deadline = marks.deadline(position)
@@ -131,7 +144,7 @@ def _target(hit: Hit, indicator: str, clause: Clause, marks: Marks, where: _Wher
         indicator,
         year=deadline[1] if deadline else where.year,
         kind="status" if where.status or marks.status(position) else "target",
-        baseline=Baseline(value=hit.baseline.value) if hit.baseline else None,
+        baseline=_baseline(hit, clause.text),
         per=hit.per,
         text=evidence(clause.text, hit),
         source="text",
