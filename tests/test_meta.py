@@ -617,6 +617,25 @@ def test_a_signature_with_a_note_above_a_date_that_lost_its_characters() -> None
     ]
 
 
+def test_an_annex_label_between_the_signature_and_the_plan_title_is_passed() -> None:
+    texts = [
+        "某某市人民政府办公室关于印发某某市养老服务体系建设实施方案的通知",
+        "各区县人民政府,市政府各部门:",
+        "《某某市养老服务体系建设实施方案》已经市政府同意,现印发给你们,请认真组织实施。",
+        "某某市人民政府办公室",
+        "2023年5月6日",
+        "(此件公开发布)",
+        "附件",
+        "某某市养老服务体系建设实施方案",
+        "为加快推进养老服务体系建设,结合我市实际,制定本方案。",
+    ]
+    lines = lines_of(texts)
+    wrapper = parse_wrapper(lines, [])
+    assert (wrapper.meta.title, wrapper.meta.title_line) == ("某某市养老服务体系建设实施方案", 8)
+    assert lines[wrapper.body_start].line == 9
+    assert wrapper.diagnostics == []
+
+
 def test_cover_page_title_over_three_lines_with_office_and_month() -> None:
     texts = [
         "克孜勒苏柯尔克孜自治州",

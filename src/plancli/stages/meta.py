@@ -82,6 +82,7 @@ class Wrapper(NamedTuple):
 
 MAX_NOTICE_LINES = 30  # a notice's own points with their signature, before its first annex
 ANNEX_START = regexes.compile(r"附件\s*\d{1,2}")  # an annex begins: `附件1` alone on its line
+ANNEX_LABEL = regexes.compile(r"附件\s*\d{0,2}\s*:?")  # `附件` or `附件1` above the plan it holds
 
 
 class Parts:
@@ -141,7 +142,10 @@ def skip_notes(texts: Sequence[str], index: int) -> int:
 
 def wrapper_end(texts: Sequence[str], parts: Parts) -> int:
     if parts.signature is not None:
-        return skip_notes(texts, parts.signature.date_index + 1)
+        end = skip_notes(texts, parts.signature.date_index + 1)
+        if end < len(texts) and ANNEX_LABEL.fullmatch(texts[end]):
+            end += 1  # the plan is the notice's annex: its title follows the label
+        return end
     if parts.recipients is None:
         return parts.notice.end if parts.notice else 0
     end = parts.recipients + 1
