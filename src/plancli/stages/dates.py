@@ -21,8 +21,8 @@ DATE_HAN = regexes.compile(
     r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
 )
 DAMAGED_DATE = regexes.compile(
-    r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$|^\W*(?:19|20)\d{2}\s+\d{1,2}\s+\d{1,2}$"
-)  # 2023626, 2017 6 23: 年月日 lost
+    r"^(?P<y>\d{4})\s*年[\d\s年月日.\-/]*$|^(?:19|20)\d{4,6}$"
+)  # 2023626: 年月日 lost
 # 年, 月 and 日 lost as spaces (a stray mark before it allowed): `{ 2017 6 23`
 SPACED_DATE = regexes.compile(rf"^\W*(?P<y>{YEAR})\s+(?P<m>\d{{1,2}})\s+(?P<d>\d{{1,2}})$")
 
@@ -80,7 +80,22 @@ def spaced_date(text: str) -> datetime.date | None:
 
 
 def is_damaged_date(text: str) -> bool:
-    return bool(DAMAGED_DATE.match(text)) and parse_date(text) is None
+    return bool(DAMAGED_DATE.match(text) or SPACED_DATE.match(text.strip())) and (
+        parse_date(text) is None
+    )
+
+
+WRITTEN_YEAR = regexes.compile(rf"(?<!\d)({YEAR})\s*年")
+
+
+def written_year(text: str) -> int | None:
+    """The first year written as such (`2023年`, `2023 年`) in `text`.
+
+    >>> written_year("由2020年的2.5万张"), written_year("第17次")
+    (2020, None)
+    """
+    found = WRITTEN_YEAR.search(text)
+    return int(found.group(1)) if found else None
 
 
 def date_fits_damage(date: datetime.date, damaged: str) -> bool:

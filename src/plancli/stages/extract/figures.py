@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from plancli import core, regexes
+from plancli import core
 from plancli.models import Diagnostic, Goal, Item, Paragraph, Table, Target, Task
+from plancli.stages.dates import written_year
 from plancli.stages.extract.blocks import (
     Sections,
     ancestry,
@@ -138,16 +139,13 @@ def paragraph_targets(
     return found
 
 
-DEADLINE_YEAR = regexes.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-
-
 def with_row_deadlines(targets: list[Target], tasks: list[Task]) -> list[Target]:
     """A figure of a table row without a year of its own is due by the row's deadline."""
     due = {}
     for task in tasks:
-        found = DEADLINE_YEAR.search(task.deadline) if task.deadline else None
-        if found is not None:
-            due[task.line] = int(found.group(1))
+        year = written_year(task.deadline) if task.deadline else None
+        if year is not None:
+            due[task.line] = year
     return [
         target.model_copy(update={"year": due[target.line]})
         if target.source == "table" and target.year is None and target.line in due

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from plancli import regexes
 from plancli.core import Diagnostic
 from plancli.models import Baseline, Target
+from plancli.stages.dates import written_year
 from plancli.stages.targets.clauses import (
     Clause,
     Marks,
@@ -124,16 +124,12 @@ def _last_read(clauses: list[str], status: bool) -> str | None:
     return next((clause for clause in reversed(clauses) if not _not_read(clause, status)), None)
 
 
-BASELINE_YEAR = regexes.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-
-
 def _baseline(hit: Hit, text: str) -> Baseline | None:
     """The figure a change starts from, with the year written before it (`由2020年的2.5万张`)."""
     if hit.baseline is None:
         return None
     before = text[hit.change_start or 0 : hit.baseline.number_start]
-    year = BASELINE_YEAR.search(before)
-    return Baseline(value=hit.baseline.value, year=int(year.group(1)) if year else None)
+    return Baseline(value=hit.baseline.value, year=written_year(before))
 
 
 def _target(hit: Hit, indicator: str, clause: Clause, marks: Marks, where: _Where) -> Target:

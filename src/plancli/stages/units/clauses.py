@@ -201,8 +201,8 @@ def declares_lead_first(text: str) -> bool:
 
 
 # A unit clause may be set in 〔〕 or 【】 as well as (); one character for one, so offsets hold
-CLAUSE_BRACKETS = str.maketrans("〔〕【】", "()()")
 OTHER_CLAUSE_BRACKETS = "〔〕【】"
+CLAUSE_BRACKETS = str.maketrans(OTHER_CLAUSE_BRACKETS, "()()")
 MAX_CLAUSE_CHARS = 300  # the longest real clause (Jiangxi's, with its note) is ~110
 
 
